@@ -1,0 +1,85 @@
+// Buffer: a growable, contiguous byte array whose growth does not zero the new
+// bytes (std::vector<uint8_t> would), used for column data, string bytes,
+// offsets and encoded pages. Typed views via data<T>().
+//
+// Ownership: owns its memory; movable, copyable (deep copy).
+// Thread-safety: none; one writer at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+#include <utility>
+
+namespace lakewatch {
+
+class Buffer {
+ public:
+  Buffer() = default;
+  explicit Buffer(size_t size) { Resize(size); }
+  Buffer(const Buffer& o) { Append(o.data_, o.size_); }
+  Buffer& operator=(const Buffer& o) {
+    if (this != &o) { size_ = 0; Append(o.data_, o.size_); }
+    return *this;
+  }
+  Buffer(Buffer&& o) noexcept
+      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)),
+        capacity_(std::exchange(o.capacity_, 0)) {}
+  Buffer& operator=(Buffer&& o) noexcept {
+    if (this != &o) {
+      std::free(data_);
+      data_ = std::exchange(o.data_, nullptr);
+      size_ = std::exchange(o.size_, 0);
+      capacity_ = std::exchange(o.capacity_, 0);
+    }
+    return *this;
+  }
+  ~Buffer() { std::free(data_); }
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  bool empty() const { return size_ == 0; }
+  uint8_t* data() { return data_; }
+  const uint8_t* data() const { return data_; }
+  template <typename T> T* data_as() { return reinterpret_cast<T*>(data_); }
+  template <typename T> const T* data_as() const { return reinterpret_cast<const T*>(data_); }
+  std::string_view view() const { return {reinterpret_cast<const char*>(data_), size_}; }
+
+  void Reserve(size_t cap) {
+    if (cap <= capacity_) return;
+    size_t n = capacity_ ? capacity_ : 64;
+    while (n < cap) n += n / 2 + 64;
+    void* p = std::realloc(data_, n);
+    if (p == nullptr) throw std::bad_alloc();
+    data_ = static_cast<uint8_t*>(p);
+    capacity_ = n;
+  }
+  // New bytes are uninitialized.
+  void Resize(size_t size) { Reserve(size); size_ = size; }
+  // New bytes are zero.
+  void ResizeZeroed(size_t size) {
+    size_t old = size_;
+    Resize(size);
+    if (size > old) std::memset(data_ + old, 0, size - old);
+  }
+  void Clear() { size_ = 0; }
+  void Append(const void* p, size_t n) {
+    if (n == 0) return;
+    Reserve(size_ + n);
+    std::memcpy(data_ + size_, p, n);
+    size_ += n;
+  }
+  void Append(std::string_view s) { Append(s.data(), s.size()); }
+  template <typename T> void AppendValue(const T& v) { Append(&v, sizeof(T)); }
+  void PushByte(uint8_t b) { Reserve(size_ + 1); data_[size_++] = b; }
+
+ private:
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+}  // namespace lakewatch
