@@ -1,0 +1,2 @@
+// Parquet schema <-> logical types (in progress).
+#include "common/types.h"
