@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include "common/column.h"
+#include "common/json_format.h"
+#include "common/status.h"
+#include "common/time.h"
+
+namespace lakewatch {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2) return Status::InvalidArgument("odd: " + std::to_string(x));
+  return x / 2;
+}
+
+Status UseHalf(int x, int* out) {
+  LW_ASSIGN_OR_RETURN(*out, Half(x));
+  return Status::OK();
+}
+
+TEST(StatusTest, CarriesCodeAndMessage) {
+  Status ok;
+  EXPECT_TRUE(ok.ok());
+  Status s = Status::Corrupt("page 3: truncated");
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(s.ToString(), "Corrupt: page 3: truncated");
+  EXPECT_EQ(s.WithContext("f.parquet").message(), "f.parquet: page 3: truncated");
+  int v = 0;
+  EXPECT_TRUE(UseHalf(4, &v).ok());
+  EXPECT_EQ(v, 2);
+  Status e = UseHalf(3, &v);
+  EXPECT_EQ(e.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(e.message(), "odd: 3");
+}
+
+TEST(TimeTest, CivilRoundTrip) {
+  for (int64_t d = -800000; d <= 800000; d += 37) {
+    CivilDate c = CivilFromDays(d);
+    ASSERT_EQ(DaysFromCivil(c.year, c.month, c.day), d);
+  }
+  EXPECT_EQ(FormatDate(0), "1970-01-01");
+  EXPECT_EQ(FormatDate(-1), "1969-12-31");
+  EXPECT_EQ(FormatDate(DaysFromCivil(2000, 2, 29)), "2000-02-29");
+  EXPECT_EQ(FormatTimestampMicros(1704141296123456), "2024-01-01T20:34:56.123456Z");
+  EXPECT_EQ(FormatTimestampMicros(-1), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(FormatTimestampMicros(0, false), "1970-01-01T00:00:00.000000");
+}
+
+TEST(ColumnTest, BuildsNestedWithNulls) {
+  auto type = DataType::Struct({{"a", DataType::Int64(), true, {}},
+                                {"tags", DataType::List(DataType::String()), true, {}}});
+  Column col(type);
+  // row 0: {a: 1, tags: ["x", null]}
+  col.children[0]->Append<int64_t>(1);
+  col.children[1]->children[0]->AppendString("x");
+  col.children[1]->children[0]->AppendNull();
+  col.children[1]->FinishListRow();
+  col.FinishStructRow();
+  // row 1: null
+  col.AppendNull();
+  // row 2: {a: null, tags: []}
+  col.children[0]->AppendNull();
+  col.children[1]->FinishListRow();
+  col.FinishStructRow();
+  ASSERT_EQ(col.length, 3);
+  EXPECT_EQ(col.null_count(), 1);
+  EXPECT_EQ(col.children[0]->length, 3);
+  EXPECT_EQ(col.children[1]->length, 3);
+  std::string out;
+  for (int64_t i = 0; i < 3; ++i) {
+    AppendJsonValue(col, i, &out);
+    out += "\n";
+  }
+  EXPECT_EQ(out, "{\"a\":1,\"tags\":[\"x\",null]}\nnull\n{\"a\":null,\"tags\":[]}\n");
+
+  Column copy(type);
+  for (int64_t i = 0; i < 3; ++i) copy.AppendFrom(col, i);
+  for (int64_t i = 0; i < 3; ++i) EXPECT_TRUE(copy.RowEquals(i, col, i));
+  EXPECT_FALSE(copy.RowEquals(0, col, 2));
+}
+
+TEST(JsonFormatTest, ScalarConventions) {
+  std::string s;
+  AppendDecimal(-12345, 2, &s);
+  EXPECT_EQ(s, "-123.45");
+  s.clear();
+  AppendDecimal(5, 3, &s);
+  EXPECT_EQ(s, "0.005");
+  s.clear();
+  AppendBase64("hello", &s);
+  EXPECT_EQ(s, "aGVsbG8=");
+  s.clear();
+  AppendJsonString(std::string("a\"\n\x01\xff", 5), &s);
+  EXPECT_EQ(s, "\"a\\\"\\n\\u0001\xEF\xBF\xBD\"");
+  s.clear();
+  AppendDouble(0.1, &s);
+  EXPECT_EQ(s, "0.1");
+  s.clear();
+  AppendDouble(std::numeric_limits<double>::quiet_NaN(), &s);
+  EXPECT_EQ(s, "\"NaN\"");
+}
+
+}  // namespace
+}  // namespace lakewatch
