@@ -1,0 +1,173 @@
+#include "common/scalar.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "common/json_format.h"
+#include "common/time.h"
+
+namespace lakewatch {
+
+Scalar Scalar::Double(double v) {
+  Scalar s;
+  s.type = DataType::Double();
+  s.valid = true;
+  s.f64 = v;
+  return s;
+}
+
+Scalar Scalar::Float(float v) {
+  Scalar s = Double(v);
+  s.type = DataType::Float();
+  return s;
+}
+
+Scalar Scalar::String(std::string v) {
+  Scalar s;
+  s.type = DataType::String();
+  s.valid = true;
+  s.str = std::move(v);
+  return s;
+}
+
+Scalar Scalar::Binary(std::string v) {
+  Scalar s = String(std::move(v));
+  s.type = DataType::Binary();
+  return s;
+}
+
+Scalar Scalar::Decimal(__int128 unscaled, int precision, int scale) {
+  Scalar s;
+  s.type = DataType::Decimal(precision, scale);
+  s.valid = true;
+  s.i128 = unscaled;
+  return s;
+}
+
+Scalar Scalar::FromColumn(const Column& col, int64_t row) {
+  Scalar s;
+  s.type = col.type;
+  if (col.IsNull(row)) return s;
+  s.valid = true;
+  switch (col.type->id()) {
+    case TypeId::kBoolean: s.i64 = col.Value<uint8_t>(row); break;
+    case TypeId::kInt8: s.i64 = col.Value<int8_t>(row); break;
+    case TypeId::kInt16: s.i64 = col.Value<int16_t>(row); break;
+    case TypeId::kInt32:
+    case TypeId::kDate: s.i64 = col.Value<int32_t>(row); break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz: s.i64 = col.Value<int64_t>(row); break;
+    case TypeId::kFloat: s.f64 = col.Value<float>(row); break;
+    case TypeId::kDouble: s.f64 = col.Value<double>(row); break;
+    case TypeId::kDecimal: s.i128 = col.Value<__int128>(row); break;
+    case TypeId::kString:
+    case TypeId::kBinary: s.str = std::string(col.GetString(row)); break;
+    default: s.valid = false; break;
+  }
+  return s;
+}
+
+std::string Scalar::ToString() const {
+  if (!valid) return "NULL";
+  std::string out;
+  switch (type->id()) {
+    case TypeId::kBoolean: return i64 ? "true" : "false";
+    case TypeId::kFloat:
+    case TypeId::kDouble: AppendDouble(f64, &out); return out;
+    case TypeId::kDecimal: AppendDecimal(i128, type->scale(), &out); return out;
+    case TypeId::kDate: return FormatDate(i64);
+    case TypeId::kTimestamp: return FormatTimestampMicros(i64);
+    case TypeId::kTimestampNtz: return FormatTimestampMicros(i64, false);
+    case TypeId::kString: return "'" + str + "'";
+    case TypeId::kBinary: AppendBase64(str, &out); return "X'" + out + "'";
+    default: return std::to_string(i64);
+  }
+}
+
+namespace {
+
+enum class Family { kNumeric, kBytes, kDate, kTimestamp, kTimestampNtz, kBoolean, kOther };
+
+Family FamilyOf(TypeId id) {
+  switch (id) {
+    case TypeId::kInt8:
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+    case TypeId::kDecimal: return Family::kNumeric;
+    case TypeId::kString:
+    case TypeId::kBinary: return Family::kBytes;
+    case TypeId::kDate: return Family::kDate;
+    case TypeId::kTimestamp: return Family::kTimestamp;
+    case TypeId::kTimestampNtz: return Family::kTimestampNtz;
+    case TypeId::kBoolean: return Family::kBoolean;
+    default: return Family::kOther;
+  }
+}
+
+bool IsInteger(TypeId id) {
+  return id == TypeId::kInt8 || id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64;
+}
+
+template <typename T>
+int Cmp(T a, T b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+__int128 Pow10(int n) {
+  __int128 p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+}  // namespace
+
+int CompareScalars(const Scalar& a, const Scalar& b, bool* comparable) {
+  *comparable = true;
+  const TypeId ta = a.type->id(), tb = b.type->id();
+  Family fa = FamilyOf(ta), fb = FamilyOf(tb);
+  if (fa != fb || fa == Family::kOther) {
+    *comparable = false;
+    return 0;
+  }
+  if (fa == Family::kBytes) {
+    size_t n = std::min(a.str.size(), b.str.size());
+    int c = std::memcmp(a.str.data(), b.str.data(), n);
+    if (c != 0) return c < 0 ? -1 : 1;
+    return Cmp(a.str.size(), b.str.size());
+  }
+  if (fa != Family::kNumeric) return Cmp(a.i64, b.i64);
+  if (IsInteger(ta) && IsInteger(tb)) return Cmp(a.i64, b.i64);
+  bool fa_float = ta == TypeId::kFloat || ta == TypeId::kDouble;
+  bool fb_float = tb == TypeId::kFloat || tb == TypeId::kDouble;
+  if (ta == TypeId::kDecimal && tb == TypeId::kDecimal) {
+    // Align scales (values fit: precision <= 38 keeps headroom for small shifts).
+    int sa = a.type->scale(), sb = b.type->scale();
+    __int128 x = a.i128, y = b.i128;
+    if (sa < sb) x *= Pow10(sb - sa);
+    else if (sb < sa) y *= Pow10(sa - sb);
+    return Cmp(x, y);
+  }
+  if ((ta == TypeId::kDecimal && IsInteger(tb)) || (IsInteger(ta) && tb == TypeId::kDecimal)) {
+    int s = ta == TypeId::kDecimal ? a.type->scale() : b.type->scale();
+    __int128 x = ta == TypeId::kDecimal ? a.i128 : static_cast<__int128>(a.i64) * Pow10(s);
+    __int128 y = tb == TypeId::kDecimal ? b.i128 : static_cast<__int128>(b.i64) * Pow10(s);
+    return Cmp(x, y);
+  }
+  auto as_double = [](const Scalar& s, TypeId t, bool is_float) -> double {
+    if (is_float) return s.f64;
+    if (t == TypeId::kDecimal) return static_cast<double>(s.i128) / std::pow(10.0, s.type->scale());
+    return static_cast<double>(s.i64);
+  };
+  double x = as_double(a, ta, fa_float), y = as_double(b, tb, fb_float);
+  if (std::isnan(x) || std::isnan(y)) {
+    *comparable = false;
+    return 0;
+  }
+  return Cmp(x, y);
+}
+
+}  // namespace lakewatch
