@@ -1,0 +1,72 @@
+// ColumnChunkReader: decodes every page of one column chunk (dictionary page,
+// data pages v1 and v2, any codec and value encoding the format defines) into
+// LeafData: definition/repetition levels and the dense logical values, ready
+// for record assembly (level_assembler.h).
+//
+// Checks along the way, each failing with Status::Corrupt that names the
+// column, the page's byte offset in the file and what was wrong: page bounds,
+// CRC-32 when the page carries one, level values above their maximum, value
+// counts that disagree with the levels, dictionary indices out of range.
+//
+// Ownership: borrows the chunk bytes and the descriptor for the reader's
+// lifetime. Thread-safety: none; use one reader per chunk and thread.
+#pragma once
+
+#include <cstdint>
+
+#include "common/buffer.h"
+#include "common/column.h"
+#include "common/status.h"
+#include "parquet/level_assembler.h"
+#include "parquet/metadata.h"
+#include "parquet/schema.h"
+
+namespace lakewatch::parquet {
+
+struct ColumnReadOptions {
+  bool verify_crc = true;
+  // A page whose uncompressed size exceeds this is refused (protects against
+  // corrupt headers asking for huge allocations).
+  int64_t max_page_bytes = int64_t{1} << 30;
+};
+
+class ColumnChunkReader {
+ public:
+  // `chunk` holds the chunk's bytes, which start at file offset `file_offset`.
+  ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta, const uint8_t* chunk,
+                    size_t chunk_size, int64_t file_offset, ColumnReadOptions options = {});
+
+  // Decodes all pages into *out (levels and values appended).
+  Status ReadAll(LeafData* out);
+
+ private:
+  Status ReadDictionaryPage(const PageHeader& h, const uint8_t* page, size_t size);
+  Status ReadDataPage(const PageHeader& h, const uint8_t* page, size_t size, LeafData* out);
+  // Decodes `n` dense values of `encoding` from data[0, size) into out->values.
+  Status DecodeValues(Encoding encoding, const uint8_t* data, size_t size, int64_t n, LeafData* out);
+  Status Decompress(const uint8_t* in, size_t in_size, size_t out_size, Buffer* out);
+  Status Error(const std::string& what) const;
+
+  const LeafDescriptor& leaf_;
+  const ColumnMetaData& meta_;
+  const uint8_t* chunk_;
+  size_t chunk_size_;
+  int64_t file_offset_;
+  ColumnReadOptions options_;
+  int64_t page_offset_ = 0;  // file offset of the page being decoded (for messages)
+
+  ColumnPtr dictionary_;  // logical dictionary values, when the chunk has one
+  Buffer scratch_;        // decompressed page
+  Buffer levels_scratch_;
+  Buffer phys_data_;      // physical values before conversion
+  Buffer phys_offsets_;
+  Buffer indices_;        // dictionary indices
+};
+
+// Converts `n` physical values (fixed-width records in `data`, or byte
+// arrays as `data` + int64 end offsets with a leading 0) to the leaf's logical
+// type and appends them to `out` (a dense column of leaf.type).
+Status AppendConvertedValues(const LeafDescriptor& leaf, const Buffer& data, const Buffer& offsets,
+                             int64_t n, Column* out);
+
+}  // namespace lakewatch::parquet
