@@ -173,6 +173,12 @@ void AppendScalar(const Column& col, int64_t row, std::string* out, bool json) {
       if (json) out->push_back('"');
       return;
     }
+    case TypeId::kTime: {
+      if (json) out->push_back('"');
+      AppendTimeOfDay(col.Value<int64_t>(row), out);
+      if (json) out->push_back('"');
+      return;
+    }
     case TypeId::kString:
       if (json) AppendJsonString(col.GetString(row), out);
       else out->append(col.GetString(row));

@@ -57,7 +57,8 @@ Scalar Scalar::FromColumn(const Column& col, int64_t row) {
     case TypeId::kDate: s.i64 = col.Value<int32_t>(row); break;
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampNtz: s.i64 = col.Value<int64_t>(row); break;
+    case TypeId::kTimestampNtz:
+    case TypeId::kTime: s.i64 = col.Value<int64_t>(row); break;
     case TypeId::kFloat: s.f64 = col.Value<float>(row); break;
     case TypeId::kDouble: s.f64 = col.Value<double>(row); break;
     case TypeId::kDecimal: s.i128 = col.Value<__int128>(row); break;
@@ -79,6 +80,11 @@ std::string Scalar::ToString() const {
     case TypeId::kDate: return FormatDate(i64);
     case TypeId::kTimestamp: return FormatTimestampMicros(i64);
     case TypeId::kTimestampNtz: return FormatTimestampMicros(i64, false);
+    case TypeId::kTime: {
+      std::string t;
+      AppendTimeOfDay(i64, &t);
+      return t;
+    }
     case TypeId::kString: return "'" + str + "'";
     case TypeId::kBinary: AppendBase64(str, &out); return "X'" + out + "'";
     default: return std::to_string(i64);
@@ -87,7 +93,7 @@ std::string Scalar::ToString() const {
 
 namespace {
 
-enum class Family { kNumeric, kBytes, kDate, kTimestamp, kTimestampNtz, kBoolean, kOther };
+enum class Family { kNumeric, kBytes, kDate, kTimestamp, kTimestampNtz, kTime, kBoolean, kOther };
 
 Family FamilyOf(TypeId id) {
   switch (id) {
@@ -103,6 +109,7 @@ Family FamilyOf(TypeId id) {
     case TypeId::kDate: return Family::kDate;
     case TypeId::kTimestamp: return Family::kTimestamp;
     case TypeId::kTimestampNtz: return Family::kTimestampNtz;
+    case TypeId::kTime: return Family::kTime;
     case TypeId::kBoolean: return Family::kBoolean;
     default: return Family::kOther;
   }

@@ -55,6 +55,16 @@ void AppendTimestampMicros(int64_t micros, std::string* out, bool zone_suffix) {
   out->append(buf, n);
 }
 
+void AppendTimeOfDay(int64_t micros, std::string* out) {
+  int64_t secs = FloorDiv(micros, kMicrosPerSecond);
+  int64_t frac = micros - secs * kMicrosPerSecond;
+  char buf[48];
+  int n = std::snprintf(buf, sizeof(buf), "%02lld:%02d:%02d.%06d", static_cast<long long>(secs / 3600),
+                        static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
+                        static_cast<int>(frac));
+  out->append(buf, n);
+}
+
 std::string FormatDate(int64_t days) {
   std::string s;
   AppendDate(days, &s);

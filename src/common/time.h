@@ -34,6 +34,8 @@ void AppendDate(int64_t days, std::string* out);
 // Appends "YYYY-MM-DDTHH:MM:SS.ffffffZ" for microseconds since the epoch (UTC).
 // With `zone_suffix` false the trailing 'Z' is left out (timestamp_ntz).
 void AppendTimestampMicros(int64_t micros, std::string* out, bool zone_suffix = true);
+// Appends "HH:MM:SS.ffffff" for microseconds since midnight.
+void AppendTimeOfDay(int64_t micros, std::string* out);
 std::string FormatDate(int64_t days);
 std::string FormatTimestampMicros(int64_t micros, bool zone_suffix = true);
 

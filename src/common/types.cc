@@ -22,7 +22,8 @@ int DataType::byte_width() const {
     case TypeId::kInt64:
     case TypeId::kDouble:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampNtz: return 8;
+    case TypeId::kTimestampNtz:
+    case TypeId::kTime: return 8;
     case TypeId::kDecimal: return 16;
     default: return 0;
   }
@@ -43,6 +44,7 @@ std::string DataType::ToString() const {
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
     case TypeId::kTimestampNtz: return "timestamp_ntz";
+    case TypeId::kTime: return "time";
     case TypeId::kString: return "string";
     case TypeId::kBinary: return "binary";
     case TypeId::kList: return "array<" + fields_[0].type->ToString() + ">";
@@ -89,6 +91,7 @@ TypePtr DataType::Primitive(TypeId id) {
       std::make_shared<DataType>(TypeId::kDate, 0, 0, std::vector<Field>{}),
       std::make_shared<DataType>(TypeId::kTimestamp, 0, 0, std::vector<Field>{}),
       std::make_shared<DataType>(TypeId::kTimestampNtz, 0, 0, std::vector<Field>{}),
+      std::make_shared<DataType>(TypeId::kTime, 0, 0, std::vector<Field>{}),
       std::make_shared<DataType>(TypeId::kString, 0, 0, std::vector<Field>{}),
       std::make_shared<DataType>(TypeId::kBinary, 0, 0, std::vector<Field>{}),
   };
@@ -106,6 +109,7 @@ TypePtr DataType::Double() { return Primitive(TypeId::kDouble); }
 TypePtr DataType::Date() { return Primitive(TypeId::kDate); }
 TypePtr DataType::Timestamp() { return Primitive(TypeId::kTimestamp); }
 TypePtr DataType::TimestampNtz() { return Primitive(TypeId::kTimestampNtz); }
+TypePtr DataType::Time() { return Primitive(TypeId::kTime); }
 TypePtr DataType::String() { return Primitive(TypeId::kString); }
 TypePtr DataType::Binary() { return Primitive(TypeId::kBinary); }
 

@@ -11,6 +11,7 @@
 //   kDate                data: int32_t days since 1970-01-01
 //   kTimestamp           data: int64_t microseconds since the epoch, UTC
 //   kTimestampNtz        data: int64_t microseconds, wall-clock (no zone)
+//   kTime                data: int64_t microseconds since midnight
 //   kString, kBinary     offsets: int64_t[length+1]; data: the bytes
 //   kList                offsets: int64_t[length+1]; children[0]: elements
 //   kMap                 offsets: int64_t[length+1]; children[0]: keys, [1]: values
@@ -39,6 +40,7 @@ enum class TypeId : uint8_t {
   kDate,
   kTimestamp,
   kTimestampNtz,
+  kTime,
   kString,
   kBinary,
   kList,
@@ -94,6 +96,7 @@ class DataType {
   static TypePtr Date();
   static TypePtr Timestamp();
   static TypePtr TimestampNtz();
+  static TypePtr Time();
   static TypePtr String();
   static TypePtr Binary();
   // REQUIRES: 1 <= precision <= 38, 0 <= scale <= precision

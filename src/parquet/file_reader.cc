@@ -166,6 +166,13 @@ Result<RecordBatch> ParquetFileReader::ReadRowGroup(int rg, const std::vector<Fi
   std::vector<LeafData> leaves(nleaves);
   for (size_t i = 0; i < nleaves; ++i) {
     if (!needed[i]) continue;
+    const ColumnMetaData& cm = *metadata_.row_groups[rg].columns[i].meta_data;
+    if (cm.num_values == 0) {  // an empty chunk: nothing to read (offsets may be 0)
+      leaves[i].max_def = schema_.leaves()[i].max_def;
+      leaves[i].max_rep = schema_.leaves()[i].max_rep;
+      leaves[i].values = Column::Make(schema_.leaves()[i].type);
+      continue;
+    }
     size_t begin, size;
     LW_RETURN_IF_ERROR(ChunkRange(rg, static_cast<int>(i), &begin, &size));
     const ColumnMetaData& m = *metadata_.row_groups[rg].columns[i].meta_data;

@@ -161,7 +161,9 @@ Status ResolveLeafType(LeafDescriptor* leaf) {
           if (lt.bit_width == 16) return set(DataType::Int32());
           return set(DataType::Int64(), ValueConversion::kUint32ToInt64);
         }
-        if (lt.kind == LogicalType::Kind::kTime) return Unsupported(*leaf, "TIME logical type");
+        if (lt.kind == LogicalType::Kind::kTime && lt.unit == TimeUnit::kMillis) {
+          return set(DataType::Time(), ValueConversion::kTimeMillisToMicros);
+        }
         return Unsupported(*leaf, "logical type " + LogicalTypeToString(lt) + " on INT32");
       }
       if (el.converted_type.has_value() && !unknown_logical) {
@@ -173,7 +175,8 @@ Status ResolveLeafType(LeafDescriptor* leaf) {
           case ConvertedType::kUint8: return set(DataType::Int16(), ValueConversion::kInt32ToInt16);
           case ConvertedType::kUint16: return set(DataType::Int32());
           case ConvertedType::kUint32: return set(DataType::Int64(), ValueConversion::kUint32ToInt64);
-          case ConvertedType::kTimeMillis: return Unsupported(*leaf, "TIME_MILLIS");
+          case ConvertedType::kTimeMillis:
+            return set(DataType::Time(), ValueConversion::kTimeMillisToMicros);
           default:
             return Unsupported(*leaf, ConvertedTypeName(*el.converted_type) + " on INT32");
         }
@@ -196,7 +199,10 @@ Status ResolveLeafType(LeafDescriptor* leaf) {
           if (lt.is_signed || lt.bit_width != 64) return set(DataType::Int64());
           return set(DataType::Decimal(20, 0), ValueConversion::kUint64ToDecimal);
         }
-        if (lt.kind == LogicalType::Kind::kTime) return Unsupported(*leaf, "TIME logical type");
+        if (lt.kind == LogicalType::Kind::kTime) {
+          if (lt.unit == TimeUnit::kMicros) return set(DataType::Time());
+          if (lt.unit == TimeUnit::kNanos) return set(DataType::Time(), ValueConversion::kNanosToMicros);
+        }
         return Unsupported(*leaf, "logical type " + LogicalTypeToString(lt) + " on INT64");
       }
       if (el.converted_type.has_value() && !unknown_logical) {
@@ -207,7 +213,7 @@ Status ResolveLeafType(LeafDescriptor* leaf) {
           case ConvertedType::kInt64: return set(DataType::Int64());
           case ConvertedType::kUint64:
             return set(DataType::Decimal(20, 0), ValueConversion::kUint64ToDecimal);
-          case ConvertedType::kTimeMicros: return Unsupported(*leaf, "TIME_MICROS");
+          case ConvertedType::kTimeMicros: return set(DataType::Time());
           default:
             return Unsupported(*leaf, ConvertedTypeName(*el.converted_type) + " on INT64");
         }
@@ -267,7 +273,8 @@ Status ResolveLeafType(LeafDescriptor* leaf) {
       return set(DataType::Binary());
     }
   }
-  return Unsupported(*leaf, "physical type " + TypeName(pt));
+  return Status::Corrupt(fmt::format("column '{}': invalid physical type {}", leaf->DottedPath(),
+                                     static_cast<int>(pt)));
 }
 
 class PlanBuilder {
@@ -461,6 +468,11 @@ Status AppendElements(const Field& f, FieldRepetitionType rep, std::vector<Schem
       el.type = Type::kInt64;
       el.logical_type = LogicalType::Timestamp(false, TimeUnit::kMicros);
       break;
+    case TypeId::kTime:
+      el.type = Type::kInt64;
+      el.logical_type = LogicalType::Time(true, TimeUnit::kMicros);
+      el.converted_type = ConvertedType::kTimeMicros;
+      break;
     case TypeId::kString:
       el.type = Type::kByteArray;
       el.logical_type = LogicalType::Simple(LogicalType::Kind::kString);
@@ -647,6 +659,59 @@ Result<std::vector<FieldPlan>> ParquetSchema::Project(const std::vector<std::str
     }
     LW_RETURN_IF_ERROR(PrunePath(*top, parts, 1, existing, col));
   }
+  return out;
+}
+
+}  // namespace lakewatch::parquet
+
+namespace lakewatch::parquet {
+
+namespace {
+
+std::string PhysicalTypeText(const SchemaElement& el) {
+  switch (*el.type) {
+    case Type::kBoolean: return "boolean";
+    case Type::kInt32: return "int32";
+    case Type::kInt64: return "int64";
+    case Type::kInt96: return "int96";
+    case Type::kFloat: return "float";
+    case Type::kDouble: return "double";
+    case Type::kByteArray: return "binary";
+    case Type::kFixedLenByteArray: return "fixed_len_byte_array(" + std::to_string(el.type_length.value_or(0)) + ")";
+  }
+  return TypeName(*el.type);
+}
+
+void FormatNode(const std::vector<SchemaElement>& els, size_t* pos, int depth, std::string* out) {
+  const SchemaElement& el = els[(*pos)++];
+  std::string indent(2 * depth, ' ');
+  std::string rep = el.repetition_type.has_value() ? RepetitionName(*el.repetition_type) : "REQUIRED";
+  for (auto& c : rep) c = static_cast<char>(std::tolower(c));
+  std::string annot;
+  if (el.logical_type.has_value()) {
+    annot = " (" + LogicalTypeToString(*el.logical_type) + ")";
+  } else if (el.converted_type.has_value()) {
+    annot = " (" + ConvertedTypeName(*el.converted_type) + ")";
+  }
+  int32_t n = el.num_children.value_or(0);
+  if (n > 0 || !el.type.has_value()) {
+    *out += indent + rep + " group " + el.name + annot + " {\n";
+    for (int32_t i = 0; i < n && *pos < els.size(); ++i) FormatNode(els, pos, depth + 1, out);
+    *out += indent + "}\n";
+  } else {
+    *out += indent + rep + " " + PhysicalTypeText(el) + " " + el.name + annot + ";\n";
+  }
+}
+
+}  // namespace
+
+std::string FormatSchemaElements(const std::vector<SchemaElement>& elements) {
+  if (elements.empty()) return "message schema {}\n";
+  std::string out = "message " + elements[0].name + " {\n";
+  size_t pos = 1;
+  int32_t n = elements[0].num_children.value_or(0);
+  for (int32_t i = 0; i < n && pos < elements.size(); ++i) FormatNode(elements, &pos, 1, &out);
+  out += "}\n";
   return out;
 }
 

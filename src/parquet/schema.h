@@ -37,6 +37,7 @@ enum class ValueConversion : uint8_t {
   kBytesToDecimal,    // DECIMAL on BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY (big-endian two's complement)
   kFloat16ToFloat,    // FLOAT16 on FIXED_LEN_BYTE_ARRAY(2)
   kUuidToString,      // UUID on FIXED_LEN_BYTE_ARRAY(16) -> canonical 8-4-4-4-12 text
+  kTimeMillisToMicros,  // TIME(MILLIS) on INT32
 };
 
 struct LeafDescriptor {
@@ -84,4 +85,13 @@ class ParquetSchema {
 // Marks in `needed` (sized to the number of leaves) the leaves below `plan`.
 void CollectLeaves(const FieldPlan& plan, std::vector<bool>* needed);
 
+}  // namespace lakewatch::parquet
+
+namespace lakewatch::parquet {
+// The schema in Parquet's message syntax, e.g.
+//   message schema {
+//     optional int64 id;
+//     optional group tags (LIST) { repeated group list { optional binary element (STRING); } }
+//   }
+std::string FormatSchemaElements(const std::vector<SchemaElement>& elements);
 }  // namespace lakewatch::parquet

@@ -107,6 +107,10 @@ bool DecodeBound(const LeafDescriptor& leaf, const std::string& raw, Scalar* out
       s.f64 = HalfToFloat(h);
       break;
     }
+    case ValueConversion::kTimeMillisToMicros:
+      if (!ReadLE(raw, &i32)) return false;
+      s.i64 = static_cast<int64_t>(i32) * 1000;
+      break;
     case ValueConversion::kInt96ToMicros:
     case ValueConversion::kUuidToString: return false;
   }
@@ -131,6 +135,7 @@ bool SignedOrderIsTypeOrder(const LeafDescriptor& leaf) {
     case ValueConversion::kInt32ToInt16:
     case ValueConversion::kMillisToMicros:
     case ValueConversion::kNanosToMicros:
+    case ValueConversion::kTimeMillisToMicros:
     case ValueConversion::kInt32ToDecimal:
     case ValueConversion::kInt64ToDecimal: return true;
     default: return false;
@@ -229,7 +234,8 @@ void StatsCollector::Update(const Column& values, int64_t begin, int64_t end) {
     case TypeId::kDate: { int32_t a, b; MinMax(values.values<int32_t>(), begin, end, &a, &b); lo.i64 = a; hi.i64 = b; break; }
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampNtz: { int64_t a, b; MinMax(values.values<int64_t>(), begin, end, &a, &b); lo.i64 = a; hi.i64 = b; break; }
+    case TypeId::kTimestampNtz:
+    case TypeId::kTime: { int64_t a, b; MinMax(values.values<int64_t>(), begin, end, &a, &b); lo.i64 = a; hi.i64 = b; break; }
     case TypeId::kDecimal: { __int128 a, b; MinMax(values.values<__int128>(), begin, end, &a, &b); lo.i128 = a; hi.i128 = b; break; }
     case TypeId::kFloat:
     case TypeId::kDouble: {

@@ -1,0 +1,24 @@
+// The `lakewatch` subcommands. Each Register* adds its subcommand to the CLI11
+// app; the handler runs after parsing and reports through Status (the main
+// function turns it into the exit code and the one-line error on stderr).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "common/status.h"
+
+namespace lakewatch::cli {
+
+// Options every command can see.
+struct GlobalOptions {
+  std::string data_dir;  // --data, $LAKEWATCH_DATA, ./lakewatch-data
+};
+
+using Handler = std::function<Status()>;
+
+// Registers `lakewatch parquet schema|meta|cat|convert`; sets *handler to the
+// action of the subcommand that was parsed.
+void RegisterParquetCommands(CLI::App* app, const GlobalOptions* global, Handler* handler);
+
+}  // namespace lakewatch::cli

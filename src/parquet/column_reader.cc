@@ -1,0 +1,564 @@
+#include "parquet/column_reader.h"
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <cstring>
+
+#include "parquet/byte_stream_split.h"
+#include "parquet/compression.h"
+#include "parquet/delta_encoding.h"
+#include "parquet/plain_encoding.h"
+#include "parquet/rle_encoding.h"
+
+namespace lakewatch::parquet {
+
+namespace {
+
+int BitWidth(int64_t max_value) {
+  int w = 0;
+  while (max_value > 0) {
+    ++w;
+    max_value >>= 1;
+  }
+  return w;
+}
+
+// Bytes per physical value in the fixed-width layout; 0 for BYTE_ARRAY.
+int PhysicalWidth(const LeafDescriptor& leaf) {
+  switch (leaf.physical_type) {
+    case Type::kBoolean: return 1;
+    case Type::kInt32:
+    case Type::kFloat: return 4;
+    case Type::kInt64:
+    case Type::kDouble: return 8;
+    case Type::kInt96: return 12;
+    case Type::kFixedLenByteArray: return leaf.type_length;
+    case Type::kByteArray: return 0;
+  }
+  return 0;
+}
+
+float HalfToFloat(uint16_t h) {
+  uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
+  float v;
+  if (exp == 0) v = std::ldexp(static_cast<float>(mant), -24);
+  else if (exp == 31) v = mant ? NAN : INFINITY;
+  else v = std::ldexp(static_cast<float>(mant | 0x400), static_cast<int>(exp) - 25);
+  return sign ? -v : v;
+}
+
+__int128 BigEndianSigned(const uint8_t* p, size_t n) {
+  if (n == 0) return 0;
+  unsigned __int128 v = (p[0] & 0x80) ? ~static_cast<unsigned __int128>(0) : 0;
+  for (size_t i = 0; i < n; ++i) v = (v << 8) | p[i];
+  return static_cast<__int128>(v);
+}
+
+template <typename From, typename To, typename F>
+void ConvertFixed(const Buffer& data, int64_t n, Column* out, F f) {
+  size_t old = out->data.size();
+  out->data.Resize(old + n * sizeof(To));
+  const From* src = data.data_as<From>();
+  To* dst = reinterpret_cast<To*>(out->data.data() + old);
+  for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
+}
+
+}  // namespace
+
+Status AppendConvertedValues(const LeafDescriptor& leaf, const Buffer& data, const Buffer& offsets,
+                             int64_t n, Column* out) {
+  const int w = PhysicalWidth(leaf);
+  switch (leaf.conversion) {
+    case ValueConversion::kNone:
+      if (leaf.physical_type == Type::kByteArray) {
+        const int64_t* o = offsets.data_as<int64_t>();
+        int64_t base = static_cast<int64_t>(out->data.size());
+        out->data.Append(data.data(), data.size());
+        size_t old = out->offsets.size();
+        out->offsets.Resize(old + n * sizeof(int64_t));
+        int64_t* dst = reinterpret_cast<int64_t*>(out->offsets.data() + old);
+        for (int64_t i = 0; i < n; ++i) dst[i] = base + o[i + 1];
+      } else if (leaf.physical_type == Type::kFixedLenByteArray) {
+        int64_t base = static_cast<int64_t>(out->data.size());
+        out->data.Append(data.data(), static_cast<size_t>(n) * w);
+        size_t old = out->offsets.size();
+        out->offsets.Resize(old + n * sizeof(int64_t));
+        int64_t* dst = reinterpret_cast<int64_t*>(out->offsets.data() + old);
+        for (int64_t i = 0; i < n; ++i) dst[i] = base + (i + 1) * w;
+      } else {
+        out->data.Append(data.data(), static_cast<size_t>(n) * w);
+      }
+      break;
+    case ValueConversion::kInt32ToInt8:
+      ConvertFixed<int32_t, int8_t>(data, n, out, [](int32_t v) { return static_cast<int8_t>(v); });
+      break;
+    case ValueConversion::kInt32ToInt16:
+      ConvertFixed<int32_t, int16_t>(data, n, out, [](int32_t v) { return static_cast<int16_t>(v); });
+      break;
+    case ValueConversion::kUint32ToInt64:
+      ConvertFixed<uint32_t, int64_t>(data, n, out, [](uint32_t v) { return static_cast<int64_t>(v); });
+      break;
+    case ValueConversion::kUint64ToDecimal:
+      ConvertFixed<uint64_t, __int128>(data, n, out, [](uint64_t v) { return static_cast<__int128>(v); });
+      break;
+    case ValueConversion::kMillisToMicros:
+      ConvertFixed<int64_t, int64_t>(data, n, out, [](int64_t v) {
+        return static_cast<int64_t>(static_cast<uint64_t>(v) * 1000u);
+      });
+      break;
+    case ValueConversion::kNanosToMicros:
+      ConvertFixed<int64_t, int64_t>(data, n, out, [](int64_t v) {
+        return v >= 0 ? v / 1000 : -((-(v + 1)) / 1000) - 1;
+      });
+      break;
+    case ValueConversion::kInt96ToMicros: {
+      size_t old = out->data.size();
+      out->data.Resize(old + n * sizeof(int64_t));
+      int64_t* dst = reinterpret_cast<int64_t*>(out->data.data() + old);
+      const uint8_t* src = data.data();
+      for (int64_t i = 0; i < n; ++i) {
+        uint64_t nanos;
+        uint32_t julian;
+        std::memcpy(&nanos, src + 12 * i, 8);
+        std::memcpy(&julian, src + 12 * i + 8, 4);
+        // Julian day 2440588 is 1970-01-01. Wrapping arithmetic: garbage in,
+        // garbage out, but never undefined behaviour.
+        uint64_t days = static_cast<uint64_t>(static_cast<int64_t>(julian) - 2440588);
+        dst[i] = static_cast<int64_t>(days * 86400000000ull + nanos / 1000);
+      }
+      break;
+    }
+    case ValueConversion::kTimeMillisToMicros:
+      ConvertFixed<int32_t, int64_t>(data, n, out, [](int32_t v) { return static_cast<int64_t>(v) * 1000; });
+      break;
+    case ValueConversion::kInt32ToDecimal:
+      ConvertFixed<int32_t, __int128>(data, n, out, [](int32_t v) { return static_cast<__int128>(v); });
+      break;
+    case ValueConversion::kInt64ToDecimal:
+      ConvertFixed<int64_t, __int128>(data, n, out, [](int64_t v) { return static_cast<__int128>(v); });
+      break;
+    case ValueConversion::kBytesToDecimal: {
+      size_t old = out->data.size();
+      out->data.Resize(old + n * sizeof(__int128));
+      __int128* dst = reinterpret_cast<__int128*>(out->data.data() + old);
+      if (leaf.physical_type == Type::kByteArray) {
+        const int64_t* o = offsets.data_as<int64_t>();
+        for (int64_t i = 0; i < n; ++i) {
+          size_t len = static_cast<size_t>(o[i + 1] - o[i]);
+          if (len > 16) {
+            return Status::Corrupt(fmt::format("column '{}': DECIMAL value of {} bytes (max 16)",
+                                               leaf.DottedPath(), len));
+          }
+          dst[i] = BigEndianSigned(data.data() + o[i], len);
+        }
+      } else {
+        for (int64_t i = 0; i < n; ++i) dst[i] = BigEndianSigned(data.data() + i * w, w);
+      }
+      break;
+    }
+    case ValueConversion::kFloat16ToFloat:
+      ConvertFixed<uint16_t, float>(data, n, out, [](uint16_t v) { return HalfToFloat(v); });
+      break;
+    case ValueConversion::kUuidToString: {
+      static const char kHex[] = "0123456789abcdef";
+      for (int64_t i = 0; i < n; ++i) {
+        char buf[36];
+        int k = 0;
+        for (int b = 0; b < 16; ++b) {
+          if (b == 4 || b == 6 || b == 8 || b == 10) buf[k++] = '-';
+          uint8_t x = data.data()[16 * i + b];
+          buf[k++] = kHex[x >> 4];
+          buf[k++] = kHex[x & 15];
+        }
+        out->data.Append(buf, 36);
+        out->offsets.AppendValue<int64_t>(static_cast<int64_t>(out->data.size()));
+      }
+      break;
+    }
+  }
+  out->length += n;
+  return Status::OK();
+}
+
+ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta,
+                                     const uint8_t* chunk, size_t chunk_size, int64_t file_offset,
+                                     ColumnReadOptions options)
+    : leaf_(leaf), meta_(meta), chunk_(chunk), chunk_size_(chunk_size), file_offset_(file_offset),
+      options_(options) {}
+
+Status ColumnChunkReader::Error(const std::string& what) const {
+  return Status::Corrupt(fmt::format("column '{}', page at byte {}: {}", leaf_.DottedPath(),
+                                     page_offset_, what));
+}
+
+Status ColumnChunkReader::Decompress(const uint8_t* in, size_t in_size, size_t out_size, Buffer* out) {
+  out->Resize(out_size);
+  Status st = parquet::Decompress(static_cast<Codec>(meta_.codec), in, in_size, out->data(), out_size);
+  if (!st.ok()) return Error(st.message());
+  return Status::OK();
+}
+
+Status ColumnChunkReader::ReadAll(LeafData* out) {
+  out->max_def = leaf_.max_def;
+  out->max_rep = leaf_.max_rep;
+  if (out->values == nullptr) out->values = Column::Make(leaf_.type);
+  size_t pos = 0;
+  int64_t entries_before = out->num_entries;
+  while (pos < chunk_size_ && out->num_entries - entries_before < meta_.num_values) {
+    page_offset_ = file_offset_ + static_cast<int64_t>(pos);
+    size_t header_size = 0;
+    auto header = ParsePageHeader(chunk_ + pos, chunk_size_ - pos, &header_size);
+    if (!header.ok()) return Error("bad page header: " + header.status().message());
+    const PageHeader& h = *header;
+    if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0) {
+      return Error(fmt::format("negative page size (compressed {}, uncompressed {})",
+                               h.compressed_page_size, h.uncompressed_page_size));
+    }
+    if (h.uncompressed_page_size > options_.max_page_bytes) {
+      return Error(fmt::format("page of {} bytes exceeds the limit of {}", h.uncompressed_page_size,
+                               options_.max_page_bytes));
+    }
+    size_t body = pos + header_size;
+    if (static_cast<size_t>(h.compressed_page_size) > chunk_size_ - body) {
+      return Error(fmt::format("page body of {} bytes runs past the column chunk ({} bytes left)",
+                               h.compressed_page_size, chunk_size_ - body));
+    }
+    const uint8_t* page = chunk_ + body;
+    size_t page_size = static_cast<size_t>(h.compressed_page_size);
+    if (options_.verify_crc && h.crc.has_value() &&
+        (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2 ||
+         h.type == PageType::kDictionaryPage)) {
+      uint32_t crc = static_cast<uint32_t>(crc32(0L, page, static_cast<uInt>(page_size)));
+      if (crc != static_cast<uint32_t>(*h.crc)) {
+        return Error(fmt::format("page CRC mismatch (header says {:08x}, data has {:08x})",
+                                 static_cast<uint32_t>(*h.crc), crc));
+      }
+    }
+    switch (h.type) {
+      case PageType::kDictionaryPage:
+        LW_RETURN_IF_ERROR(ReadDictionaryPage(h, page, page_size));
+        break;
+      case PageType::kDataPage:
+      case PageType::kDataPageV2:
+        LW_RETURN_IF_ERROR(ReadDataPage(h, page, page_size, out));
+        break;
+      default: break;  // index pages and unknown page types are skipped
+    }
+    pos = body + page_size;
+  }
+  int64_t got = out->num_entries - entries_before;
+  if (got != meta_.num_values) {
+    page_offset_ = file_offset_ + static_cast<int64_t>(pos);
+    return Error(fmt::format("column chunk holds {} values, its metadata says {}", got,
+                             meta_.num_values));
+  }
+  return Status::OK();
+}
+
+Status ColumnChunkReader::ReadDictionaryPage(const PageHeader& h, const uint8_t* page, size_t size) {
+  if (!h.dictionary_page_header.has_value()) return Error("dictionary page without its header");
+  if (dictionary_ != nullptr) return Error("second dictionary page in one column chunk");
+  const DictionaryPageHeader& dh = *h.dictionary_page_header;
+  if (dh.num_values < 0) return Error(fmt::format("dictionary with {} values", dh.num_values));
+  if (dh.encoding != Encoding::kPlain && dh.encoding != Encoding::kPlainDictionary) {
+    return Status::NotSupported(fmt::format("column '{}': dictionary page encoding {}",
+                                            leaf_.DottedPath(), EncodingName(dh.encoding)));
+  }
+  const uint8_t* data = page;
+  size_t data_size = size;
+  if (meta_.codec != CompressionCodec::kUncompressed) {
+    LW_RETURN_IF_ERROR(Decompress(page, size, h.uncompressed_page_size, &scratch_));
+    data = scratch_.data();
+    data_size = scratch_.size();
+  }
+  dictionary_ = Column::Make(leaf_.type);
+  LeafData tmp;
+  tmp.values = dictionary_;
+  LW_RETURN_IF_ERROR(DecodeValues(Encoding::kPlain, data, data_size, dh.num_values, &tmp));
+  return Status::OK();
+}
+
+Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page, size_t size,
+                                       LeafData* out) {
+  const bool v2 = h.type == PageType::kDataPageV2;
+  if (!v2 && !h.data_page_header.has_value()) return Error("data page without its header");
+  if (v2 && !h.data_page_header_v2.has_value()) return Error("data page v2 without its header");
+  const int64_t n = v2 ? h.data_page_header_v2->num_values : h.data_page_header->num_values;
+  const Encoding encoding = v2 ? h.data_page_header_v2->encoding : h.data_page_header->encoding;
+  if (n < 0) return Error(fmt::format("data page with {} values", n));
+
+  const uint8_t* levels = nullptr;  // where the level streams start
+  size_t levels_size = 0;
+  const uint8_t* values = nullptr;
+  size_t values_size = 0;
+  size_t rep_len = 0, def_len = 0;
+  if (!v2) {
+    const uint8_t* data = page;
+    size_t data_size = size;
+    if (meta_.codec != CompressionCodec::kUncompressed) {
+      LW_RETURN_IF_ERROR(Decompress(page, size, h.uncompressed_page_size, &scratch_));
+      data = scratch_.data();
+      data_size = scratch_.size();
+    }
+    levels = data;
+    levels_size = data_size;
+  } else {
+    const DataPageHeaderV2& v = *h.data_page_header_v2;
+    if (v.repetition_levels_byte_length < 0 || v.definition_levels_byte_length < 0 ||
+        static_cast<size_t>(v.repetition_levels_byte_length) +
+                static_cast<size_t>(v.definition_levels_byte_length) > size) {
+      return Error(fmt::format("data page v2 level lengths {} + {} exceed the page ({} bytes)",
+                               v.repetition_levels_byte_length, v.definition_levels_byte_length, size));
+    }
+    rep_len = static_cast<size_t>(v.repetition_levels_byte_length);
+    def_len = static_cast<size_t>(v.definition_levels_byte_length);
+    levels = page;
+    levels_size = rep_len + def_len;
+    const uint8_t* vals = page + levels_size;
+    size_t vals_size = size - levels_size;
+    int64_t uncompressed_vals = static_cast<int64_t>(h.uncompressed_page_size) -
+                                static_cast<int64_t>(levels_size);
+    if (uncompressed_vals < 0) return Error("data page v2: levels larger than the page");
+    bool compressed = v.is_compressed.value_or(true) && meta_.codec != CompressionCodec::kUncompressed;
+    if (compressed && vals_size > 0) {
+      LW_RETURN_IF_ERROR(Decompress(vals, vals_size, static_cast<size_t>(uncompressed_vals), &scratch_));
+      values = scratch_.data();
+      values_size = scratch_.size();
+    } else {
+      values = vals;
+      values_size = vals_size;
+    }
+  }
+
+  // ---- levels
+  const int64_t first = out->num_entries;
+  size_t lpos = 0;
+  auto decode_levels = [&](int16_t max_level, Encoding enc, size_t v2_len, Buffer* dst,
+                           const char* what) -> Status {
+    dst->Resize((first + n) * sizeof(int16_t));
+    int16_t* lv = dst->data_as<int16_t>() + first;
+    const int bw = BitWidth(max_level);
+    if (v2) {
+      RleBitPackedDecoder dec(levels + lpos, v2_len, bw);
+      Status st = dec.GetBatch(lv, n);
+      if (!st.ok()) return Error(std::string(what) + " levels: " + st.message());
+      lpos += v2_len;
+    } else if (enc == Encoding::kBitPacked) {
+      auto used = DecodeBitPackedLevels(levels + lpos, levels_size - lpos, bw, n, lv);
+      if (!used.ok()) return Error(std::string(what) + " levels: " + used.status().message());
+      lpos += *used;
+    } else if (enc == Encoding::kRle) {
+      auto used = DecodeLengthPrefixedRle(levels + lpos, levels_size - lpos, bw, n, lv);
+      if (!used.ok()) return Error(std::string(what) + " levels: " + used.status().message());
+      lpos += *used;
+    } else {
+      return Error(std::string(what) + " levels in unsupported encoding " + EncodingName(enc));
+    }
+    int16_t bad = 0;
+    for (int64_t i = 0; i < n; ++i) bad |= static_cast<int16_t>(lv[i] > max_level || lv[i] < 0);
+    if (bad) return Error(fmt::format("{} level above its maximum {}", what, max_level));
+    return Status::OK();
+  };
+  const Encoding rep_enc = v2 ? Encoding::kRle : h.data_page_header->repetition_level_encoding;
+  const Encoding def_enc = v2 ? Encoding::kRle : h.data_page_header->definition_level_encoding;
+  if (leaf_.max_rep > 0) {
+    LW_RETURN_IF_ERROR(decode_levels(leaf_.max_rep, rep_enc, rep_len, &out->rep_levels, "repetition"));
+    if (n > 0 && first == 0 && out->rep_levels.data_as<int16_t>()[0] != 0) {
+      return Error("first repetition level of the column chunk is not 0");
+    }
+  } else if (v2) {
+    lpos += rep_len;
+  }
+  int64_t non_null = n;
+  if (leaf_.max_def > 0) {
+    LW_RETURN_IF_ERROR(decode_levels(leaf_.max_def, def_enc, def_len, &out->def_levels, "definition"));
+    const int16_t* d = out->def_levels.data_as<int16_t>() + first;
+    non_null = 0;
+    for (int64_t i = 0; i < n; ++i) non_null += d[i] == leaf_.max_def;
+  }
+  if (!v2) {
+    values = levels + lpos;
+    values_size = levels_size - lpos;
+  }
+  out->num_entries += n;
+  return DecodeValues(encoding, values, values_size, non_null, out);
+}
+
+Status ColumnChunkReader::DecodeValues(Encoding encoding, const uint8_t* data, size_t size,
+                                       int64_t n, LeafData* out) {
+  Column* col = out->values.get();
+  const int w = PhysicalWidth(leaf_);
+  const bool direct = leaf_.conversion == ValueConversion::kNone &&
+                      leaf_.physical_type != Type::kFixedLenByteArray;
+  // Physical values land in (pd, po): the column's own buffers when no
+  // conversion is needed, else scratch buffers converted afterwards.
+  Buffer* pd = direct ? &col->data : &phys_data_;
+  Buffer* po = direct ? &col->offsets : &phys_offsets_;
+  if (!direct) {
+    phys_data_.Clear();
+    phys_offsets_.Clear();
+    if (leaf_.physical_type == Type::kByteArray) phys_offsets_.AppendValue<int64_t>(0);
+  }
+  const size_t data_before = pd->size();
+  const bool is_bytes = leaf_.physical_type == Type::kByteArray;
+
+  switch (encoding) {
+    case Encoding::kPlain: {
+      Result<size_t> used = size_t{0};
+      if (is_bytes) {
+        used = DecodePlainByteArray(data, size, n, pd, po);
+      } else if (leaf_.physical_type == Type::kBoolean) {
+        size_t base = pd->size();
+        pd->Resize(base + n);
+        used = DecodePlainBoolean(data, size, n, pd->data() + base);
+      } else {
+        size_t base = pd->size();
+        pd->Resize(base + static_cast<size_t>(n) * w);
+        used = DecodePlainFixedWidth(data, size, n, w, pd->data() + base);
+      }
+      if (!used.ok()) return Error("PLAIN values: " + used.status().message());
+      break;
+    }
+    case Encoding::kPlainDictionary:
+    case Encoding::kRleDictionary: {
+      if (dictionary_ == nullptr) return Error("dictionary-encoded page but no dictionary page");
+      auto dec = MakeDictionaryIndexDecoder(data, size);
+      if (!dec.ok()) return Error("dictionary indices: " + dec.status().message());
+      indices_.Resize(n * sizeof(uint32_t));
+      uint32_t* idx = indices_.data_as<uint32_t>();
+      Status st = dec->GetBatch(idx, n);
+      if (!st.ok()) return Error("dictionary indices: " + st.message());
+      const uint32_t dict_size = static_cast<uint32_t>(dictionary_->length);
+      uint32_t max_idx = 0;
+      for (int64_t i = 0; i < n; ++i) max_idx = idx[i] > max_idx ? idx[i] : max_idx;
+      if (n > 0 && max_idx >= dict_size) {
+        return Error(fmt::format("dictionary index {} out of range (dictionary has {} values)",
+                                 max_idx, dict_size));
+      }
+      const Column& dict = *dictionary_;
+      if (leaf_.type->is_binary_like()) {
+        const int64_t* dof = dict.offset_values();
+        size_t total = 0;
+        for (int64_t i = 0; i < n; ++i) total += dof[idx[i] + 1] - dof[idx[i]];
+        size_t base = col->data.size();
+        col->data.Resize(base + total);
+        size_t ob = col->offsets.size();
+        col->offsets.Resize(ob + n * sizeof(int64_t));
+        int64_t* o = reinterpret_cast<int64_t*>(col->offsets.data() + ob);
+        uint8_t* dst = col->data.data() + base;
+        const uint8_t* src = dict.data.data();
+        size_t at = base;
+        for (int64_t i = 0; i < n; ++i) {
+          int64_t b = dof[idx[i]], len = dof[idx[i] + 1] - b;
+          std::memcpy(dst + (at - base), src + b, len);
+          at += len;
+          o[i] = static_cast<int64_t>(at);
+        }
+      } else {
+        const int bw = leaf_.type->byte_width();
+        size_t base = col->data.size();
+        col->data.Resize(base + n * bw);
+        uint8_t* dst = col->data.data() + base;
+        const uint8_t* src = dict.data.data();
+        switch (bw) {
+          case 4:
+            for (int64_t i = 0; i < n; ++i) reinterpret_cast<uint32_t*>(dst)[i] = reinterpret_cast<const uint32_t*>(src)[idx[i]];
+            break;
+          case 8:
+            for (int64_t i = 0; i < n; ++i) reinterpret_cast<uint64_t*>(dst)[i] = reinterpret_cast<const uint64_t*>(src)[idx[i]];
+            break;
+          default:
+            for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * bw, src + static_cast<size_t>(idx[i]) * bw, bw);
+        }
+      }
+      col->length += n;
+      return Status::OK();
+    }
+    case Encoding::kRle: {
+      if (leaf_.physical_type != Type::kBoolean) {
+        return Error("RLE value encoding on a non-boolean column");
+      }
+      size_t base = pd->size();
+      pd->Resize(base + n);
+      auto used = DecodeLengthPrefixedRle(data, size, 1, n, pd->data() + base);
+      if (!used.ok()) return Error("RLE booleans: " + used.status().message());
+      break;
+    }
+    case Encoding::kDeltaBinaryPacked: {
+      if (leaf_.physical_type == Type::kInt32) {
+        DeltaBinaryPackedDecoder<int32_t> dec;
+        Status st = dec.Init(data, size);
+        if (st.ok()) {
+          size_t base = pd->size();
+          pd->Resize(base + n * 4);
+          st = dec.GetBatch(reinterpret_cast<int32_t*>(pd->data() + base), n);
+        }
+        if (!st.ok()) return Error("DELTA_BINARY_PACKED: " + st.message());
+      } else if (leaf_.physical_type == Type::kInt64) {
+        DeltaBinaryPackedDecoder<int64_t> dec;
+        Status st = dec.Init(data, size);
+        if (st.ok()) {
+          size_t base = pd->size();
+          pd->Resize(base + n * 8);
+          st = dec.GetBatch(reinterpret_cast<int64_t*>(pd->data() + base), n);
+        }
+        if (!st.ok()) return Error("DELTA_BINARY_PACKED: " + st.message());
+      } else {
+        return Error("DELTA_BINARY_PACKED on " + TypeName(leaf_.physical_type));
+      }
+      break;
+    }
+    case Encoding::kDeltaLengthByteArray: {
+      if (!is_bytes) return Error("DELTA_LENGTH_BYTE_ARRAY on " + TypeName(leaf_.physical_type));
+      DeltaLengthByteArrayDecoder dec;
+      auto used = dec.Decode(data, size, n, pd, po);
+      if (!used.ok()) return Error("DELTA_LENGTH_BYTE_ARRAY: " + used.status().message());
+      break;
+    }
+    case Encoding::kDeltaByteArray: {
+      if (!is_bytes && leaf_.physical_type != Type::kFixedLenByteArray) {
+        return Error("DELTA_BYTE_ARRAY on " + TypeName(leaf_.physical_type));
+      }
+      DeltaByteArrayDecoder dec;
+      if (is_bytes) {
+        auto used = dec.Decode(data, size, n, pd, po);
+        if (!used.ok()) return Error("DELTA_BYTE_ARRAY: " + used.status().message());
+      } else {
+        // Fixed-width values through a byte-array detour, then checked for width.
+        Buffer offs;
+        offs.AppendValue<int64_t>(0);
+        Buffer chars;
+        auto used = dec.Decode(data, size, n, &chars, &offs);
+        if (!used.ok()) return Error("DELTA_BYTE_ARRAY: " + used.status().message());
+        const int64_t* o = offs.data_as<int64_t>();
+        for (int64_t i = 0; i < n; ++i) {
+          if (o[i + 1] - o[i] != w) return Error("DELTA_BYTE_ARRAY value length differs from the fixed width");
+        }
+        pd->Append(chars.data(), chars.size());
+      }
+      break;
+    }
+    case Encoding::kByteStreamSplit: {
+      if (w == 0 || leaf_.physical_type == Type::kBoolean || leaf_.physical_type == Type::kInt96) {
+        return Error("BYTE_STREAM_SPLIT on " + TypeName(leaf_.physical_type));
+      }
+      size_t base = pd->size();
+      pd->Resize(base + static_cast<size_t>(n) * w);
+      Status st = DecodeByteStreamSplit(data, size, w, 0, n, pd->data() + base);
+      if (!st.ok()) return Error("BYTE_STREAM_SPLIT: " + st.message());
+      break;
+    }
+    default:
+      return Status::NotSupported(fmt::format("column '{}': value encoding {}", leaf_.DottedPath(),
+                                              EncodingName(encoding)));
+  }
+  if (direct) {
+    col->length += n;
+    (void)data_before;
+    return Status::OK();
+  }
+  return AppendConvertedValues(leaf_, phys_data_, phys_offsets_, n, col);
+}
+
+}  // namespace lakewatch::parquet

@@ -1,0 +1,247 @@
+#include "parquet/file_writer.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <atomic>
+#include <thread>
+
+#include "parquet/record_shredder.h"
+
+#ifndef LAKEWATCH_VERSION
+#define LAKEWATCH_VERSION "0.1.0"
+#endif
+
+namespace lakewatch::parquet {
+
+namespace {
+
+constexpr size_t kWriteBuffer = size_t{1} << 20;
+
+// Runs fn(i) for i in [0, n) on up to `threads` threads.
+template <typename F>
+Status ParallelFor(int threads, size_t n, F fn) {
+  if (threads <= 1 || n <= 1) {
+    for (size_t i = 0; i < n; ++i) LW_RETURN_IF_ERROR(fn(i));
+    return Status::OK();
+  }
+  std::vector<Status> st(n);
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads && static_cast<size_t>(t) < n; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) st[i] = fn(i);
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (auto& s : st) LW_RETURN_IF_ERROR(s);
+  return Status::OK();
+}
+
+}  // namespace
+
+ParquetFileWriter::~ParquetFileWriter() {
+  if (!closed_) Abort();
+}
+
+Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(const std::string& path,
+                                                                   const Schema& schema,
+                                                                   WriterOptions options) {
+  LW_ASSIGN_OR_RETURN(ParquetSchema ps, ParquetSchema::FromLogical(schema));
+  std::unique_ptr<ParquetFileWriter> w(new ParquetFileWriter());
+  w->path_ = path;
+  w->tmp_path_ = path + ".tmp-" + std::to_string(::getpid());
+  w->options_ = std::move(options);
+  w->schema_ = std::move(ps);
+  w->fd_ = ::open(w->tmp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (w->fd_ < 0) {
+    w->closed_ = true;
+    return Status::IOError(path + ": cannot create: " + std::strerror(errno));
+  }
+  for (const LeafDescriptor& leaf : w->schema_.leaves()) {
+    w->writers_.push_back(std::make_unique<ColumnWriter>(leaf, w->options_));
+  }
+  w->metadata_.version = 1;
+  w->metadata_.schema = w->schema_.elements();
+  w->metadata_.created_by = std::string("lakewatch version ") + LAKEWATCH_VERSION;
+  if (!w->options_.key_value_metadata.empty()) w->metadata_.key_value_metadata = w->options_.key_value_metadata;
+  std::vector<ColumnOrder> orders(w->schema_.leaves().size());
+  w->metadata_.column_orders = std::move(orders);
+  LW_RETURN_IF_ERROR(w->WriteBytes("PAR1", 4));
+  return w;
+}
+
+Status ParquetFileWriter::WriteBytes(const void* p, size_t n) {
+  out_buf_.Append(p, n);
+  offset_ += static_cast<int64_t>(n);
+  if (out_buf_.size() < kWriteBuffer) return Status::OK();
+  const uint8_t* d = out_buf_.data();
+  size_t left = out_buf_.size();
+  while (left > 0) {
+    ssize_t k = ::write(fd_, d, left);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(path_ + ": write: " + std::strerror(errno));
+    }
+    d += k;
+    left -= static_cast<size_t>(k);
+  }
+  out_buf_.Clear();
+  return Status::OK();
+}
+
+Status ParquetFileWriter::WriteBatch(const RecordBatch& batch) {
+  if (closed_) return Status::InvalidArgument(path_ + ": writer is closed");
+  const Schema& s = schema_.logical();
+  if (batch.columns.size() != s.fields.size()) {
+    return Status::InvalidArgument(fmt::format("{}: batch has {} columns, the file {}", path_,
+                                               batch.columns.size(), s.fields.size()));
+  }
+  for (size_t i = 0; i < s.fields.size(); ++i) {
+    if (!batch.columns[i]->type->Equals(*s.fields[i].type)) {
+      return Status::InvalidArgument(fmt::format("{}: column '{}' has type {}, the file {}", path_,
+                                                 s.fields[i].name, batch.columns[i]->type->ToString(),
+                                                 s.fields[i].type->ToString()));
+    }
+  }
+  // Split at row-group boundaries.
+  int64_t begin = 0;
+  while (begin < batch.num_rows) {
+    int64_t take = std::min(batch.num_rows - begin, options_.row_group_rows - group_rows_);
+    if (begin == 0 && take == batch.num_rows) {
+      LW_RETURN_IF_ERROR(WriteRows(batch, 0, batch.num_rows));
+    } else {
+      // Slice rows [begin, begin + take) into a new batch.
+      RecordBatch part;
+      part.schema = batch.schema;
+      part.num_rows = take;
+      for (const ColumnPtr& c : batch.columns) {
+        auto sc = Column::Make(c->type);
+        sc->Reserve(take);
+        for (int64_t r = begin; r < begin + take; ++r) sc->AppendFrom(*c, r);
+        part.columns.push_back(std::move(sc));
+      }
+      LW_RETURN_IF_ERROR(WriteRows(part, 0, take));
+    }
+    begin += take;
+    int64_t buffered = 0;
+    for (auto& w : writers_) buffered += w->buffered_bytes();
+    if (group_rows_ >= options_.row_group_rows || buffered >= options_.row_group_bytes) {
+      LW_RETURN_IF_ERROR(FlushRowGroup());
+    }
+  }
+  return Status::OK();
+}
+
+Status ParquetFileWriter::WriteRows(const RecordBatch& batch, int64_t, int64_t end) {
+  const auto& plans = schema_.plans();
+  const auto& leaves = schema_.leaves();
+  // Each top-level field is shredded and encoded independently.
+  Status st = ParallelFor(options_.threads, plans.size(), [&](size_t f) -> Status {
+    const FieldPlan& plan = plans[f];
+    std::vector<bool> mine(leaves.size(), false);
+    CollectLeaves(plan, &mine);
+    std::vector<LeafData> data(leaves.size());
+    for (size_t l = 0; l < leaves.size(); ++l) {
+      if (!mine[l]) continue;
+      data[l].max_def = leaves[l].max_def;
+      data[l].max_rep = leaves[l].max_rep;
+      data[l].values = Column::Make(leaves[l].type);
+    }
+    Status s = ShredColumn(plan, *batch.columns[f], &data);
+    if (!s.ok()) return s.WithContext(path_);
+    for (size_t l = 0; l < leaves.size(); ++l) {
+      if (mine[l]) LW_RETURN_IF_ERROR(writers_[l]->Write(data[l]));
+    }
+    return Status::OK();
+  });
+  LW_RETURN_IF_ERROR(st);
+  group_rows_ += end;
+  total_rows_ += end;
+  return Status::OK();
+}
+
+Status ParquetFileWriter::FlushRowGroup() {
+  if (group_rows_ == 0) return Status::OK();
+  std::vector<ColumnChunkOutput> chunks(writers_.size());
+  LW_RETURN_IF_ERROR(ParallelFor(options_.threads, writers_.size(),
+                                 [&](size_t i) { return writers_[i]->FinishChunk(&chunks[i]); }));
+  RowGroup rg;
+  rg.num_rows = group_rows_;
+  rg.file_offset = offset_;
+  int64_t compressed = 0;
+  for (auto& c : chunks) {
+    int64_t base = offset_;
+    ColumnChunk cc;
+    cc.file_offset = 0;
+    ColumnMetaData m = std::move(c.meta);
+    m.data_page_offset += base;
+    if (m.dictionary_page_offset.has_value()) *m.dictionary_page_offset += base;
+    rg.total_byte_size += m.total_uncompressed_size;
+    compressed += m.total_compressed_size;
+    cc.meta_data = std::move(m);
+    LW_RETURN_IF_ERROR(WriteBytes(c.bytes.data(), c.bytes.size()));
+    rg.columns.push_back(std::move(cc));
+  }
+  rg.total_compressed_size = compressed;
+  rg.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
+  metadata_.row_groups.push_back(std::move(rg));
+  group_rows_ = 0;
+  return Status::OK();
+}
+
+Status ParquetFileWriter::Close(bool sync) {
+  if (closed_) return Status::InvalidArgument(path_ + ": writer already closed");
+  Status st = FlushRowGroup();
+  if (st.ok()) {
+    metadata_.num_rows = total_rows_;
+    std::string footer;
+    SerializeFileMetaData(metadata_, &footer);
+    uint32_t len = static_cast<uint32_t>(footer.size());
+    st = WriteBytes(footer.data(), footer.size());
+    if (st.ok()) st = WriteBytes(&len, 4);
+    if (st.ok()) st = WriteBytes("PAR1", 4);
+  }
+  // Drain the buffer.
+  if (st.ok() && !out_buf_.empty()) {
+    const uint8_t* d = out_buf_.data();
+    size_t left = out_buf_.size();
+    while (left > 0) {
+      ssize_t k = ::write(fd_, d, left);
+      if (k < 0) {
+        if (errno == EINTR) continue;
+        st = Status::IOError(path_ + ": write: " + std::strerror(errno));
+        break;
+      }
+      d += k;
+      left -= static_cast<size_t>(k);
+    }
+    out_buf_.Clear();
+  }
+  if (st.ok() && sync && ::fsync(fd_) != 0) st = Status::IOError(path_ + ": fsync: " + std::strerror(errno));
+  if (::close(fd_) != 0 && st.ok()) st = Status::IOError(path_ + ": close: " + std::strerror(errno));
+  fd_ = -1;
+  closed_ = true;
+  if (!st.ok()) {
+    ::unlink(tmp_path_.c_str());
+    return st;
+  }
+  if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp_path_.c_str());
+    return Status::IOError(path_ + ": rename: " + std::strerror(e));
+  }
+  return Status::OK();
+}
+
+void ParquetFileWriter::Abort() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_path_.c_str());
+  closed_ = true;
+}
+
+}  // namespace lakewatch::parquet

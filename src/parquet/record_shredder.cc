@@ -1,0 +1,146 @@
+#include "parquet/record_shredder.h"
+
+#include <cstring>
+
+namespace lakewatch::parquet {
+
+namespace {
+
+void PushLevels(LeafData* l, int16_t r, int16_t d) {
+  if (l->max_rep > 0) l->rep_levels.AppendValue<int16_t>(r);
+  if (l->max_def > 0) l->def_levels.AppendValue<int16_t>(d);
+  ++l->num_entries;
+}
+
+// Every leaf below `node` gets an entry (r, d) without a value.
+void EmitEmpty(const FieldPlan& node, int16_t r, int16_t d, std::vector<LeafData>* leaves) {
+  if (node.kind == FieldPlan::Kind::kLeaf) {
+    PushLevels(&(*leaves)[node.leaf], r, d);
+    return;
+  }
+  for (const FieldPlan& c : node.children) EmitEmpty(c, r, d, leaves);
+}
+
+Status NullInRequired(const FieldPlan& node) {
+  return Status::InvalidArgument("field '" + node.field.name + "' is not nullable but holds a null");
+}
+
+Status ShredValue(const FieldPlan& node, const Column& col, int64_t i, int16_t r,
+                  std::vector<LeafData>* leaves) {
+  if (col.IsNull(i)) {
+    if (!node.field.nullable) return NullInRequired(node);
+    EmitEmpty(node, r, static_cast<int16_t>(node.def_present - 1), leaves);
+    return Status::OK();
+  }
+  switch (node.kind) {
+    case FieldPlan::Kind::kLeaf: {
+      LeafData& l = (*leaves)[node.leaf];
+      PushLevels(&l, r, node.def_present);
+      l.values->AppendFrom(col, i);
+      return Status::OK();
+    }
+    case FieldPlan::Kind::kStruct:
+      for (size_t c = 0; c < node.children.size(); ++c) {
+        LW_RETURN_IF_ERROR(ShredValue(node.children[c], *col.children[c], i, r, leaves));
+      }
+      return Status::OK();
+    case FieldPlan::Kind::kList:
+    case FieldPlan::Kind::kMap: {
+      int64_t b = col.ListBegin(i), e = col.ListEnd(i);
+      if (b == e) {
+        EmitEmpty(node, r, node.def_present, leaves);
+        return Status::OK();
+      }
+      for (int64_t k = b; k < e; ++k) {
+        int16_t rk = k == b ? r : node.rep_elem;
+        for (size_t c = 0; c < node.children.size(); ++c) {
+          LW_RETURN_IF_ERROR(ShredValue(node.children[c], *col.children[c], k, rk, leaves));
+        }
+      }
+      return Status::OK();
+    }
+  }
+  return Status::OK();
+}
+
+// Appends the valid values of a primitive column, compacted.
+void AppendCompacted(const Column& col, Column* out) {
+  const int64_t n = col.length;
+  if (col.validity.empty()) {
+    if (col.type->is_binary_like()) {
+      const int64_t* o = col.offset_values();
+      int64_t base = static_cast<int64_t>(out->data.size()) - o[0];
+      out->data.Append(col.data.data() + o[0], o[n] - o[0]);
+      size_t ob = out->offsets.size();
+      out->offsets.Resize(ob + n * sizeof(int64_t));
+      int64_t* dst = reinterpret_cast<int64_t*>(out->offsets.data() + ob);
+      for (int64_t i = 0; i < n; ++i) dst[i] = o[i + 1] + base;
+    } else {
+      out->data.Append(col.data.data(), static_cast<size_t>(n) * col.type->byte_width());
+    }
+    out->length += n;
+    return;
+  }
+  const uint8_t* v = col.validity.data();
+  if (col.type->is_binary_like()) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (v[i]) out->AppendString(col.GetString(i));
+    }
+    return;
+  }
+  const int w = col.type->byte_width();
+  size_t base = out->data.size();
+  out->data.Resize(base + static_cast<size_t>(n) * w);
+  uint8_t* dst = out->data.data() + base;
+  const uint8_t* src = col.data.data();
+  int64_t k = 0;
+  switch (w) {
+    case 4:
+      for (int64_t i = 0; i < n; ++i) {
+        std::memcpy(dst + k * 4, src + i * 4, 4);
+        k += v[i];
+      }
+      break;
+    case 8:
+      for (int64_t i = 0; i < n; ++i) {
+        std::memcpy(dst + k * 8, src + i * 8, 8);
+        k += v[i];
+      }
+      break;
+    default:
+      for (int64_t i = 0; i < n; ++i) {
+        if (v[i]) std::memcpy(dst + (k++) * w, src + i * w, w);
+      }
+  }
+  out->data.Resize(base + static_cast<size_t>(k) * w);
+  out->length += k;
+}
+
+}  // namespace
+
+Status ShredColumn(const FieldPlan& plan, const Column& col, std::vector<LeafData>* leaves) {
+  if (plan.kind == FieldPlan::Kind::kLeaf) {
+    // Flat fast path: definition levels from validity, values compacted.
+    LeafData& l = (*leaves)[plan.leaf];
+    const int64_t n = col.length;
+    if (!plan.field.nullable && col.null_count() > 0) return NullInRequired(plan);
+    if (l.max_def > 0) {
+      size_t base = l.def_levels.size();
+      l.def_levels.Resize(base + n * sizeof(int16_t));
+      int16_t* d = reinterpret_cast<int16_t*>(l.def_levels.data() + base);
+      if (col.validity.empty()) {
+        for (int64_t i = 0; i < n; ++i) d[i] = l.max_def;
+      } else {
+        const uint8_t* v = col.validity.data();
+        for (int64_t i = 0; i < n; ++i) d[i] = static_cast<int16_t>(v[i] ? l.max_def : l.max_def - 1);
+      }
+    }
+    AppendCompacted(col, l.values.get());
+    l.num_entries += n;
+    return Status::OK();
+  }
+  for (int64_t i = 0; i < col.length; ++i) LW_RETURN_IF_ERROR(ShredValue(plan, col, i, 0, leaves));
+  return Status::OK();
+}
+
+}  // namespace lakewatch::parquet
