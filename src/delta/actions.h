@@ -1,0 +1,137 @@
+// Delta Lake log actions (PROTOCOL.md "Actions") as plain structs, and their
+// JSON form: one action per line of a commit file `_delta_log/<v>.json`.
+//
+// Parsing is lenient where the protocol says so (unknown fields and unknown
+// actions are ignored) and strict where a wrong answer would follow (a
+// required field missing or of the wrong JSON type is Status::Corrupt naming
+// the commit version, line and field). Serialization writes the fields the
+// protocol requires plus the optional ones that are set, in a stable order.
+//
+// Thread-safety: plain values and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace lakewatch::delta {
+
+// Ordered string map (JSON objects keep their order through a round trip).
+using StringMap = std::vector<std::pair<std::string, std::string>>;
+// Partition values: a JSON null (or absent) is std::nullopt.
+using PartitionValues = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+struct Protocol {
+  int32_t min_reader_version = 1;
+  int32_t min_writer_version = 2;
+  std::optional<std::vector<std::string>> reader_features;  // reader version 3 only
+  std::optional<std::vector<std::string>> writer_features;  // writer version 7 only
+};
+
+struct Metadata {
+  std::string id;
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::string format_provider = "parquet";
+  StringMap format_options;
+  std::optional<std::string> schema_string;  // required by the protocol; some test tables lack it
+  std::vector<std::string> partition_columns;
+  StringMap configuration;
+  std::optional<int64_t> created_time;
+
+  // The value of configuration key `key`, if set.
+  std::optional<std::string> Config(std::string_view key) const;
+};
+
+struct DeletionVectorDescriptor {
+  std::string storage_type;  // "u", "i" or "p"
+  std::string path_or_inline_dv;
+  std::optional<int32_t> offset;
+  int32_t size_in_bytes = 0;
+  int64_t cardinality = 0;
+  // storage_type + path_or_inline_dv (+ "@" + offset): the file key's second half.
+  std::string UniqueId() const;
+};
+
+struct AddFile {
+  std::string path;  // as in the log: a URI-encoded relative path or an absolute URI
+  PartitionValues partition_values;
+  int64_t size = 0;
+  int64_t modification_time = 0;
+  bool data_change = true;
+  std::optional<std::string> stats;  // JSON text
+  std::optional<StringMap> tags;
+  std::optional<DeletionVectorDescriptor> deletion_vector;
+  std::optional<int64_t> base_row_id;
+  std::optional<int64_t> default_row_commit_version;
+};
+
+struct RemoveFile {
+  std::string path;
+  std::optional<int64_t> deletion_timestamp;
+  bool data_change = true;
+  std::optional<bool> extended_file_metadata;
+  std::optional<PartitionValues> partition_values;
+  std::optional<int64_t> size;
+  std::optional<std::string> stats;
+  std::optional<StringMap> tags;
+  std::optional<DeletionVectorDescriptor> deletion_vector;
+};
+
+struct Txn {
+  std::string app_id;
+  int64_t version = 0;
+  std::optional<int64_t> last_updated;
+};
+
+struct CommitInfo {
+  std::string json;  // the whole object as written (free-form)
+  std::optional<int64_t> timestamp;
+  std::optional<int64_t> in_commit_timestamp;
+  std::optional<std::string> operation;
+};
+
+// The actions of one commit (or of a checkpoint), grouped by kind, each in
+// file order. cdc, domainMetadata, checkpointMetadata and sidecar actions
+// are counted but otherwise ignored here.
+struct ActionSet {
+  std::optional<Protocol> protocol;
+  std::optional<Metadata> metadata;
+  std::vector<AddFile> adds;
+  std::vector<RemoveFile> removes;
+  std::vector<Txn> txns;
+  std::optional<CommitInfo> commit_info;
+  int64_t ignored_actions = 0;
+};
+
+// Parses a commit file's content (newline-delimited JSON; blank lines
+// allowed; a final line without newline allowed). `version` is only used in
+// error messages. Two protocol or two metaData actions in one commit are
+// Corrupt.
+Result<ActionSet> ParseCommit(std::string_view content, int64_t version);
+
+// One JSON line (no trailing newline) per action, in the wrapper object the
+// log uses: {"add":{...}}.
+std::string ToJson(const Protocol& p);
+std::string ToJson(const Metadata& m);
+std::string ToJson(const AddFile& a);
+std::string ToJson(const RemoveFile& r);
+std::string ToJson(const Txn& t);
+// commitInfo from its parts: {"commitInfo":{"timestamp":..,"operation":..,
+// "operationParameters":{..},"engineInfo":..,"isBlindAppend":..}}.
+std::string CommitInfoJson(int64_t timestamp_ms, std::string_view operation,
+                           const StringMap& operation_parameters, bool is_blind_append,
+                           std::string_view engine_info);
+
+// Percent-decodes a log path ("a%20b" -> "a b"); Corrupt on a bad escape.
+Result<std::string> DecodePath(std::string_view uri_path);
+// Percent-encodes the characters Delta escapes in paths (RFC 3986 reserved
+// and non-ASCII bytes; '/' kept).
+std::string EncodePath(std::string_view path);
+
+}  // namespace lakewatch::delta
