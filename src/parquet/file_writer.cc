@@ -53,7 +53,13 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(const std::st
   LW_ASSIGN_OR_RETURN(ParquetSchema ps, ParquetSchema::FromLogical(schema));
   std::unique_ptr<ParquetFileWriter> w(new ParquetFileWriter());
   w->path_ = path;
-  w->tmp_path_ = path + ".tmp-" + std::to_string(::getpid());
+  // A hidden temporary beside the target: Delta/Spark readers ignore names
+  // starting with '.', so a crash never leaves a file that looks like data.
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  static std::atomic<uint64_t> counter{0};
+  w->tmp_path_ = dir + "." + base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   w->options_ = std::move(options);
   w->schema_ = std::move(ps);
   w->fd_ = ::open(w->tmp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

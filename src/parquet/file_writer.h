@@ -8,7 +8,7 @@
 //
 // Memory: the current row group's encoded pages plus one open page per leaf.
 // The file appears under its final name only after Close() succeeds (written
-// to "<path>.tmp-<pid>" and renamed), so readers never see a partial file.
+// to the hidden "<dir>/.<name>.tmp-<pid>-<n>" and renamed), so readers never see a partial file.
 // Thread-safety: none; one writer per file. With options.threads > 1 the
 // leaves of each batch are encoded in parallel internally.
 #pragma once
