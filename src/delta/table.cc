@@ -1,0 +1,529 @@
+#include "delta/table.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "delta/schema_json.h"
+#include "parquet/file_reader.h"
+
+namespace lakewatch::delta {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string NewUuid() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+                      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  uint64_t a = gen(), b = gen();
+  a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
+  b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFFF, b >> 48,
+                     b & 0xFFFFFFFFFFFFull);
+}
+
+Status CopyFileDurably(const std::string& from, const std::string& to) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Status::IOError(from + ": " + std::strerror(errno));
+  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) {
+    int e = errno;
+    ::close(in);
+    return Status::IOError(to + ": create: " + std::strerror(e));
+  }
+  Status st;
+  char buf[1 << 16];
+  while (st.ok()) {
+    ssize_t k = ::read(in, buf, sizeof(buf));
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      st = Status::IOError(from + ": read: " + std::strerror(errno));
+      break;
+    }
+    if (k == 0) break;
+    for (ssize_t off = 0; off < k;) {
+      ssize_t w = ::write(out, buf + off, static_cast<size_t>(k - off));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        st = Status::IOError(to + ": write: " + std::strerror(errno));
+        break;
+      }
+      off += w;
+    }
+  }
+  if (st.ok() && ::fsync(out) != 0) st = Status::IOError(to + ": fsync: " + std::strerror(errno));
+  ::close(in);
+  ::close(out);
+  if (!st.ok()) ::unlink(to.c_str());
+  return st;
+}
+
+// A column of `n` nulls of `type`.
+ColumnPtr NullColumn(const TypePtr& type, int64_t n) {
+  auto c = Column::Make(type);
+  c->Reserve(n);
+  for (int64_t i = 0; i < n; ++i) c->AppendNull();
+  return c;
+}
+
+// A column repeating `value` n times.
+ColumnPtr ConstantColumn(const Scalar& value, const TypePtr& type, int64_t n) {
+  if (!value.valid) return NullColumn(type, n);
+  auto c = Column::Make(type);
+  c->Reserve(n);
+  for (int64_t i = 0; i < n; ++i) {
+    switch (type->id()) {
+      case TypeId::kBoolean: c->Append<uint8_t>(value.i64 != 0); break;
+      case TypeId::kInt8: c->Append<int8_t>(static_cast<int8_t>(value.i64)); break;
+      case TypeId::kInt16: c->Append<int16_t>(static_cast<int16_t>(value.i64)); break;
+      case TypeId::kInt32:
+      case TypeId::kDate: c->Append<int32_t>(static_cast<int32_t>(value.i64)); break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampNtz:
+      case TypeId::kTime: c->Append<int64_t>(value.i64); break;
+      case TypeId::kFloat: c->Append<float>(static_cast<float>(value.f64)); break;
+      case TypeId::kDouble: c->Append<double>(value.f64); break;
+      case TypeId::kDecimal: c->Append<__int128>(value.i128); break;
+      case TypeId::kString:
+      case TypeId::kBinary: c->AppendString(value.str); break;
+      default: c->AppendNull(); break;
+    }
+  }
+  return c;
+}
+
+// The type of dotted path `path` in `schema`, pruned to that path.
+Result<Field> ProjectField(const Schema& schema, const std::string& path) {
+  size_t dot = path.find('.');
+  std::string head = path.substr(0, dot);
+  int i = schema.FieldIndex(head);
+  if (i < 0 && schema.FieldIndex(path) >= 0) return schema.fields[schema.FieldIndex(path)];
+  if (i < 0) {
+    std::string names;
+    for (const Field& f : schema.fields) names += (names.empty() ? "" : ", ") + f.name;
+    return Status::NotFound("column '" + path + "' not found (columns: " + names + ")");
+  }
+  Field f = schema.fields[i];
+  if (dot == std::string::npos) return f;
+  if (f.type->id() != TypeId::kStruct) return Status::NotFound("column '" + path + "': '" + head + "' is not a struct");
+  Schema inner{f.type->fields()};
+  LW_ASSIGN_OR_RETURN(Field sub, ProjectField(inner, path.substr(dot + 1)));
+  f.type = DataType::Struct({sub});
+  return f;
+}
+
+// Merges projected fields of one top-level column ("a.b", "a.c" -> a: struct<b, c>).
+std::vector<Field> ProjectFields(const Schema& schema, const std::vector<std::string>& columns, Status* st) {
+  std::vector<Field> out;
+  if (columns.empty()) return schema.fields;
+  for (const std::string& c : columns) {
+    auto f = ProjectField(schema, c);
+    if (!f.ok()) {
+      *st = f.status();
+      return {};
+    }
+    bool merged = false;
+    for (Field& o : out) {
+      if (o.name == f->name && o.type->id() == TypeId::kStruct && f->type->id() == TypeId::kStruct) {
+        std::vector<Field> fields = o.type->fields();
+        for (const Field& add : f->type->fields()) {
+          bool dup = false;
+          for (const Field& e : fields) dup = dup || e.name == add.name;
+          if (!dup) fields.push_back(add);
+        }
+        o.type = DataType::Struct(std::move(fields));
+        merged = true;
+      }
+    }
+    if (!merged) out.push_back(*f);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DeltaTable::DataPath(const std::string& file_path) const {
+  if (!file_path.empty() && file_path[0] == '/') return file_path;
+  return path() + "/" + file_path;
+}
+
+Result<CommitResult> DeltaTable::Create(const Schema& schema, const CreateOptions& options) const {
+  auto listing = store_.List();
+  if (listing.ok() && !listing->commits.empty()) {
+    return Status::AlreadyExists(path() + ": table already exists");
+  }
+  for (const std::string& p : options.partition_columns) {
+    int i = schema.FieldIndex(p);
+    if (i < 0) return Status::InvalidArgument("partition column '" + p + "' is not in the schema");
+    if (schema.fields[i].type->is_nested()) {
+      return Status::InvalidArgument("partition column '" + p + "' must have a primitive type");
+    }
+  }
+  LW_RETURN_IF_ERROR(store_.CreateLogDir());
+  Metadata m;
+  m.id = NewUuid();
+  m.name = options.name;
+  m.description = options.description;
+  m.schema_string = SchemaToJson(schema);
+  m.partition_columns = options.partition_columns;
+  m.configuration = options.configuration;
+  m.created_time = NowMs();
+  Transaction tx(store_, nullptr);
+  tx.SetProtocol(Protocol{});
+  tx.SetMetadata(std::move(m));
+  StringMap params = {{"isManaged", "false"}, {"description", options.description.value_or("")}};
+  tx.SetOperation("CREATE TABLE", params);
+  return tx.Commit(1);
+}
+
+Result<std::shared_ptr<const Snapshot>> DeltaTable::Load(SnapshotOptions options) const {
+  LW_ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store_, options));
+  LW_RETURN_IF_ERROR(snap->CheckReadable());
+  return snap;
+}
+
+Result<std::string> StatsJsonFromParquet(const std::string& parquet_path, const Schema& schema) {
+  LW_ASSIGN_OR_RETURN(auto reader, parquet::ParquetFileReader::Open(parquet_path));
+  FileStats fs;
+  fs.num_records = reader->num_rows();
+  for (const parquet::LeafDescriptor& leaf : reader->schema().leaves()) {
+    if (leaf.max_rep > 0) continue;  // no stats for values inside lists/maps
+    const std::string key = leaf.DottedPath();
+    bool bounds = reader->num_row_groups() > 0;
+    bool nulls_known = true;
+    int64_t nulls = 0;
+    Scalar lo, hi;
+    for (int g = 0; g < reader->num_row_groups(); ++g) {
+      parquet::ColumnStats st = reader->RowGroupStats(g, leaf.index);
+      if (st.null_count.has_value()) nulls += *st.null_count;
+      else nulls_known = false;
+      bool all_null = st.null_count.has_value() && *st.null_count == st.num_values;
+      if (all_null) continue;
+      if (!st.has_bounds) {
+        bounds = false;
+        continue;
+      }
+      bool ok;
+      if (!lo.valid || CompareScalars(st.min, lo, &ok) < 0) lo = st.min;
+      if (!hi.valid || CompareScalars(st.max, hi, &ok) > 0) hi = st.max;
+    }
+    if (bounds && lo.valid && hi.valid) {
+      fs.min_values[key] = lo;
+      fs.max_values[key] = hi;
+    }
+    if (nulls_known) fs.null_count[key] = nulls;
+  }
+  return StatsToJson(fs, schema);
+}
+
+Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::string>& files,
+                                                    std::optional<Txn> txn) const {
+  LW_ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store_));
+  LW_RETURN_IF_ERROR(snap->CheckWritable());
+  Schema schema = snap->schema();
+  bool evolved = false;
+  Transaction tx(store_, snap);
+  std::vector<std::string> copied;
+  auto cleanup = [&] {
+    for (const std::string& c : copied) ::unlink(c.c_str());
+  };
+  for (const std::string& file : files) {
+    auto reader = parquet::ParquetFileReader::Open(file);
+    if (!reader.ok()) {
+      cleanup();
+      return reader.status();
+    }
+    const Schema& fschema = (*reader)->schema().logical();
+    for (const Field& f : fschema.fields) {
+      int i = schema.FieldIndex(f.name);
+      if (i < 0) {
+        Field nf = f;
+        nf.nullable = true;
+        schema.fields.push_back(nf);  // schema evolution: a new nullable column
+        evolved = true;
+        continue;
+      }
+      if (!schema.fields[i].type->Equals(*f.type)) {
+        cleanup();
+        return Status::InvalidArgument(fmt::format("{}: column '{}' is {} in the file but {} in table {}", file,
+                                                   f.name, f.type->ToString(), schema.fields[i].type->ToString(),
+                                                   path()));
+      }
+    }
+    for (const Field& f : schema.fields) {
+      if (fschema.FieldIndex(f.name) < 0 && !f.nullable) {
+        cleanup();
+        return Status::InvalidArgument(fmt::format("{}: lacks column '{}', which is not nullable in table {}", file,
+                                                   f.name, path()));
+      }
+    }
+    AddFile add;
+    // Partition values: partitioned tables take each partition column's
+    // constant value from the file's statistics.
+    std::string subdir;
+    for (const std::string& pc : snap->metadata().partition_columns) {
+      std::optional<std::string> value;
+      const auto& leaves = (*reader)->schema().leaves();
+      const parquet::LeafDescriptor* leaf = nullptr;
+      for (const auto& l : leaves) {
+        if (l.DottedPath() == pc) leaf = &l;
+      }
+      if (leaf == nullptr) {
+        cleanup();
+        return Status::InvalidArgument(file + ": lacks partition column '" + pc + "'");
+      }
+      Scalar v;
+      bool constant = true, any_value = false;
+      for (int g = 0; g < (*reader)->num_row_groups(); ++g) {
+        parquet::ColumnStats st = (*reader)->RowGroupStats(g, leaf->index);
+        bool all_null = st.null_count.has_value() && *st.null_count == st.num_values;
+        if (all_null) continue;
+        bool ok = false;
+        if (!st.has_bounds || CompareScalars(st.min, st.max, &ok) != 0 ||
+            (st.null_count.has_value() && *st.null_count > 0) || (any_value && CompareScalars(v, st.min, &ok) != 0)) {
+          constant = false;
+          break;
+        }
+        v = st.min;
+        any_value = true;
+      }
+      if (!constant) {
+        cleanup();
+        return Status::InvalidArgument(file + ": partition column '" + pc +
+                                       "' is not constant in the file (split it by partition first)");
+      }
+      if (any_value) value = FormatPartitionValue(v);
+      add.partition_values.emplace_back(pc, value);
+      subdir += pc + "=" + EncodePath(value.value_or("__HIVE_DEFAULT_PARTITION__")) + "/";
+    }
+    std::string name = subdir + "part-" + NewUuid() + ".parquet";
+    std::string dest = path() + "/" + name;
+    if (!subdir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(path() + "/" + subdir, ec);
+      if (ec) {
+        cleanup();
+        return Status::IOError(path() + "/" + subdir + ": " + ec.message());
+      }
+    }
+    Status st = CopyFileDurably(file, dest);
+    if (!st.ok()) {
+      cleanup();
+      return st;
+    }
+    copied.push_back(dest);
+    struct stat sb;
+    ::stat(dest.c_str(), &sb);
+    add.path = EncodePath(name);
+    add.size = static_cast<int64_t>(sb.st_size);
+    add.modification_time = NowMs();
+    add.data_change = true;
+    auto stats = StatsJsonFromParquet(dest, schema);
+    if (stats.ok()) add.stats = *stats;
+    tx.Add(std::move(add));
+  }
+  if (evolved) {
+    Metadata m = snap->metadata();
+    m.schema_string = SchemaToJson(schema);
+    tx.SetMetadata(std::move(m));
+  }
+  if (txn.has_value()) tx.SetTxn(txn->app_id, txn->version);
+  tx.SetOperation("WRITE", {{"mode", "\"Append\""}});
+  auto result = tx.Commit();
+  if (!result.ok() || result->duplicate) cleanup();
+  return result;
+}
+
+bool DeltaTable::FileMayMatch(const Snapshot& snapshot, const LiveFile& file,
+                              const std::vector<parquet::StatsPredicate>& predicates) const {
+  if (predicates.empty()) return true;
+  const Schema& schema = snapshot.schema();
+  std::optional<FileStats> stats;
+  bool stats_parsed = false;
+  for (const parquet::StatsPredicate& p : predicates) {
+    // Partition column: decide exactly from the partition value.
+    bool is_partition = false;
+    for (const std::string& pc : snapshot.metadata().partition_columns) is_partition = is_partition || pc == p.column;
+    if (is_partition) {
+      int i = schema.FieldIndex(p.column);
+      if (i < 0) continue;
+      std::optional<std::string> text;
+      for (const auto& [k, v] : file.add.partition_values) {
+        if (k == p.column) text = v;
+      }
+      auto value = ParsePartitionValue(text, schema.fields[i].type);
+      if (!value.ok()) continue;
+      parquet::ColumnStats cs;
+      cs.num_values = 1;
+      cs.null_count = value->valid ? 0 : 1;
+      cs.has_bounds = value->valid;
+      cs.min = cs.max = *value;
+      if (!parquet::StatsMayMatch(cs, p)) return false;
+      continue;
+    }
+    if (!stats_parsed) {
+      stats_parsed = true;
+      if (file.add.stats.has_value()) {
+        auto s = ParseStats(*file.add.stats, schema);
+        if (s.ok()) stats = std::move(s).value();
+      }
+    }
+    if (!stats.has_value() || !stats->num_records.has_value()) continue;
+    parquet::ColumnStats cs;
+    cs.num_values = *stats->num_records;
+    if (auto it = stats->null_count.find(p.column); it != stats->null_count.end()) cs.null_count = it->second;
+    auto lo = stats->min_values.find(p.column);
+    auto hi = stats->max_values.find(p.column);
+    if (lo != stats->min_values.end() && hi != stats->max_values.end()) {
+      cs.has_bounds = true;
+      cs.min = lo->second;
+      cs.max = hi->second;
+      // Spark truncates timestamp stats to milliseconds: widen the max.
+      if (cs.max.type->id() == TypeId::kTimestamp || cs.max.type->id() == TypeId::kTimestampNtz) cs.max.i64 += 999;
+    }
+    if (!parquet::StatsMayMatch(cs, p)) return false;
+  }
+  return true;
+}
+
+Result<std::vector<RecordBatch>> DeltaTable::Scan(const Snapshot& snapshot, const ScanOptions& options,
+                                                  ScanStats* stats) const {
+  LW_RETURN_IF_ERROR(snapshot.CheckReadable());
+  const Schema& schema = snapshot.schema();
+  Status st;
+  std::vector<Field> out_fields = ProjectFields(schema, options.columns, &st);
+  LW_RETURN_IF_ERROR(st);
+  const auto& pcols = snapshot.metadata().partition_columns;
+  ScanStats local;
+  std::vector<RecordBatch> out;
+  for (const LiveFile& f : snapshot.files()) {
+    ++local.files_total;
+    if (!FileMayMatch(snapshot, f, options.predicates)) {
+      ++local.files_skipped;
+      continue;
+    }
+    if (f.add.deletion_vector.has_value()) {
+      return Status::NotSupported(path() + ": file " + f.path + " has a deletion vector");
+    }
+    std::string data_path = DataPath(f.path);
+    auto reader = parquet::ParquetFileReader::Open(data_path);
+    if (!reader.ok()) return reader.status().WithContext(path());
+    const Schema& fschema = (*reader)->schema().logical();
+    // Columns to read from the file: requested, present, not partition columns.
+    std::vector<std::string> file_cols;
+    for (const Field& of : out_fields) {
+      bool part = std::find(pcols.begin(), pcols.end(), of.name) != pcols.end();
+      if (part || fschema.FieldIndex(of.name) < 0) continue;
+      if (options.columns.empty()) {
+        file_cols.push_back(of.name);
+      } else {
+        for (const std::string& c : options.columns) {
+          if (c == of.name || c.rfind(of.name + ".", 0) == 0) file_cols.push_back(c);
+        }
+      }
+    }
+    std::vector<RecordBatch> batches;
+    if (!file_cols.empty()) {
+      std::vector<parquet::StatsPredicate> file_preds;
+      for (const auto& p : options.predicates) {
+        if (std::find(pcols.begin(), pcols.end(), p.column) == pcols.end()) file_preds.push_back(p);
+      }
+      int before = (*reader)->num_row_groups();
+      auto read = (*reader)->ReadAll(file_cols, file_preds, options.threads);
+      if (!read.ok()) return read.status().WithContext(path());
+      batches = std::move(read).value();
+      local.row_groups_skipped += before - static_cast<int>(batches.size());
+    } else {
+      RecordBatch b;
+      b.num_rows = (*reader)->num_rows();
+      batches.push_back(std::move(b));
+    }
+    for (RecordBatch& fb : batches) {
+      RecordBatch ob;
+      ob.num_rows = fb.num_rows;
+      for (const Field& of : out_fields) {
+        ColumnPtr col;
+        if (std::find(pcols.begin(), pcols.end(), of.name) != pcols.end()) {
+          std::optional<std::string> text;
+          for (const auto& [k, v] : f.add.partition_values) {
+            if (k == of.name) text = v;
+          }
+          LW_ASSIGN_OR_RETURN(Scalar value, ParsePartitionValue(text, of.type));
+          col = ConstantColumn(value, of.type, fb.num_rows);
+        } else {
+          int i = fb.schema.FieldIndex(of.name);
+          if (i >= 0 && fb.columns[i]->type->Equals(*of.type)) {
+            col = fb.columns[i];
+          } else if (i >= 0 && !fb.columns[i]->type->Equals(*of.type) && of.type->id() != TypeId::kStruct) {
+            return Status::NotSupported(fmt::format("{}: file {} stores column '{}' as {}, the table as {}", path(),
+                                                    f.path, of.name, fb.columns[i]->type->ToString(),
+                                                    of.type->ToString()));
+          } else if (i >= 0) {
+            // A struct that gained fields since the file was written: rebuild
+            // with nulls for the missing ones.
+            const Column& src = *fb.columns[i];
+            auto c = Column::Make(of.type);
+            c->children.clear();
+            for (const Field& sub : of.type->fields()) {
+              int j = src.type->FieldIndex(sub.name);
+              if (j >= 0 && src.children[j]->type->Equals(*sub.type)) c->children.push_back(src.children[j]);
+              else c->children.push_back(NullColumn(sub.type, src.length));
+            }
+            c->length = src.length;
+            c->validity = src.validity;
+            col = c;
+          } else {
+            col = NullColumn(of.type, fb.num_rows);  // added to the table after this file
+          }
+        }
+        ob.schema.fields.push_back(of);
+        ob.columns.push_back(std::move(col));
+      }
+      out.push_back(std::move(ob));
+    }
+  }
+  if (stats != nullptr) *stats = local;
+  return out;
+}
+
+Result<std::vector<HistoryEntry>> DeltaTable::History(int64_t limit) const {
+  LW_ASSIGN_OR_RETURN(LogListing listing, store_.List());
+  std::vector<HistoryEntry> out;
+  for (auto it = listing.commits.rbegin(); it != listing.commits.rend(); ++it) {
+    if (limit >= 0 && static_cast<int64_t>(out.size()) >= limit) break;
+    LW_ASSIGN_OR_RETURN(std::string content, store_.ReadCommit(*it));
+    LW_ASSIGN_OR_RETURN(ActionSet a, ParseCommit(content, *it));
+    HistoryEntry h;
+    h.version = *it;
+    h.adds = static_cast<int64_t>(a.adds.size());
+    h.removes = static_cast<int64_t>(a.removes.size());
+    if (a.commit_info.has_value()) {
+      h.operation = a.commit_info->operation.value_or("");
+      h.commit_info_json = a.commit_info->json;
+      h.timestamp_ms = a.commit_info->in_commit_timestamp.value_or(a.commit_info->timestamp.value_or(0));
+    }
+    if (h.timestamp_ms == 0) {
+      auto t = store_.CommitMtimeMs(*it);
+      if (t.ok()) h.timestamp_ms = *t;
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+}  // namespace lakewatch::delta

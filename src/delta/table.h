@@ -1,0 +1,91 @@
+// DeltaTable: the operations a user runs on one Delta table — create, append
+// Parquet files, scan (with partition pruning, file skipping by stats,
+// projection, schema evolution), history — built on Snapshot and Transaction.
+//
+// Thread-safety: a DeltaTable holds only its path; every call loads what it
+// needs, so one object may be used from many threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/column.h"
+#include "common/status.h"
+#include "delta/snapshot.h"
+#include "delta/transaction.h"
+#include "parquet/statistics.h"
+
+namespace lakewatch::delta {
+
+struct CreateOptions {
+  std::vector<std::string> partition_columns;
+  StringMap configuration;
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+};
+
+struct ScanOptions {
+  std::vector<std::string> columns;  // empty: all; top-level names or struct paths (a.b)
+  // Conjunction used to skip files (partition values, stats) and row groups.
+  // Rows are NOT filtered by the scan itself: callers re-check predicates.
+  std::vector<parquet::StatsPredicate> predicates;
+  int threads = 1;
+};
+
+struct ScanStats {
+  int64_t files_total = 0;
+  int64_t files_skipped = 0;  // by partition values or file stats
+  int64_t row_groups_skipped = 0;
+};
+
+struct HistoryEntry {
+  int64_t version = 0;
+  int64_t timestamp_ms = 0;
+  std::string operation;
+  std::string commit_info_json;
+  int64_t adds = 0, removes = 0;
+};
+
+class DeltaTable {
+ public:
+  explicit DeltaTable(std::string path) : store_(std::move(path)) {}
+  const std::string& path() const { return store_.table_path(); }
+  const LogStore& store() const { return store_; }
+
+  // Creates version 0 (protocol 1/2, metaData). AlreadyExists if the table exists.
+  Result<CommitResult> Create(const Schema& schema, const CreateOptions& options) const;
+  // Loads a snapshot and checks that this reader can read it.
+  Result<std::shared_ptr<const Snapshot>> Load(SnapshotOptions options = {}) const;
+
+  // Copies Parquet files into the table (unique names, under partition
+  // folders when partitioned by columns the files hold as constant values —
+  // here: unpartitioned tables only, or files whose partition values are given)
+  // and commits one add per file with stats from its footer. Each file's
+  // schema must be compatible with the table's (same names; missing nullable
+  // columns allowed; new nullable columns are added to the table schema).
+  Result<CommitResult> AppendParquetFiles(const std::vector<std::string>& files,
+                                          std::optional<Txn> txn = std::nullopt) const;
+
+  // Reads the table's rows as batches in the table schema (projected).
+  Result<std::vector<RecordBatch>> Scan(const Snapshot& snapshot, const ScanOptions& options,
+                                        ScanStats* stats = nullptr) const;
+  // Whether a live file may hold rows matching all predicates.
+  bool FileMayMatch(const Snapshot& snapshot, const LiveFile& file,
+                    const std::vector<parquet::StatsPredicate>& predicates) const;
+
+  Result<std::vector<HistoryEntry>> History(int64_t limit = -1) const;
+
+  // Full path of a live file (relative paths resolved against the table).
+  std::string DataPath(const std::string& file_path) const;
+
+ private:
+  LogStore store_;
+};
+
+// Footer statistics of a Parquet file as Delta `stats` JSON for `schema`.
+Result<std::string> StatsJsonFromParquet(const std::string& parquet_path, const Schema& schema);
+
+}  // namespace lakewatch::delta
