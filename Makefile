@@ -1,0 +1,76 @@
+# lakewatch: the two commands of the README, and the steps they are made of.
+#
+#   make demo    install dependencies, build, run the demo
+#   make test    install dependencies, build, run every test: unit/end-to-end (ctest), the unit
+#                tests again under ASan+UBSan, and each libFuzzer target for 60 s
+#
+# Other targets: deps, build, bench, fuzz (FUZZ_SECONDS=600 per target), clean, distclean.
+# Builds use Ninja with JOBS parallel jobs (default 2, the CI machine's cores).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+JOBS ?= 2
+BUILD_TYPE ?= RelWithDebInfo
+FUZZ_SECONDS ?= 600
+SMOKE_FUZZ_SECONDS ?= 60
+
+# Sanitizer and fuzz builds keep assertions on (no -DNDEBUG) but still optimize a little.
+CHECKED_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" \
+                 -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+export ASAN_OPTIONS ?= detect_leaks=1:check_initialization_order=1
+
+# Steps run one after another even under `make -j`: the parallelism is inside Ninja and ctest.
+.NOTPARALLEL:
+
+.PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench fuzz clean distclean
+
+deps:
+	scripts/deps.sh
+
+build: deps
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	ninja -C build -j$(JOBS)
+
+test: build
+	$(MAKE) --no-print-directory unit-test asan-test fuzz-smoke
+	@echo "make test: all steps passed"
+
+# The steps of `make test`; each assumes `make deps` has run.
+unit-test:
+	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+asan-test:
+	cmake -S . -B build-asan -G Ninja -DLAKEWATCH_SANITIZE=ON -DLAKEWATCH_BENCH=OFF $(CHECKED_FLAGS)
+	ninja -C build-asan -j$(JOBS)
+	ctest --test-dir build-asan -L unit --output-on-failure -j$(JOBS)
+
+fuzz-build:
+	@if [ ! -f fuzz/fuzz.cmake ]; then \
+	  echo "fuzz-build: no fuzz/fuzz.cmake yet, skipping the fuzz build"; exit 0; fi; \
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DLAKEWATCH_FUZZ=ON \
+	  -DLAKEWATCH_TESTS=OFF -DLAKEWATCH_BENCH=OFF $(CHECKED_FLAGS); \
+	ninja -C build-fuzz -j$(JOBS)
+
+fuzz-smoke: fuzz-build
+	scripts/run_fuzz.sh $(SMOKE_FUZZ_SECONDS)
+
+demo: build
+	scripts/demo.sh
+
+bench: build
+	@if [ -x bench/run.sh ]; then bench/run.sh; \
+	else echo "bench: no bench/run.sh yet; benchmark binaries (if any) are in build/"; fi
+
+fuzz: deps
+	$(MAKE) --no-print-directory fuzz-build
+	scripts/run_fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+distclean: clean
+	rm -rf node_modules lakewatch-data
