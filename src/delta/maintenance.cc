@@ -1,0 +1,279 @@
+#include "delta/maintenance.h"
+
+#include <dirent.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+
+#include "delta/schema_json.h"
+#include "parquet/file_reader.h"
+#include "parquet/file_writer.h"
+
+namespace lakewatch::delta {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string RandomName() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  return fmt::format("part-{:016x}{:016x}.zstd.parquet", gen(), gen());
+}
+
+std::string PartitionKey(const PartitionValues& pv) {
+  std::string k;
+  for (const auto& [name, v] : pv) k += name + "=" + (v.has_value() ? "v" + *v : "null") + "\x1f";
+  return k;
+}
+
+// Parses a retention like "interval 7 days", "168 hours", "30 days"; falls back to `dflt`.
+int64_t RetentionMs(const std::optional<std::string>& text, int64_t dflt) {
+  if (!text.has_value()) return dflt;
+  std::string s = *text;
+  for (auto& c : s) c = static_cast<char>(std::tolower(c));
+  size_t i = s.find_first_of("0123456789");
+  if (i == std::string::npos) return dflt;
+  size_t j = i;
+  while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+  int64_t n = std::stoll(s.substr(i, j - i));
+  std::string unit = s.substr(j);
+  int64_t ms = 0;
+  if (unit.find("week") != std::string::npos) ms = n * 7 * 86400000LL;
+  else if (unit.find("day") != std::string::npos) ms = n * 86400000LL;
+  else if (unit.find("hour") != std::string::npos) ms = n * 3600000LL;
+  else if (unit.find("minute") != std::string::npos) ms = n * 60000LL;
+  else if (unit.find("second") != std::string::npos) ms = n * 1000LL;
+  else return dflt;
+  return ms;
+}
+
+}  // namespace
+
+Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& options) {
+  LW_ASSIGN_OR_RETURN(auto snap, table.Load());
+  LW_RETURN_IF_ERROR(snap->CheckWritable());
+  OptimizeResult result;
+  // Group small files by partition.
+  std::map<std::string, std::vector<const LiveFile*>> groups;
+  for (const LiveFile& f : snap->files()) {
+    if (f.add.deletion_vector.has_value()) continue;
+    if (f.add.size >= options.target_file_bytes / 2) continue;
+    groups[PartitionKey(f.add.partition_values)].push_back(&f);
+  }
+  const Schema& schema = snap->schema();
+  const auto& pcols = snap->metadata().partition_columns;
+  Schema data_schema;
+  for (const Field& f : schema.fields) {
+    if (std::find(pcols.begin(), pcols.end(), f.name) == pcols.end()) data_schema.fields.push_back(f);
+  }
+  Transaction tx(table.store(), snap);
+  std::vector<std::string> written;
+  auto cleanup = [&] {
+    for (const auto& w : written) ::unlink(w.c_str());
+  };
+  int64_t now = NowMs();
+  for (auto& [key, files] : groups) {
+    if (files.size() < 2) continue;
+    // Bins of consecutive files up to the target size.
+    size_t i = 0;
+    while (i < files.size()) {
+      std::vector<const LiveFile*> bin;
+      int64_t bytes = 0;
+      while (i < files.size() && (bin.empty() || bytes + files[i]->add.size <= options.target_file_bytes)) {
+        bytes += files[i]->add.size;
+        bin.push_back(files[i++]);
+      }
+      if (bin.size() < 2) continue;
+      std::string subdir;
+      for (const auto& [name, v] : bin[0]->add.partition_values) {
+        subdir += name + "=" + EncodePath(v.value_or("__HIVE_DEFAULT_PARTITION__")) + "/";
+      }
+      std::string rel = subdir + RandomName();
+      parquet::WriterOptions wo;
+      wo.threads = options.threads;
+      auto writer = parquet::ParquetFileWriter::Open(table.path() + "/" + rel, data_schema, wo);
+      if (!writer.ok()) {
+        cleanup();
+        return writer.status();
+      }
+      for (const LiveFile* f : bin) {
+        // Columns added to the table after this file was written become nulls.
+        auto reader = parquet::ParquetFileReader::Open(table.DataPath(f->path));
+        if (!reader.ok()) {
+          cleanup();
+          return reader.status();
+        }
+        const Schema& fs = (*reader)->schema().logical();
+        std::vector<std::string> present;
+        for (const Field& df : data_schema.fields) {
+          if (fs.FieldIndex(df.name) >= 0) present.push_back(df.name);
+        }
+        auto batches = (*reader)->ReadAll(present, {}, options.threads);
+        if (!batches.ok()) {
+          cleanup();
+          return batches.status();
+        }
+        for (RecordBatch& b : *batches) {
+          RecordBatch ob;
+          ob.num_rows = b.num_rows;
+          ob.schema = data_schema;
+          for (const Field& df : data_schema.fields) {
+            int j = b.schema.FieldIndex(df.name);
+            if (j >= 0 && b.columns[j]->type->Equals(*df.type)) {
+              ob.columns.push_back(b.columns[j]);
+            } else if (j < 0) {
+              auto c = Column::Make(df.type);
+              for (int64_t r = 0; r < b.num_rows; ++r) c->AppendNull();
+              ob.columns.push_back(c);
+            } else {
+              cleanup();
+              return Status::NotSupported(fmt::format("optimize: {} stores '{}' as {}, the table as {}", f->path,
+                                                      df.name, b.columns[j]->type->ToString(), df.type->ToString()));
+            }
+          }
+          Status st = (*writer)->WriteBatch(ob);
+          if (!st.ok()) {
+            cleanup();
+            return st;
+          }
+        }
+      }
+      Status st = (*writer)->Close(/*sync=*/true);
+      if (!st.ok()) {
+        cleanup();
+        return st;
+      }
+      written.push_back(table.path() + "/" + rel);
+      AddFile add;
+      add.path = EncodePath(rel);
+      add.partition_values = bin[0]->add.partition_values;
+      add.size = (*writer)->bytes_written();
+      add.modification_time = now;
+      add.data_change = false;
+      auto stats = StatsJsonFromParquet(table.path() + "/" + rel, schema);
+      if (stats.ok()) add.stats = *stats;
+      tx.Add(std::move(add));
+      result.files_added += 1;
+      result.bytes_added += (*writer)->bytes_written();
+      for (const LiveFile* f : bin) {
+        RemoveFile r;
+        r.path = f->add.path;
+        r.deletion_timestamp = now;
+        r.data_change = false;
+        r.extended_file_metadata = true;
+        r.partition_values = f->add.partition_values;
+        r.size = f->add.size;
+        tx.Remove(std::move(r));
+        result.files_removed += 1;
+        result.bytes_removed += f->add.size;
+      }
+    }
+  }
+  if (result.files_added == 0) return result;
+  tx.SetOperation("OPTIMIZE", {{"predicate", "[]"}, {"zOrderBy", "[]"}});
+  auto commit = tx.Commit();
+  if (!commit.ok()) {
+    cleanup();
+    return commit.status();
+  }
+  result.version = commit->version;
+  return result;
+}
+
+namespace {
+
+void ListDataFiles(const std::string& root, const std::string& rel, std::vector<std::pair<std::string, struct stat>>* out) {
+  std::string dir = rel.empty() ? root : root + "/" + rel;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (rel.empty() && (name == "_delta_log" || name == "_lakewatch")) continue;
+    std::string child = rel.empty() ? name : rel + "/" + name;
+    struct stat sb;
+    if (::lstat((root + "/" + child).c_str(), &sb) != 0) continue;
+    if (S_ISDIR(sb.st_mode)) {
+      if (name[0] == '_' || name[0] == '.') continue;  // hidden directories are not data
+      ListDataFiles(root, child, out);
+    } else if (S_ISREG(sb.st_mode)) {
+      // Hidden files are skipped, except our writers' crashed temporaries.
+      if ((name[0] == '.' || name[0] == '_') && name.find(".tmp-") == std::string::npos) continue;
+      if (name.size() > 4 && name.substr(name.size() - 4) == ".crc") continue;
+      out->emplace_back(child, sb);
+    }
+  }
+  ::closedir(d);
+}
+
+}  // namespace
+
+Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& options) {
+  LW_ASSIGN_OR_RETURN(auto snap, table.Load());
+  LW_RETURN_IF_ERROR(snap->CheckWritable());
+  if (options.retain_hours < 0) return Status::InvalidArgument("--retain-hours must be >= 0");
+  std::set<std::string> live;
+  for (const LiveFile& f : snap->files()) live.insert(f.path);
+  int64_t cutoff_ms = NowMs() - static_cast<int64_t>(options.retain_hours * 3600000.0);
+  std::vector<std::pair<std::string, struct stat>> files;
+  ListDataFiles(table.path(), "", &files);
+  VacuumResult result;
+  for (auto& [rel, sb] : files) {
+    if (live.count(rel) || live.count(table.path() + "/" + rel)) continue;
+    int64_t mtime_ms = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000 + sb.st_mtim.tv_nsec / 1000000;
+    if (mtime_ms >= cutoff_ms) continue;
+    result.files.push_back(rel);
+    result.bytes += sb.st_size;
+  }
+  std::sort(result.files.begin(), result.files.end());
+  if (!options.dry_run) {
+    for (const std::string& rel : result.files) {
+      std::string p = table.path() + "/" + rel;
+      if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
+        return Status::IOError(p + ": unlink: " + std::strerror(errno));
+      }
+    }
+  }
+  return result;
+}
+
+Result<int64_t> CleanupLog(const DeltaTable& table, int64_t now_ms) {
+  LW_ASSIGN_OR_RETURN(LogListing listing, table.store().List());
+  if (listing.checkpoints.empty()) return int64_t{0};
+  LW_ASSIGN_OR_RETURN(auto snap, Snapshot::Load(table.store()));
+  int64_t retention = RetentionMs(snap->metadata().Config("delta.logRetentionDuration"), 30LL * 86400000LL);
+  // Only files before the newest checkpoint are candidates: it reconstructs the table alone.
+  int64_t newest_cp = listing.checkpoints.back().version;
+  int64_t deleted = 0;
+  for (int64_t v : listing.commits) {
+    if (v >= newest_cp) break;
+    auto mtime = table.store().CommitMtimeMs(v);
+    if (!mtime.ok() || *mtime >= now_ms - retention) continue;
+    if (::unlink(table.store().CommitPath(v).c_str()) == 0) ++deleted;
+  }
+  for (const CheckpointFile& cp : listing.checkpoints) {
+    if (cp.version >= newest_cp) continue;
+    std::string p = table.store().log_dir() + "/" + cp.name;
+    struct stat sb;
+    if (::stat(p.c_str(), &sb) != 0) continue;
+    int64_t mtime_ms = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000;
+    if (mtime_ms >= now_ms - retention) continue;
+    if (::unlink(p.c_str()) == 0) ++deleted;
+  }
+  return deleted;
+}
+
+}  // namespace lakewatch::delta
