@@ -118,14 +118,19 @@ Status AppendConvertedValues(const LeafDescriptor& leaf, const Buffer& data, con
       int64_t* dst = reinterpret_cast<int64_t*>(out->data.data() + old);
       const uint8_t* src = data.data();
       for (int64_t i = 0; i < n; ++i) {
-        uint64_t nanos;
-        uint32_t julian;
+        // Layout: int64 nanoseconds of the day, then int32 Julian day, both
+        // little-endian and signed, decoded as Spark does (fromJulianDay):
+        // (day - 2440588) * 86400000000 + nanos / 1000 (truncating), in
+        // wrapping 64-bit arithmetic. Spark writes timestamps beyond the
+        // int64-nanosecond range (after 2262) with exactly that wrap-around,
+        // so this decoding returns the microseconds Spark wrote; it also keeps
+        // arbitrary bytes free of undefined behaviour.
+        int64_t nanos;
+        int32_t julian;
         std::memcpy(&nanos, src + 12 * i, 8);
         std::memcpy(&julian, src + 12 * i + 8, 4);
-        // Julian day 2440588 is 1970-01-01. Wrapping arithmetic: garbage in,
-        // garbage out, but never undefined behaviour.
         uint64_t days = static_cast<uint64_t>(static_cast<int64_t>(julian) - 2440588);
-        dst[i] = static_cast<int64_t>(days * 86400000000ull + nanos / 1000);
+        dst[i] = static_cast<int64_t>(days * 86400000000ull + static_cast<uint64_t>(nanos / 1000));
       }
       break;
     }

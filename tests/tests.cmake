@@ -1,0 +1,35 @@
+# End-to-end, differential and conformance tests under tests/ (included by CMakeLists.txt when
+# present, inside if(LAKEWATCH_TESTS) after enable_testing()).
+#
+# Labels: `conformance` = the Parquet corpus tests (need node, the npm test peers from
+# package-lock.json and ../shared/data/conformance; they exit 77 = skipped when the corpus is
+# absent). Run them alone with `ctest --test-dir build -L conformance --output-on-failure`.
+
+find_program(LW_NODE node)
+if(NOT LW_NODE)
+  message(WARNING "node not found: the conformance tests are not registered (run `make deps`)")
+else()
+  # Semantic comparer self-test: needs neither the corpus nor the lakewatch binary.
+  add_test(NAME conformance_compare_selftest
+           COMMAND ${LW_NODE} ${CMAKE_SOURCE_DIR}/tests/conformance/compare_test.mjs
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(conformance_compare_selftest PROPERTIES LABELS conformance TIMEOUT 60)
+
+  # lakewatch parquet cat vs DuckDB on every parquet-testing file; bad_data clean errors.
+  add_test(NAME parquet_conformance
+           COMMAND ${LW_NODE} ${CMAKE_SOURCE_DIR}/tests/conformance/parquet_conformance.mjs
+                   --lakewatch $<TARGET_FILE:lakewatch>
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  # lakewatch parquet convert of every readable file, read back by DuckDB and hyparquet.
+  add_test(NAME parquet_roundtrip
+           COMMAND ${LW_NODE} ${CMAKE_SOURCE_DIR}/tests/conformance/parquet_roundtrip.mjs
+                   --lakewatch $<TARGET_FILE:lakewatch>
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  # Each takes about a minute or less on 2 cores (one node process with one DuckDB instance,
+  # lakewatch spawned per file); the timeout leaves room for a loaded machine.
+  set_tests_properties(parquet_conformance parquet_roundtrip PROPERTIES
+                       LABELS conformance SKIP_RETURN_CODE 77 TIMEOUT 300)
+endif()
+
+# Parquet tests written by the Parquet writer's owner (randomized round trip, ...).
+include(${CMAKE_SOURCE_DIR}/tests/parquet/parquet_tests.cmake OPTIONAL)
