@@ -11,9 +11,11 @@
 //     (ids here never jump by more than 15).
 // See thrift_compact.cc for the byte layout of each of these.
 //
-// Parsing is strict about what it understands (required fields present, a
-// known field id has its spec wire type, a union has one member) and lenient
-// about the rest (unknown field ids skipped, unknown enum values kept).
+// Parsing follows Thrift-generated readers where they are lenient (unknown
+// field ids skipped; a known id with another wire type skipped too; integer
+// list elements of another varint width accepted) and is strict where they
+// are: required fields present, list elements of the declared type, a union
+// with exactly one member. Unknown enum values are kept as raw integers.
 #include "parquet/metadata.h"
 
 #include <algorithm>
@@ -82,8 +84,7 @@ Status ReadValue(Reader* r, int64_t* v) { return r->ReadI64(v); }
 Status ReadValue(Reader* r, std::string* v) { return r->ReadString(v); }
 
 template <typename E>
-  requires std::is_enum_v<E>
-Status ReadValue(Reader* r, E* v) {
+requires std::is_enum_v<E> Status ReadValue(Reader* r, E* v) {
   int32_t raw;
   LW_RETURN_IF_ERROR(r->ReadI32(&raw));
   *v = static_cast<E>(raw);  // unknown values are kept: every enum here is int32_t-based
@@ -128,11 +129,10 @@ class Seen {
 };
 
 Status Missing(const char* name, size_t struct_offset, const Seen& seen, int id) {
-  std::string msg = std::string(name) + " missing (struct at byte " +
-                    std::to_string(struct_offset);
+  std::string msg = std::string(name) + " missing (struct at byte " + std::to_string(struct_offset);
   if (seen.Mismatch(id) != ThriftType::kStop) {
-    msg += "; field " + std::to_string(id) + " was there as " +
-           ThriftTypeName(seen.Mismatch(id)) + " and was skipped";
+    msg += "; field " + std::to_string(id) + " was there as " + ThriftTypeName(seen.Mismatch(id)) +
+           " and was skipped";
   }
   return Status::Corrupt(msg + ")");
 }
@@ -193,9 +193,8 @@ Status ReadField(Reader* r, const ThriftFieldHeader& fh, const char* name, std::
   Status st = r->ReadListHeader(&element_type, &n);
   if (!st.ok()) return st.WithContext(name);
   if (n > 0 && !ElementTypeMatches(element_type, WireType<T>())) {
-    return Status::Corrupt(std::string(name) + ": expected list<" +
-                           ThriftTypeName(WireType<T>()) + ">, found list<" +
-                           ThriftTypeName(element_type) + "> (list at byte " +
+    return Status::Corrupt(std::string(name) + ": expected list<" + ThriftTypeName(WireType<T>()) +
+                           ">, found list<" + ThriftTypeName(element_type) + "> (list at byte " +
                            std::to_string(list_offset) + ")");
   }
   out->clear();
@@ -209,8 +208,8 @@ Status ReadField(Reader* r, const ThriftFieldHeader& fh, const char* name, std::
 
 // Declared after the vector overload so optional<vector<T>> finds it.
 template <typename T>
-Status ReadField(Reader* r, const ThriftFieldHeader& fh, const char* name,
-                 std::optional<T>* out, Seen* seen) {
+Status ReadField(Reader* r, const ThriftFieldHeader& fh, const char* name, std::optional<T>* out,
+                 Seen* seen) {
   if (fh.type != WireType<T>()) return SkipMismatch(r, fh, name, seen);
   return ReadField(r, fh, name, &out->emplace(), seen);
 }
@@ -230,23 +229,30 @@ Status ReadStruct(Reader* r, const char* struct_name, OnField&& on_field) {
   return r->EndStruct();
 }
 
-
 Status ReadValue(Reader* r, Statistics* out) {
   Seen seen;
   return ReadStruct(r, "Statistics", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "Statistics.max", &out->max, &seen);
-      case 2: return ReadField(r, fh, "Statistics.min", &out->min, &seen);
-      case 3: return ReadField(r, fh, "Statistics.null_count", &out->null_count, &seen);
-      case 4: return ReadField(r, fh, "Statistics.distinct_count", &out->distinct_count, &seen);
-      case 5: return ReadField(r, fh, "Statistics.max_value", &out->max_value, &seen);
-      case 6: return ReadField(r, fh, "Statistics.min_value", &out->min_value, &seen);
+      case 1:
+        return ReadField(r, fh, "Statistics.max", &out->max, &seen);
+      case 2:
+        return ReadField(r, fh, "Statistics.min", &out->min, &seen);
+      case 3:
+        return ReadField(r, fh, "Statistics.null_count", &out->null_count, &seen);
+      case 4:
+        return ReadField(r, fh, "Statistics.distinct_count", &out->distinct_count, &seen);
+      case 5:
+        return ReadField(r, fh, "Statistics.max_value", &out->max_value, &seen);
+      case 6:
+        return ReadField(r, fh, "Statistics.min_value", &out->min_value, &seen);
       case 7:
         return ReadField(r, fh, "Statistics.is_max_value_exact", &out->is_max_value_exact, &seen);
       case 8:
         return ReadField(r, fh, "Statistics.is_min_value_exact", &out->is_min_value_exact, &seen);
-      case 9: return ReadField(r, fh, "Statistics.nan_count", &out->nan_count, &seen);
-      default: return SkipField(r, fh, "Statistics");
+      case 9:
+        return ReadField(r, fh, "Statistics.nan_count", &out->nan_count, &seen);
+      default:
+        return SkipField(r, fh, "Statistics");
     }
   });
 }
@@ -263,8 +269,7 @@ Status ReadUnion(Reader* r, const char* union_name, OnMember&& on_member) {
     if (++members > 1) {
       return Status::Corrupt(std::string(union_name) +
                              " union has more than one member (second: field " +
-                             std::to_string(fh.id) + " at byte " + std::to_string(fh.offset) +
-                             ")");
+                             std::to_string(fh.id) + " at byte " + std::to_string(fh.offset) + ")");
     }
     return on_member(fh);
   }));
@@ -296,14 +301,16 @@ Status ReadTimeMember(Reader* r, const char* struct_name, const char* utc_name,
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, struct_name, [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, utc_name, &out->is_adjusted_to_utc, &seen);
+      case 1:
+        return ReadField(r, fh, utc_name, &out->is_adjusted_to_utc, &seen);
       case 2: {
         if (fh.type != ThriftType::kStruct) return SkipMismatch(r, fh, unit_name, &seen);
         seen.Set(2);
         Status st = ReadTimeUnit(r, &out->unit);
         return st.ok() ? st : st.WithContext(unit_name);
       }
-      default: return SkipField(r, fh, struct_name);
+      default:
+        return SkipField(r, fh, struct_name);
     }
   }));
   LW_REQUIRE(seen, 1, utc_name, start);
@@ -316,17 +323,28 @@ Status ReadValue(Reader* r, LogicalType* out) {
     const size_t start = r->position();
     Seen seen;
     switch (fh.id) {
-      case 1: case 2: case 3: case 4: case 6:
-      case 11: case 12: case 13: case 14: case 15:
+      case 1:
+      case 2:
+      case 3:
+      case 4:
+      case 6:
+      case 11:
+      case 12:
+      case 13:
+      case 14:
+      case 15:
         out->kind = static_cast<LogicalType::Kind>(fh.id);
         return SkipMember(r, "LogicalType");
       case 5:
         out->kind = LogicalType::Kind::kDecimal;
         LW_RETURN_IF_ERROR(ReadStruct(r, "DecimalType", [&](const ThriftFieldHeader& f) -> Status {
           switch (f.id) {
-            case 1: return ReadField(r, f, "DecimalType.scale", &out->scale, &seen);
-            case 2: return ReadField(r, f, "DecimalType.precision", &out->precision, &seen);
-            default: return SkipField(r, f, "DecimalType");
+            case 1:
+              return ReadField(r, f, "DecimalType.scale", &out->scale, &seen);
+            case 2:
+              return ReadField(r, f, "DecimalType.precision", &out->precision, &seen);
+            default:
+              return SkipField(r, f, "DecimalType");
           }
         }));
         LW_REQUIRE(seen, 1, "DecimalType.scale", start);
@@ -343,9 +361,12 @@ Status ReadValue(Reader* r, LogicalType* out) {
         out->kind = LogicalType::Kind::kInteger;
         LW_RETURN_IF_ERROR(ReadStruct(r, "IntType", [&](const ThriftFieldHeader& f) -> Status {
           switch (f.id) {
-            case 1: return ReadField(r, f, "IntType.bitWidth", &out->bit_width, &seen);
-            case 2: return ReadField(r, f, "IntType.isSigned", &out->is_signed, &seen);
-            default: return SkipField(r, f, "IntType");
+            case 1:
+              return ReadField(r, f, "IntType.bitWidth", &out->bit_width, &seen);
+            case 2:
+              return ReadField(r, f, "IntType.isSigned", &out->is_signed, &seen);
+            default:
+              return SkipField(r, f, "IntType");
           }
         }));
         LW_REQUIRE(seen, 1, "IntType.bitWidth", start);
@@ -364,17 +385,28 @@ Status ReadValue(Reader* r, SchemaElement* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "SchemaElement", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "SchemaElement.type", &out->type, &seen);
-      case 2: return ReadField(r, fh, "SchemaElement.type_length", &out->type_length, &seen);
-      case 3: return ReadField(r, fh, "SchemaElement.repetition_type", &out->repetition_type, &seen);
-      case 4: return ReadField(r, fh, "SchemaElement.name", &out->name, &seen);
-      case 5: return ReadField(r, fh, "SchemaElement.num_children", &out->num_children, &seen);
-      case 6: return ReadField(r, fh, "SchemaElement.converted_type", &out->converted_type, &seen);
-      case 7: return ReadField(r, fh, "SchemaElement.scale", &out->scale, &seen);
-      case 8: return ReadField(r, fh, "SchemaElement.precision", &out->precision, &seen);
-      case 9: return ReadField(r, fh, "SchemaElement.field_id", &out->field_id, &seen);
-      case 10: return ReadField(r, fh, "SchemaElement.logicalType", &out->logical_type, &seen);
-      default: return SkipField(r, fh, "SchemaElement");
+      case 1:
+        return ReadField(r, fh, "SchemaElement.type", &out->type, &seen);
+      case 2:
+        return ReadField(r, fh, "SchemaElement.type_length", &out->type_length, &seen);
+      case 3:
+        return ReadField(r, fh, "SchemaElement.repetition_type", &out->repetition_type, &seen);
+      case 4:
+        return ReadField(r, fh, "SchemaElement.name", &out->name, &seen);
+      case 5:
+        return ReadField(r, fh, "SchemaElement.num_children", &out->num_children, &seen);
+      case 6:
+        return ReadField(r, fh, "SchemaElement.converted_type", &out->converted_type, &seen);
+      case 7:
+        return ReadField(r, fh, "SchemaElement.scale", &out->scale, &seen);
+      case 8:
+        return ReadField(r, fh, "SchemaElement.precision", &out->precision, &seen);
+      case 9:
+        return ReadField(r, fh, "SchemaElement.field_id", &out->field_id, &seen);
+      case 10:
+        return ReadField(r, fh, "SchemaElement.logicalType", &out->logical_type, &seen);
+      default:
+        return SkipField(r, fh, "SchemaElement");
     }
   }));
   LW_REQUIRE(seen, 4, "SchemaElement.name", start);
@@ -386,16 +418,20 @@ Status ReadValue(Reader* r, DataPageHeader* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "DataPageHeader", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "DataPageHeader.num_values", &out->num_values, &seen);
-      case 2: return ReadField(r, fh, "DataPageHeader.encoding", &out->encoding, &seen);
+      case 1:
+        return ReadField(r, fh, "DataPageHeader.num_values", &out->num_values, &seen);
+      case 2:
+        return ReadField(r, fh, "DataPageHeader.encoding", &out->encoding, &seen);
       case 3:
         return ReadField(r, fh, "DataPageHeader.definition_level_encoding",
                          &out->definition_level_encoding, &seen);
       case 4:
         return ReadField(r, fh, "DataPageHeader.repetition_level_encoding",
                          &out->repetition_level_encoding, &seen);
-      case 5: return ReadField(r, fh, "DataPageHeader.statistics", &out->statistics, &seen);
-      default: return SkipField(r, fh, "DataPageHeader");
+      case 5:
+        return ReadField(r, fh, "DataPageHeader.statistics", &out->statistics, &seen);
+      default:
+        return SkipField(r, fh, "DataPageHeader");
     }
   }));
   LW_REQUIRE(seen, 1, "DataPageHeader.num_values", start);
@@ -421,8 +457,10 @@ Status ReadValue(Reader* r, DictionaryPageHeader* out) {
             return ReadField(r, fh, "DictionaryPageHeader.num_values", &out->num_values, &seen);
           case 2:
             return ReadField(r, fh, "DictionaryPageHeader.encoding", &out->encoding, &seen);
-          case 3: return ReadField(r, fh, "DictionaryPageHeader.is_sorted", &out->is_sorted, &seen);
-          default: return SkipField(r, fh, "DictionaryPageHeader");
+          case 3:
+            return ReadField(r, fh, "DictionaryPageHeader.is_sorted", &out->is_sorted, &seen);
+          default:
+            return SkipField(r, fh, "DictionaryPageHeader");
         }
       }));
   LW_REQUIRE(seen, 1, "DictionaryPageHeader.num_values", start);
@@ -439,17 +477,22 @@ Status ReadValue(Reader* r, DataPageHeaderV2* out) {
         return ReadField(r, fh, "DataPageHeaderV2.num_values", &out->num_values, &seen);
       case 2:
         return ReadField(r, fh, "DataPageHeaderV2.num_nulls", &out->num_nulls, &seen);
-      case 3: return ReadField(r, fh, "DataPageHeaderV2.num_rows", &out->num_rows, &seen);
-      case 4: return ReadField(r, fh, "DataPageHeaderV2.encoding", &out->encoding, &seen);
+      case 3:
+        return ReadField(r, fh, "DataPageHeaderV2.num_rows", &out->num_rows, &seen);
+      case 4:
+        return ReadField(r, fh, "DataPageHeaderV2.encoding", &out->encoding, &seen);
       case 5:
         return ReadField(r, fh, "DataPageHeaderV2.definition_levels_byte_length",
                          &out->definition_levels_byte_length, &seen);
       case 6:
         return ReadField(r, fh, "DataPageHeaderV2.repetition_levels_byte_length",
                          &out->repetition_levels_byte_length, &seen);
-      case 7: return ReadField(r, fh, "DataPageHeaderV2.is_compressed", &out->is_compressed, &seen);
-      case 8: return ReadField(r, fh, "DataPageHeaderV2.statistics", &out->statistics, &seen);
-      default: return SkipField(r, fh, "DataPageHeaderV2");
+      case 7:
+        return ReadField(r, fh, "DataPageHeaderV2.is_compressed", &out->is_compressed, &seen);
+      case 8:
+        return ReadField(r, fh, "DataPageHeaderV2.statistics", &out->statistics, &seen);
+      default:
+        return SkipField(r, fh, "DataPageHeaderV2");
     }
   }));
   LW_REQUIRE(seen, 1, "DataPageHeaderV2.num_values", start);
@@ -466,21 +509,27 @@ Status ReadValue(Reader* r, PageHeader* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "PageHeader", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "PageHeader.type", &out->type, &seen);
+      case 1:
+        return ReadField(r, fh, "PageHeader.type", &out->type, &seen);
       case 2:
-        return ReadField(r, fh, "PageHeader.uncompressed_page_size",
-                         &out->uncompressed_page_size, &seen);
+        return ReadField(r, fh, "PageHeader.uncompressed_page_size", &out->uncompressed_page_size,
+                         &seen);
       case 3:
-        return ReadField(r, fh, "PageHeader.compressed_page_size", &out->compressed_page_size, &seen);
-      case 4: return ReadField(r, fh, "PageHeader.crc", &out->crc, &seen);
-      case 5: return ReadField(r, fh, "PageHeader.data_page_header", &out->data_page_header, &seen);
-      case 6: return ReadField(r, fh, "PageHeader.index_page_header", &out->index_page_header, &seen);
+        return ReadField(r, fh, "PageHeader.compressed_page_size", &out->compressed_page_size,
+                         &seen);
+      case 4:
+        return ReadField(r, fh, "PageHeader.crc", &out->crc, &seen);
+      case 5:
+        return ReadField(r, fh, "PageHeader.data_page_header", &out->data_page_header, &seen);
+      case 6:
+        return ReadField(r, fh, "PageHeader.index_page_header", &out->index_page_header, &seen);
       case 7:
-        return ReadField(r, fh, "PageHeader.dictionary_page_header",
-                         &out->dictionary_page_header, &seen);
+        return ReadField(r, fh, "PageHeader.dictionary_page_header", &out->dictionary_page_header,
+                         &seen);
       case 8:
         return ReadField(r, fh, "PageHeader.data_page_header_v2", &out->data_page_header_v2, &seen);
-      default: return SkipField(r, fh, "PageHeader");
+      default:
+        return SkipField(r, fh, "PageHeader");
     }
   }));
   LW_REQUIRE(seen, 1, "PageHeader.type", start);
@@ -494,9 +543,12 @@ Status ReadValue(Reader* r, KeyValue* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "KeyValue", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "KeyValue.key", &out->key, &seen);
-      case 2: return ReadField(r, fh, "KeyValue.value", &out->value, &seen);
-      default: return SkipField(r, fh, "KeyValue");
+      case 1:
+        return ReadField(r, fh, "KeyValue.key", &out->key, &seen);
+      case 2:
+        return ReadField(r, fh, "KeyValue.value", &out->value, &seen);
+      default:
+        return SkipField(r, fh, "KeyValue");
     }
   }));
   LW_REQUIRE(seen, 1, "KeyValue.key", start);
@@ -508,10 +560,14 @@ Status ReadValue(Reader* r, SortingColumn* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "SortingColumn", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "SortingColumn.column_idx", &out->column_idx, &seen);
-      case 2: return ReadField(r, fh, "SortingColumn.descending", &out->descending, &seen);
-      case 3: return ReadField(r, fh, "SortingColumn.nulls_first", &out->nulls_first, &seen);
-      default: return SkipField(r, fh, "SortingColumn");
+      case 1:
+        return ReadField(r, fh, "SortingColumn.column_idx", &out->column_idx, &seen);
+      case 2:
+        return ReadField(r, fh, "SortingColumn.descending", &out->descending, &seen);
+      case 3:
+        return ReadField(r, fh, "SortingColumn.nulls_first", &out->nulls_first, &seen);
+      default:
+        return SkipField(r, fh, "SortingColumn");
     }
   }));
   LW_REQUIRE(seen, 1, "SortingColumn.column_idx", start);
@@ -523,17 +579,18 @@ Status ReadValue(Reader* r, SortingColumn* out) {
 Status ReadValue(Reader* r, PageEncodingStats* out) {
   const size_t start = r->position();
   Seen seen;
-  LW_RETURN_IF_ERROR(
-      ReadStruct(r, "PageEncodingStats", [&](const ThriftFieldHeader& fh) -> Status {
-        switch (fh.id) {
-          case 1:
-            return ReadField(r, fh, "PageEncodingStats.page_type", &out->page_type, &seen);
-          case 2:
-            return ReadField(r, fh, "PageEncodingStats.encoding", &out->encoding, &seen);
-          case 3: return ReadField(r, fh, "PageEncodingStats.count", &out->count, &seen);
-          default: return SkipField(r, fh, "PageEncodingStats");
-        }
-      }));
+  LW_RETURN_IF_ERROR(ReadStruct(r, "PageEncodingStats", [&](const ThriftFieldHeader& fh) -> Status {
+    switch (fh.id) {
+      case 1:
+        return ReadField(r, fh, "PageEncodingStats.page_type", &out->page_type, &seen);
+      case 2:
+        return ReadField(r, fh, "PageEncodingStats.encoding", &out->encoding, &seen);
+      case 3:
+        return ReadField(r, fh, "PageEncodingStats.count", &out->count, &seen);
+      default:
+        return SkipField(r, fh, "PageEncodingStats");
+    }
+  }));
   LW_REQUIRE(seen, 1, "PageEncodingStats.page_type", start);
   LW_REQUIRE(seen, 2, "PageEncodingStats.encoding", start);
   LW_REQUIRE(seen, 3, "PageEncodingStats.count", start);
@@ -545,20 +602,25 @@ Status ReadValue(Reader* r, ColumnMetaData* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "ColumnMetaData", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "ColumnMetaData.type", &out->type, &seen);
-      case 2: return ReadField(r, fh, "ColumnMetaData.encodings", &out->encodings, &seen);
+      case 1:
+        return ReadField(r, fh, "ColumnMetaData.type", &out->type, &seen);
+      case 2:
+        return ReadField(r, fh, "ColumnMetaData.encodings", &out->encodings, &seen);
       case 3:
         return ReadField(r, fh, "ColumnMetaData.path_in_schema", &out->path_in_schema, &seen);
-      case 4: return ReadField(r, fh, "ColumnMetaData.codec", &out->codec, &seen);
-      case 5: return ReadField(r, fh, "ColumnMetaData.num_values", &out->num_values, &seen);
+      case 4:
+        return ReadField(r, fh, "ColumnMetaData.codec", &out->codec, &seen);
+      case 5:
+        return ReadField(r, fh, "ColumnMetaData.num_values", &out->num_values, &seen);
       case 6:
         return ReadField(r, fh, "ColumnMetaData.total_uncompressed_size",
                          &out->total_uncompressed_size, &seen);
       case 7:
-        return ReadField(r, fh, "ColumnMetaData.total_compressed_size",
-                         &out->total_compressed_size, &seen);
+        return ReadField(r, fh, "ColumnMetaData.total_compressed_size", &out->total_compressed_size,
+                         &seen);
       case 8:
-        return ReadField(r, fh, "ColumnMetaData.key_value_metadata", &out->key_value_metadata, &seen);
+        return ReadField(r, fh, "ColumnMetaData.key_value_metadata", &out->key_value_metadata,
+                         &seen);
       case 9:
         return ReadField(r, fh, "ColumnMetaData.data_page_offset", &out->data_page_offset, &seen);
       case 10:
@@ -566,13 +628,18 @@ Status ReadValue(Reader* r, ColumnMetaData* out) {
       case 11:
         return ReadField(r, fh, "ColumnMetaData.dictionary_page_offset",
                          &out->dictionary_page_offset, &seen);
-      case 12: return ReadField(r, fh, "ColumnMetaData.statistics", &out->statistics, &seen);
-      case 13: return ReadField(r, fh, "ColumnMetaData.encoding_stats", &out->encoding_stats, &seen);
+      case 12:
+        return ReadField(r, fh, "ColumnMetaData.statistics", &out->statistics, &seen);
+      case 13:
+        return ReadField(r, fh, "ColumnMetaData.encoding_stats", &out->encoding_stats, &seen);
       case 14:
-        return ReadField(r, fh, "ColumnMetaData.bloom_filter_offset", &out->bloom_filter_offset, &seen);
+        return ReadField(r, fh, "ColumnMetaData.bloom_filter_offset", &out->bloom_filter_offset,
+                         &seen);
       case 15:
-        return ReadField(r, fh, "ColumnMetaData.bloom_filter_length", &out->bloom_filter_length, &seen);
-      default: return SkipField(r, fh, "ColumnMetaData");
+        return ReadField(r, fh, "ColumnMetaData.bloom_filter_length", &out->bloom_filter_length,
+                         &seen);
+      default:
+        return SkipField(r, fh, "ColumnMetaData");
     }
   }));
   LW_REQUIRE(seen, 1, "ColumnMetaData.type", start);
@@ -591,18 +658,26 @@ Status ReadValue(Reader* r, ColumnChunk* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "ColumnChunk", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "ColumnChunk.file_path", &out->file_path, &seen);
-      case 2: return ReadField(r, fh, "ColumnChunk.file_offset", &out->file_offset, &seen);
-      case 3: return ReadField(r, fh, "ColumnChunk.meta_data", &out->meta_data, &seen);
+      case 1:
+        return ReadField(r, fh, "ColumnChunk.file_path", &out->file_path, &seen);
+      case 2:
+        return ReadField(r, fh, "ColumnChunk.file_offset", &out->file_offset, &seen);
+      case 3:
+        return ReadField(r, fh, "ColumnChunk.meta_data", &out->meta_data, &seen);
       case 4:
-        return ReadField(r, fh, "ColumnChunk.offset_index_offset", &out->offset_index_offset, &seen);
+        return ReadField(r, fh, "ColumnChunk.offset_index_offset", &out->offset_index_offset,
+                         &seen);
       case 5:
-        return ReadField(r, fh, "ColumnChunk.offset_index_length", &out->offset_index_length, &seen);
+        return ReadField(r, fh, "ColumnChunk.offset_index_length", &out->offset_index_length,
+                         &seen);
       case 6:
-        return ReadField(r, fh, "ColumnChunk.column_index_offset", &out->column_index_offset, &seen);
+        return ReadField(r, fh, "ColumnChunk.column_index_offset", &out->column_index_offset,
+                         &seen);
       case 7:
-        return ReadField(r, fh, "ColumnChunk.column_index_length", &out->column_index_length, &seen);
-      default: return SkipField(r, fh, "ColumnChunk");
+        return ReadField(r, fh, "ColumnChunk.column_index_length", &out->column_index_length,
+                         &seen);
+      default:
+        return SkipField(r, fh, "ColumnChunk");
     }
   }));
   LW_REQUIRE(seen, 2, "ColumnChunk.file_offset", start);
@@ -614,16 +689,23 @@ Status ReadValue(Reader* r, RowGroup* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "RowGroup", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "RowGroup.columns", &out->columns, &seen);
+      case 1:
+        return ReadField(r, fh, "RowGroup.columns", &out->columns, &seen);
       case 2:
         return ReadField(r, fh, "RowGroup.total_byte_size", &out->total_byte_size, &seen);
-      case 3: return ReadField(r, fh, "RowGroup.num_rows", &out->num_rows, &seen);
-      case 4: return ReadField(r, fh, "RowGroup.sorting_columns", &out->sorting_columns, &seen);
-      case 5: return ReadField(r, fh, "RowGroup.file_offset", &out->file_offset, &seen);
+      case 3:
+        return ReadField(r, fh, "RowGroup.num_rows", &out->num_rows, &seen);
+      case 4:
+        return ReadField(r, fh, "RowGroup.sorting_columns", &out->sorting_columns, &seen);
+      case 5:
+        return ReadField(r, fh, "RowGroup.file_offset", &out->file_offset, &seen);
       case 6:
-        return ReadField(r, fh, "RowGroup.total_compressed_size", &out->total_compressed_size, &seen);
-      case 7: return ReadField(r, fh, "RowGroup.ordinal", &out->ordinal, &seen);
-      default: return SkipField(r, fh, "RowGroup");
+        return ReadField(r, fh, "RowGroup.total_compressed_size", &out->total_compressed_size,
+                         &seen);
+      case 7:
+        return ReadField(r, fh, "RowGroup.ordinal", &out->ordinal, &seen);
+      default:
+        return SkipField(r, fh, "RowGroup");
     }
   }));
   LW_REQUIRE(seen, 1, "RowGroup.columns", start);
@@ -644,15 +726,22 @@ Status ReadValue(Reader* r, FileMetaData* out) {
   Seen seen;
   LW_RETURN_IF_ERROR(ReadStruct(r, "FileMetaData", [&](const ThriftFieldHeader& fh) -> Status {
     switch (fh.id) {
-      case 1: return ReadField(r, fh, "FileMetaData.version", &out->version, &seen);
-      case 2: return ReadField(r, fh, "FileMetaData.schema", &out->schema, &seen);
-      case 3: return ReadField(r, fh, "FileMetaData.num_rows", &out->num_rows, &seen);
-      case 4: return ReadField(r, fh, "FileMetaData.row_groups", &out->row_groups, &seen);
+      case 1:
+        return ReadField(r, fh, "FileMetaData.version", &out->version, &seen);
+      case 2:
+        return ReadField(r, fh, "FileMetaData.schema", &out->schema, &seen);
+      case 3:
+        return ReadField(r, fh, "FileMetaData.num_rows", &out->num_rows, &seen);
+      case 4:
+        return ReadField(r, fh, "FileMetaData.row_groups", &out->row_groups, &seen);
       case 5:
         return ReadField(r, fh, "FileMetaData.key_value_metadata", &out->key_value_metadata, &seen);
-      case 6: return ReadField(r, fh, "FileMetaData.created_by", &out->created_by, &seen);
-      case 7: return ReadField(r, fh, "FileMetaData.column_orders", &out->column_orders, &seen);
-      default: return SkipField(r, fh, "FileMetaData");
+      case 6:
+        return ReadField(r, fh, "FileMetaData.created_by", &out->created_by, &seen);
+      case 7:
+        return ReadField(r, fh, "FileMetaData.column_orders", &out->column_orders, &seen);
+      default:
+        return SkipField(r, fh, "FileMetaData");
     }
   }));
   LW_REQUIRE(seen, 1, "FileMetaData.version", start);
@@ -674,10 +763,8 @@ void WriteValue(Writer* w, int64_t v) { w->WriteI64(v); }
 void WriteValue(Writer* w, const std::string& v) { w->WriteBinary(v); }
 
 template <typename E>
-  requires std::is_enum_v<E>
-void WriteValue(Writer* w, E v) {
-  w->WriteI32(static_cast<int32_t>(v));
-}
+requires std::is_enum_v<E>
+void WriteValue(Writer* w, E v) { w->WriteI32(static_cast<int32_t>(v)); }
 
 void WriteValue(Writer* w, const Statistics& v);
 void WriteValue(Writer* w, const LogicalType& v);
@@ -929,9 +1016,12 @@ std::string Unnamed(const char* enum_name, E v) {
 
 const char* TimeUnitName(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMillis: return "MILLIS";
-    case TimeUnit::kMicros: return "MICROS";
-    case TimeUnit::kNanos: return "NANOS";
+    case TimeUnit::kMillis:
+      return "MILLIS";
+    case TimeUnit::kMicros:
+      return "MICROS";
+    case TimeUnit::kNanos:
+      return "NANOS";
   }
   return nullptr;
 }
@@ -940,107 +1030,166 @@ const char* TimeUnitName(TimeUnit unit) {
 
 std::string TypeName(Type type) {
   switch (type) {
-    case Type::kBoolean: return "BOOLEAN";
-    case Type::kInt32: return "INT32";
-    case Type::kInt64: return "INT64";
-    case Type::kInt96: return "INT96";
-    case Type::kFloat: return "FLOAT";
-    case Type::kDouble: return "DOUBLE";
-    case Type::kByteArray: return "BYTE_ARRAY";
-    case Type::kFixedLenByteArray: return "FIXED_LEN_BYTE_ARRAY";
+    case Type::kBoolean:
+      return "BOOLEAN";
+    case Type::kInt32:
+      return "INT32";
+    case Type::kInt64:
+      return "INT64";
+    case Type::kInt96:
+      return "INT96";
+    case Type::kFloat:
+      return "FLOAT";
+    case Type::kDouble:
+      return "DOUBLE";
+    case Type::kByteArray:
+      return "BYTE_ARRAY";
+    case Type::kFixedLenByteArray:
+      return "FIXED_LEN_BYTE_ARRAY";
   }
   return Unnamed("Type", type);
 }
 
 std::string ConvertedTypeName(ConvertedType type) {
   switch (type) {
-    case ConvertedType::kUtf8: return "UTF8";
-    case ConvertedType::kMap: return "MAP";
-    case ConvertedType::kMapKeyValue: return "MAP_KEY_VALUE";
-    case ConvertedType::kList: return "LIST";
-    case ConvertedType::kEnum: return "ENUM";
-    case ConvertedType::kDecimal: return "DECIMAL";
-    case ConvertedType::kDate: return "DATE";
-    case ConvertedType::kTimeMillis: return "TIME_MILLIS";
-    case ConvertedType::kTimeMicros: return "TIME_MICROS";
-    case ConvertedType::kTimestampMillis: return "TIMESTAMP_MILLIS";
-    case ConvertedType::kTimestampMicros: return "TIMESTAMP_MICROS";
-    case ConvertedType::kUint8: return "UINT_8";
-    case ConvertedType::kUint16: return "UINT_16";
-    case ConvertedType::kUint32: return "UINT_32";
-    case ConvertedType::kUint64: return "UINT_64";
-    case ConvertedType::kInt8: return "INT_8";
-    case ConvertedType::kInt16: return "INT_16";
-    case ConvertedType::kInt32: return "INT_32";
-    case ConvertedType::kInt64: return "INT_64";
-    case ConvertedType::kJson: return "JSON";
-    case ConvertedType::kBson: return "BSON";
-    case ConvertedType::kInterval: return "INTERVAL";
+    case ConvertedType::kUtf8:
+      return "UTF8";
+    case ConvertedType::kMap:
+      return "MAP";
+    case ConvertedType::kMapKeyValue:
+      return "MAP_KEY_VALUE";
+    case ConvertedType::kList:
+      return "LIST";
+    case ConvertedType::kEnum:
+      return "ENUM";
+    case ConvertedType::kDecimal:
+      return "DECIMAL";
+    case ConvertedType::kDate:
+      return "DATE";
+    case ConvertedType::kTimeMillis:
+      return "TIME_MILLIS";
+    case ConvertedType::kTimeMicros:
+      return "TIME_MICROS";
+    case ConvertedType::kTimestampMillis:
+      return "TIMESTAMP_MILLIS";
+    case ConvertedType::kTimestampMicros:
+      return "TIMESTAMP_MICROS";
+    case ConvertedType::kUint8:
+      return "UINT_8";
+    case ConvertedType::kUint16:
+      return "UINT_16";
+    case ConvertedType::kUint32:
+      return "UINT_32";
+    case ConvertedType::kUint64:
+      return "UINT_64";
+    case ConvertedType::kInt8:
+      return "INT_8";
+    case ConvertedType::kInt16:
+      return "INT_16";
+    case ConvertedType::kInt32:
+      return "INT_32";
+    case ConvertedType::kInt64:
+      return "INT_64";
+    case ConvertedType::kJson:
+      return "JSON";
+    case ConvertedType::kBson:
+      return "BSON";
+    case ConvertedType::kInterval:
+      return "INTERVAL";
   }
   return Unnamed("ConvertedType", type);
 }
 
 std::string RepetitionName(FieldRepetitionType repetition) {
   switch (repetition) {
-    case FieldRepetitionType::kRequired: return "REQUIRED";
-    case FieldRepetitionType::kOptional: return "OPTIONAL";
-    case FieldRepetitionType::kRepeated: return "REPEATED";
+    case FieldRepetitionType::kRequired:
+      return "REQUIRED";
+    case FieldRepetitionType::kOptional:
+      return "OPTIONAL";
+    case FieldRepetitionType::kRepeated:
+      return "REPEATED";
   }
   return Unnamed("FieldRepetitionType", repetition);
 }
 
 std::string EncodingName(Encoding encoding) {
   switch (encoding) {
-    case Encoding::kPlain: return "PLAIN";
-    case Encoding::kPlainDictionary: return "PLAIN_DICTIONARY";
-    case Encoding::kRle: return "RLE";
-    case Encoding::kBitPacked: return "BIT_PACKED";
-    case Encoding::kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
-    case Encoding::kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
-    case Encoding::kDeltaByteArray: return "DELTA_BYTE_ARRAY";
-    case Encoding::kRleDictionary: return "RLE_DICTIONARY";
-    case Encoding::kByteStreamSplit: return "BYTE_STREAM_SPLIT";
+    case Encoding::kPlain:
+      return "PLAIN";
+    case Encoding::kPlainDictionary:
+      return "PLAIN_DICTIONARY";
+    case Encoding::kRle:
+      return "RLE";
+    case Encoding::kBitPacked:
+      return "BIT_PACKED";
+    case Encoding::kDeltaBinaryPacked:
+      return "DELTA_BINARY_PACKED";
+    case Encoding::kDeltaLengthByteArray:
+      return "DELTA_LENGTH_BYTE_ARRAY";
+    case Encoding::kDeltaByteArray:
+      return "DELTA_BYTE_ARRAY";
+    case Encoding::kRleDictionary:
+      return "RLE_DICTIONARY";
+    case Encoding::kByteStreamSplit:
+      return "BYTE_STREAM_SPLIT";
   }
   return Unnamed("Encoding", encoding);
 }
 
 std::string CodecName(CompressionCodec codec) {
   switch (codec) {
-    case CompressionCodec::kUncompressed: return "UNCOMPRESSED";
-    case CompressionCodec::kSnappy: return "SNAPPY";
-    case CompressionCodec::kGzip: return "GZIP";
-    case CompressionCodec::kLzo: return "LZO";
-    case CompressionCodec::kBrotli: return "BROTLI";
-    case CompressionCodec::kLz4: return "LZ4";
-    case CompressionCodec::kZstd: return "ZSTD";
-    case CompressionCodec::kLz4Raw: return "LZ4_RAW";
+    case CompressionCodec::kUncompressed:
+      return "UNCOMPRESSED";
+    case CompressionCodec::kSnappy:
+      return "SNAPPY";
+    case CompressionCodec::kGzip:
+      return "GZIP";
+    case CompressionCodec::kLzo:
+      return "LZO";
+    case CompressionCodec::kBrotli:
+      return "BROTLI";
+    case CompressionCodec::kLz4:
+      return "LZ4";
+    case CompressionCodec::kZstd:
+      return "ZSTD";
+    case CompressionCodec::kLz4Raw:
+      return "LZ4_RAW";
   }
   return Unnamed("CompressionCodec", codec);
 }
 
 std::string PageTypeName(PageType type) {
   switch (type) {
-    case PageType::kDataPage: return "DATA_PAGE";
-    case PageType::kIndexPage: return "INDEX_PAGE";
-    case PageType::kDictionaryPage: return "DICTIONARY_PAGE";
-    case PageType::kDataPageV2: return "DATA_PAGE_V2";
+    case PageType::kDataPage:
+      return "DATA_PAGE";
+    case PageType::kIndexPage:
+      return "INDEX_PAGE";
+    case PageType::kDictionaryPage:
+      return "DICTIONARY_PAGE";
+    case PageType::kDataPageV2:
+      return "DATA_PAGE_V2";
   }
   return Unnamed("PageType", type);
 }
 
 std::string BoundaryOrderName(BoundaryOrder order) {
   switch (order) {
-    case BoundaryOrder::kUnordered: return "UNORDERED";
-    case BoundaryOrder::kAscending: return "ASCENDING";
-    case BoundaryOrder::kDescending: return "DESCENDING";
+    case BoundaryOrder::kUnordered:
+      return "UNORDERED";
+    case BoundaryOrder::kAscending:
+      return "ASCENDING";
+    case BoundaryOrder::kDescending:
+      return "DESCENDING";
   }
   return Unnamed("BoundaryOrder", order);
 }
 
 std::string ColumnOrderName(const ColumnOrder& order) {
   switch (order.kind) {
-    case ColumnOrder::Kind::kTypeOrder: return "TYPE_ORDER";
-    case ColumnOrder::Kind::kIeee754TotalOrder: return "IEEE_754_TOTAL_ORDER";
+    case ColumnOrder::Kind::kTypeOrder:
+      return "TYPE_ORDER";
+    case ColumnOrder::Kind::kIeee754TotalOrder:
+      return "IEEE_754_TOTAL_ORDER";
   }
   return Unnamed("ColumnOrder", order.kind);
 }
@@ -1053,13 +1202,18 @@ std::string LogicalTypeToString(const LogicalType& type) {
   };
   auto utc = [&type]() { return type.is_adjusted_to_utc ? "true" : "false"; };
   switch (type.kind) {
-    case Kind::kString: return "STRING";
-    case Kind::kMap: return "MAP";
-    case Kind::kList: return "LIST";
-    case Kind::kEnum: return "ENUM";
+    case Kind::kString:
+      return "STRING";
+    case Kind::kMap:
+      return "MAP";
+    case Kind::kList:
+      return "LIST";
+    case Kind::kEnum:
+      return "ENUM";
     case Kind::kDecimal:
       return "DECIMAL(" + std::to_string(type.precision) + "," + std::to_string(type.scale) + ")";
-    case Kind::kDate: return "DATE";
+    case Kind::kDate:
+      return "DATE";
     case Kind::kTime:
       return std::string("TIME(isAdjustedToUTC=") + utc() + ", " + unit() + ")";
     case Kind::kTimestamp:
@@ -1067,11 +1221,16 @@ std::string LogicalTypeToString(const LogicalType& type) {
     case Kind::kInteger:
       return "INTEGER(" + std::to_string(type.bit_width) + ", " +
              (type.is_signed ? "signed" : "unsigned") + ")";
-    case Kind::kNull: return "UNKNOWN";
-    case Kind::kJson: return "JSON";
-    case Kind::kBson: return "BSON";
-    case Kind::kUuid: return "UUID";
-    case Kind::kFloat16: return "FLOAT16";
+    case Kind::kNull:
+      return "UNKNOWN";
+    case Kind::kJson:
+      return "JSON";
+    case Kind::kBson:
+      return "BSON";
+    case Kind::kUuid:
+      return "UUID";
+    case Kind::kFloat16:
+      return "FLOAT16";
     case Kind::kUnrecognized:
       return "UNRECOGNIZED(" + std::to_string(type.unrecognized_id) + ")";
   }

@@ -156,9 +156,9 @@ struct LogicalType {
   };
 
   Kind kind = Kind::kString;
-  int16_t unrecognized_id = 0;  // kUnrecognized only; written back as an empty struct
-  int32_t scale = 0;            // kDecimal
-  int32_t precision = 0;        // kDecimal
+  int16_t unrecognized_id = 0;        // kUnrecognized only; written back as an empty struct
+  int32_t scale = 0;                  // kDecimal
+  int32_t precision = 0;              // kDecimal
   bool is_adjusted_to_utc = false;    // kTime, kTimestamp
   TimeUnit unit = TimeUnit::kMillis;  // kTime, kTimestamp
   int8_t bit_width = 0;               // kInteger: 8, 16, 32 or 64
@@ -203,11 +203,11 @@ std::string LogicalTypeToString(const LogicalType& type);
 
 // One node of the schema tree, flattened depth-first (the root first).
 struct SchemaElement {
-  std::optional<Type> type;  // leaves only
-  std::optional<int32_t> type_length;  // FIXED_LEN_BYTE_ARRAY width
+  std::optional<Type> type;                            // leaves only
+  std::optional<int32_t> type_length;                  // FIXED_LEN_BYTE_ARRAY width
   std::optional<FieldRepetitionType> repetition_type;  // absent on the root only
-  std::string name;  // required
-  std::optional<int32_t> num_children;  // groups only
+  std::string name;                                    // required
+  std::optional<int32_t> num_children;                 // groups only
   std::optional<ConvertedType> converted_type;
   std::optional<int32_t> scale;
   std::optional<int32_t> precision;
@@ -276,7 +276,7 @@ struct PageHeader {
   PageType type = PageType::kDataPage;
   int32_t uncompressed_page_size = 0;  // excluding this header
   int32_t compressed_page_size = 0;    // excluding this header
-  std::optional<int32_t> crc;  // CRC-32 of the page bytes after the header
+  std::optional<int32_t> crc;          // CRC-32 of the page bytes after the header
   std::optional<DataPageHeader> data_page_header;
   std::optional<IndexPageHeader> index_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
@@ -332,8 +332,8 @@ struct ColumnMetaData {
 };
 
 struct ColumnChunk {
-  std::optional<std::string> file_path;  // data in another file (summary files only)
-  int64_t file_offset = 0;  // deprecated; write 0
+  std::optional<std::string> file_path;     // data in another file (summary files only)
+  int64_t file_offset = 0;                  // deprecated; write 0
   std::optional<ColumnMetaData> meta_data;  // optional in Thrift, present in practice
   std::optional<int64_t> offset_index_offset;
   std::optional<int32_t> offset_index_length;
@@ -345,7 +345,7 @@ struct ColumnChunk {
 
 struct RowGroup {
   std::vector<ColumnChunk> columns;  // in schema leaf order
-  int64_t total_byte_size = 0;  // uncompressed column data
+  int64_t total_byte_size = 0;       // uncompressed column data
   int64_t num_rows = 0;
   std::optional<std::vector<SortingColumn>> sorting_columns;
   std::optional<int64_t> file_offset;
@@ -387,7 +387,10 @@ struct FileMetaData {
 
 // Parses a FileMetaData from `data[0, size)`, the footer bytes between the
 // file body and the 4-byte length. Bytes after the struct's stop byte are
-// ignored. Errors are Status::Corrupt with the path of the field being read
+// ignored. Unknown fields are skipped, and so is a known field id carrying
+// another wire type than the spec's (as Thrift-generated readers do; a
+// required one is then reported missing, naming the skipped type).
+// Errors are Status::Corrupt with the path of the field being read
 // and the byte offset relative to `data`, e.g.
 //   "FileMetaData.row_groups[0]: RowGroup.columns[3]: ColumnChunk.meta_data:
 //    ColumnMetaData.type missing (struct at byte 1234)".

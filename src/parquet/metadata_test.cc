@@ -107,9 +107,9 @@ ColumnMetaData FullColumnMetaData() {
   c.index_page_offset = 5;
   c.dictionary_page_offset = 6;
   c.statistics = FullStatistics();
-  c.encoding_stats = std::vector<PageEncodingStats>{
-      {PageType::kDictionaryPage, Encoding::kPlain, 1},
-      {PageType::kDataPage, Encoding::kRleDictionary, 12}};
+  c.encoding_stats =
+      std::vector<PageEncodingStats>{{PageType::kDictionaryPage, Encoding::kPlain, 1},
+                                     {PageType::kDataPage, Encoding::kRleDictionary, 12}};
   c.bloom_filter_offset = 1 << 20;
   c.bloom_filter_length = 4096;
   return c;
@@ -153,9 +153,8 @@ FileMetaData FullFileMetaData() {
     rg.ordinal = static_cast<int16_t>(g);
     md.row_groups.push_back(rg);
   }
-  md.key_value_metadata = std::vector<KeyValue>{{"org.apache.spark.version", "3.5.0"},
-                                                {"empty", ""},
-                                                {"novalue", std::nullopt}};
+  md.key_value_metadata = std::vector<KeyValue>{
+      {"org.apache.spark.version", "3.5.0"}, {"empty", ""}, {"novalue", std::nullopt}};
   md.created_by = "lakewatch version 0.1.0";
   ColumnOrder unknown_order;
   unknown_order.kind = static_cast<ColumnOrder::Kind>(9);
@@ -218,13 +217,23 @@ TEST(MetadataRoundTripTest, EachOptionalFieldAlone) {
   // single all-set round trip could hide.
   const ColumnMetaData full = FullColumnMetaData();
   const std::vector<void (*)(const ColumnMetaData&, ColumnMetaData*)> setters = {
-      [](const ColumnMetaData& f, ColumnMetaData* c) { c->key_value_metadata = f.key_value_metadata; },
-      [](const ColumnMetaData& f, ColumnMetaData* c) { c->index_page_offset = f.index_page_offset; },
-      [](const ColumnMetaData& f, ColumnMetaData* c) { c->dictionary_page_offset = f.dictionary_page_offset; },
+      [](const ColumnMetaData& f, ColumnMetaData* c) {
+        c->key_value_metadata = f.key_value_metadata;
+      },
+      [](const ColumnMetaData& f, ColumnMetaData* c) {
+        c->index_page_offset = f.index_page_offset;
+      },
+      [](const ColumnMetaData& f, ColumnMetaData* c) {
+        c->dictionary_page_offset = f.dictionary_page_offset;
+      },
       [](const ColumnMetaData& f, ColumnMetaData* c) { c->statistics = f.statistics; },
       [](const ColumnMetaData& f, ColumnMetaData* c) { c->encoding_stats = f.encoding_stats; },
-      [](const ColumnMetaData& f, ColumnMetaData* c) { c->bloom_filter_offset = f.bloom_filter_offset; },
-      [](const ColumnMetaData& f, ColumnMetaData* c) { c->bloom_filter_length = f.bloom_filter_length; },
+      [](const ColumnMetaData& f, ColumnMetaData* c) {
+        c->bloom_filter_offset = f.bloom_filter_offset;
+      },
+      [](const ColumnMetaData& f, ColumnMetaData* c) {
+        c->bloom_filter_length = f.bloom_filter_length;
+      },
   };
   for (size_t i = 0; i < setters.size(); ++i) {
     FileMetaData md = MinimalFileMetaData();
@@ -240,15 +249,33 @@ TEST(MetadataRoundTripTest, EachOptionalFieldAlone) {
   for (int field = 1; field <= 9; ++field) {
     Statistics s;
     switch (field) {
-      case 1: s.max = stats.max; break;
-      case 2: s.min = stats.min; break;
-      case 3: s.null_count = stats.null_count; break;
-      case 4: s.distinct_count = stats.distinct_count; break;
-      case 5: s.max_value = stats.max_value; break;
-      case 6: s.min_value = stats.min_value; break;
-      case 7: s.is_max_value_exact = stats.is_max_value_exact; break;
-      case 8: s.is_min_value_exact = stats.is_min_value_exact; break;
-      case 9: s.nan_count = stats.nan_count; break;
+      case 1:
+        s.max = stats.max;
+        break;
+      case 2:
+        s.min = stats.min;
+        break;
+      case 3:
+        s.null_count = stats.null_count;
+        break;
+      case 4:
+        s.distinct_count = stats.distinct_count;
+        break;
+      case 5:
+        s.max_value = stats.max_value;
+        break;
+      case 6:
+        s.min_value = stats.min_value;
+        break;
+      case 7:
+        s.is_max_value_exact = stats.is_max_value_exact;
+        break;
+      case 8:
+        s.is_min_value_exact = stats.is_min_value_exact;
+        break;
+      case 9:
+        s.nan_count = stats.nan_count;
+        break;
     }
     PageHeader h;
     h.data_page_header = DataPageHeader{};
@@ -290,8 +317,8 @@ std::vector<PageHeader> SamplePageHeaders() {
   v2.uncompressed_page_size = 100;
   v2.compressed_page_size = 50;
   v2.crc = 7;
-  v2.data_page_header_v2 = DataPageHeaderV2{10, 2, 5, Encoding::kDeltaBinaryPacked, 3, 4,
-                                            false, FullStatistics()};
+  v2.data_page_header_v2 =
+      DataPageHeaderV2{10, 2, 5, Encoding::kDeltaBinaryPacked, 3, 4, false, FullStatistics()};
   headers.push_back(v2);
   v2.crc.reset();
   v2.data_page_header_v2->is_compressed.reset();
@@ -333,8 +360,8 @@ TEST(MetadataRoundTripTest, PageHeaderKnownBytes) {
   SerializePageHeader(h, &out);
   // 15 00: type 0; 15 14: 10; 15 14: 10; 2c: field 5 (delta 2) struct
   //   { 15 0a: 5; 15 00: PLAIN; 15 06: RLE; 15 06: RLE; 00 } 00
-  const std::string want(
-      "\x15\x00\x15\x14\x15\x14\x2c\x15\x0a\x15\x00\x15\x06\x15\x06\x00\x00", 17);
+  const std::string want("\x15\x00\x15\x14\x15\x14\x2c\x15\x0a\x15\x00\x15\x06\x15\x06\x00\x00",
+                         17);
   EXPECT_EQ(out, want);
 }
 
@@ -491,10 +518,18 @@ std::string HandWrittenFooter(bool junk, int omit = 0, bool wrong_type = false,
   w.WriteFieldHeader(ThriftType::kList, 2);
   w.WriteListHeader(encodings_element, 1);
   switch (encodings_element) {
-    case ThriftType::kI16: w.WriteI16(0); break;
-    case ThriftType::kI64: w.WriteI64(0); break;
-    case ThriftType::kBinary: w.WriteBinary(""); break;
-    default: w.WriteI32(0); break;
+    case ThriftType::kI16:
+      w.WriteI16(0);
+      break;
+    case ThriftType::kI64:
+      w.WriteI64(0);
+      break;
+    case ThriftType::kBinary:
+      w.WriteBinary("");
+      break;
+    default:
+      w.WriteI32(0);
+      break;
   }
   w.WriteFieldHeader(ThriftType::kList, 3);
   w.WriteListHeader(ThriftType::kBinary, 1);
@@ -528,17 +563,17 @@ std::string HandWrittenFooter(bool junk, int omit = 0, bool wrong_type = false,
     w.EndStruct();
     WriteJunkFields(&w, 300);
   }
-  w.EndStruct();  // ColumnMetaData
+  w.EndStruct();                     // ColumnMetaData
   if (junk) WriteJunkFields(&w, 8);  // ColumnChunk 8 (crypto) and on: not mirrored
-  w.EndStruct();  // ColumnChunk
+  w.EndStruct();                     // ColumnChunk
   w.WriteFieldHeader(ThriftType::kI64, 2);
   w.WriteI64(100);
   w.WriteFieldHeader(ThriftType::kI64, 3);
   w.WriteI64(5);
   if (junk) WriteJunkFields(&w, 8);
-  w.EndStruct();  // RowGroup
+  w.EndStruct();                     // RowGroup
   if (junk) WriteJunkFields(&w, 8);  // FileMetaData 8 (encryption) and on
-  w.EndStruct();  // FileMetaData
+  w.EndStruct();                     // FileMetaData
   return out;
 }
 
@@ -618,8 +653,7 @@ TEST(MetadataParseTest, MissingRequiredFieldNamed) {
   size_t used = 0;
   auto h = ParsePageHeader(U8(page), page.size(), &used);
   ASSERT_FALSE(h.ok());
-  EXPECT_NE(h.status().message().find("PageHeader.compressed_page_size missing"),
-            std::string::npos)
+  EXPECT_NE(h.status().message().find("PageHeader.compressed_page_size missing"), std::string::npos)
       << h.status().ToString();
 }
 
@@ -635,7 +669,7 @@ TEST(MetadataParseTest, WrongWireTypeIsSkipped) {
 
   // An optional field of the wrong type stays unset: created_by (6) as an i32.
   std::string ok = HandWrittenFooter(false);
-  ok.pop_back();  // FileMetaData's stop byte
+  ok.pop_back();                         // FileMetaData's stop byte
   ok += std::string("\x25\x04\x00", 3);  // field 6 (delta 2 from 4), i32 2, stop
   md = ParseFileMetaData(U8(ok), ok.size());
   ASSERT_TRUE(md.ok()) << md.status().ToString();
@@ -701,8 +735,7 @@ TEST(MetadataParseTest, UnionsMustHaveOneMember) {
   }
   {
     // An unknown member (id 19) with contents is kept as its id.
-    const std::string bytes =
-        schema_with_logical(std::string("\x0c\x26\x15\x04\x00\x00", 6));
+    const std::string bytes = schema_with_logical(std::string("\x0c\x26\x15\x04\x00\x00", 6));
     auto md = ParseFileMetaData(U8(bytes), bytes.size());
     ASSERT_TRUE(md.ok()) << md.status().ToString();
     ASSERT_TRUE(md->schema[0].logical_type.has_value());
@@ -1030,12 +1063,17 @@ TEST(MetadataConformanceTest, PageHeadersTileEveryColumnChunk) {
           pos += static_cast<int64_t>(used) + h->compressed_page_size;
           ++pages;
           switch (h->type) {
-            case PageType::kDataPage: EXPECT_TRUE(h->data_page_header.has_value()); break;
-            case PageType::kDataPageV2: EXPECT_TRUE(h->data_page_header_v2.has_value()); break;
+            case PageType::kDataPage:
+              EXPECT_TRUE(h->data_page_header.has_value());
+              break;
+            case PageType::kDataPageV2:
+              EXPECT_TRUE(h->data_page_header_v2.has_value());
+              break;
             case PageType::kDictionaryPage:
               EXPECT_TRUE(h->dictionary_page_header.has_value());
               break;
-            default: break;
+            default:
+              break;
           }
         }
         if (path.filename() == "nation.dict-malformed.parquet") continue;  // malformed on purpose

@@ -52,9 +52,12 @@ constexpr int kMaxVarintBytes = 10;
 // Smallest encoding of one element of `type` inside a container.
 size_t MinElementBytes(ThriftType type) {
   switch (type) {
-    case ThriftType::kDouble: return 8;
-    case ThriftType::kUuid: return 16;
-    default: return 1;  // every other value takes at least one byte
+    case ThriftType::kDouble:
+      return 8;
+    case ThriftType::kUuid:
+      return 16;
+    default:
+      return 1;  // every other value takes at least one byte
   }
 }
 
@@ -62,27 +65,38 @@ uint64_t ZigzagEncode(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
 
-int64_t ZigzagDecode(uint64_t v) {
-  return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
-}
+int64_t ZigzagDecode(uint64_t v) { return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1)); }
 
 }  // namespace
 
 std::string ThriftTypeName(ThriftType type) {
   switch (type) {
-    case ThriftType::kStop: return "stop";
-    case ThriftType::kBool: return "bool";
-    case ThriftType::kI8: return "i8";
-    case ThriftType::kI16: return "i16";
-    case ThriftType::kI32: return "i32";
-    case ThriftType::kI64: return "i64";
-    case ThriftType::kDouble: return "double";
-    case ThriftType::kBinary: return "binary";
-    case ThriftType::kList: return "list";
-    case ThriftType::kSet: return "set";
-    case ThriftType::kMap: return "map";
-    case ThriftType::kStruct: return "struct";
-    case ThriftType::kUuid: return "uuid";
+    case ThriftType::kStop:
+      return "stop";
+    case ThriftType::kBool:
+      return "bool";
+    case ThriftType::kI8:
+      return "i8";
+    case ThriftType::kI16:
+      return "i16";
+    case ThriftType::kI32:
+      return "i32";
+    case ThriftType::kI64:
+      return "i64";
+    case ThriftType::kDouble:
+      return "double";
+    case ThriftType::kBinary:
+      return "binary";
+    case ThriftType::kList:
+      return "list";
+    case ThriftType::kSet:
+      return "set";
+    case ThriftType::kMap:
+      return "map";
+    case ThriftType::kStruct:
+      return "struct";
+    case ThriftType::kUuid:
+      return "uuid";
   }
   return "type(" + std::to_string(static_cast<int>(type)) + ")";
 }
@@ -97,8 +111,7 @@ ThriftCompactReader::ThriftCompactReader(const uint8_t* data, size_t size)
 
 Status ThriftCompactReader::Truncated(const char* what, size_t at) const {
   return Status::Corrupt("Thrift: input ends inside " + std::string(what) + " starting at byte " +
-                         std::to_string(at) + " (input is " + std::to_string(size_) +
-                         " bytes)");
+                         std::to_string(at) + " (input is " + std::to_string(size_) + " bytes)");
 }
 
 Status ThriftCompactReader::ReadVarint(const char* what, uint64_t* value) {
@@ -130,8 +143,8 @@ Status ThriftCompactReader::ReadZigzag(const char* what, int64_t* value) {
 
 Status ThriftCompactReader::BeginStruct() {
   if (depth_ >= kMaxThriftDepth) {
-    return Status::Corrupt("Thrift: structs nested deeper than " +
-                           std::to_string(kMaxThriftDepth) + " at byte " + std::to_string(pos_));
+    return Status::Corrupt("Thrift: structs nested deeper than " + std::to_string(kMaxThriftDepth) +
+                           " at byte " + std::to_string(pos_));
   }
   ++depth_;
   last_field_id_[depth_] = 0;
@@ -216,8 +229,8 @@ Status ThriftCompactReader::ReadI16(int16_t* value) {
   int64_t v;
   LW_RETURN_IF_ERROR(ReadZigzag("an i16", &v));
   if (v < INT16_MIN || v > INT16_MAX) {
-    return Status::Corrupt("Thrift: i16 at byte " + std::to_string(start) + " out of range: " +
-                           std::to_string(v));
+    return Status::Corrupt("Thrift: i16 at byte " + std::to_string(start) +
+                           " out of range: " + std::to_string(v));
   }
   *value = static_cast<int16_t>(v);
   return Status::OK();
@@ -228,8 +241,8 @@ Status ThriftCompactReader::ReadI32(int32_t* value) {
   int64_t v;
   LW_RETURN_IF_ERROR(ReadZigzag("an i32", &v));
   if (v < INT32_MIN || v > INT32_MAX) {
-    return Status::Corrupt("Thrift: i32 at byte " + std::to_string(start) + " out of range: " +
-                           std::to_string(v));
+    return Status::Corrupt("Thrift: i32 at byte " + std::to_string(start) +
+                           " out of range: " + std::to_string(v));
   }
   *value = static_cast<int32_t>(v);
   return Status::OK();
@@ -256,8 +269,8 @@ Status ThriftCompactReader::ReadBinary(std::string_view* value) {
   }
   if (len > size_ - pos_) {
     return Status::Corrupt("Thrift: binary at byte " + std::to_string(start) + " claims " +
-                           std::to_string(len) + " bytes but only " +
-                           std::to_string(size_ - pos_) + " remain");
+                           std::to_string(len) + " bytes but only " + std::to_string(size_ - pos_) +
+                           " remain");
   }
   *value = std::string_view(reinterpret_cast<const char*>(data_ + pos_), len);
   pos_ += len;
@@ -382,8 +395,8 @@ Status ThriftCompactReader::SkipValue(ThriftType type, int depth) {
                            " at byte " + std::to_string(pos_));
   }
   if (depth >= kMaxThriftDepth) {
-    return Status::Corrupt("Thrift: values nested deeper than " +
-                           std::to_string(kMaxThriftDepth) + " at byte " + std::to_string(pos_));
+    return Status::Corrupt("Thrift: values nested deeper than " + std::to_string(kMaxThriftDepth) +
+                           " at byte " + std::to_string(pos_));
   }
   if (type == ThriftType::kStruct) {
     for (;;) {

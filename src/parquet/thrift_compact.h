@@ -96,9 +96,9 @@ class ThriftCompactReader {
   // Otherwise (a container element): one byte, 1 = true, 0 or 2 = false.
   Status ReadBool(bool* value);
   Status ReadI8(int8_t* value);
-  Status ReadI16(int16_t* value);  // zigzag varint; rejects values outside int16
-  Status ReadI32(int32_t* value);  // zigzag varint; rejects values outside int32
-  Status ReadI64(int64_t* value);  // zigzag varint of at most 10 bytes
+  Status ReadI16(int16_t* value);    // zigzag varint; rejects values outside int16
+  Status ReadI32(int32_t* value);    // zigzag varint; rejects values outside int32
+  Status ReadI64(int64_t* value);    // zigzag varint of at most 10 bytes
   Status ReadDouble(double* value);  // 8 bytes little-endian IEEE 754
   // A length-prefixed byte string. The view points into the input (no copy)
   // and stays valid as long as the input does.
@@ -136,9 +136,9 @@ class ThriftCompactReader {
   const uint8_t* data_;
   size_t size_;
   size_t pos_ = 0;
-  int depth_ = 0;                       // open structs
+  int depth_ = 0;                                    // open structs
   int16_t last_field_id_[kMaxThriftDepth + 1] = {};  // per open struct; [0] unused
-  bool bool_pending_ = false;           // a bool field header awaits ReadBool
+  bool bool_pending_ = false;                        // a bool field header awaits ReadBool
   bool bool_value_ = false;
 };
 

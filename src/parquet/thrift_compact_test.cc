@@ -21,7 +21,7 @@ std::string Bytes(std::initializer_list<int> bytes) {
 const uint8_t* U8(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 std::string Hex(const std::string& s) {
-  static const char* kDigits = "0123456789abcdef";
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   for (unsigned char c : s) {
     if (!out.empty()) out.push_back(' ');
@@ -75,10 +75,22 @@ TEST(ThriftCompactWriterTest, ZigzagIntegers) {
 }
 
 TEST(ThriftCompactWriterTest, IntegerRoundTrip) {
-  const std::vector<int64_t> i64s = {0, 1, -1, 63, -64, 64, 1LL << 40, -(1LL << 40),
+  const std::vector<int64_t> i64s = {0,
+                                     1,
+                                     -1,
+                                     63,
+                                     -64,
+                                     64,
+                                     1LL << 40,
+                                     -(1LL << 40),
                                      std::numeric_limits<int64_t>::max(),
                                      std::numeric_limits<int64_t>::min()};
-  const std::vector<int32_t> i32s = {0, 1, -1, 300, -300, std::numeric_limits<int32_t>::max(),
+  const std::vector<int32_t> i32s = {0,
+                                     1,
+                                     -1,
+                                     300,
+                                     -300,
+                                     std::numeric_limits<int32_t>::max(),
                                      std::numeric_limits<int32_t>::min()};
   const std::vector<int16_t> i16s = {0, -1, 1, std::numeric_limits<int16_t>::max(),
                                      std::numeric_limits<int16_t>::min()};
@@ -128,9 +140,9 @@ TEST(ThriftCompactWriterTest, FieldHeaders) {
   w.BeginStruct();
   w.WriteFieldHeader(ThriftType::kI32, 1);  // delta 1: short form 0x15
   w.WriteI32(1);
-  w.WriteBoolField(2, true);                // bool true in the header: 0x11
-  w.WriteBoolField(3, false);               // bool false: 0x12
-  w.WriteFieldHeader(ThriftType::kI64, 20); // delta 17: long form 06 + zigzag(20)=0x28
+  w.WriteBoolField(2, true);                 // bool true in the header: 0x11
+  w.WriteBoolField(3, false);                // bool false: 0x12
+  w.WriteFieldHeader(ThriftType::kI64, 20);  // delta 17: long form 06 + zigzag(20)=0x28
   w.WriteI64(-1);
   w.WriteFieldHeader(ThriftType::kBinary, 5);  // backwards: long form 08 0a
   w.WriteBinary("ab");
