@@ -336,9 +336,14 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store, Sn
     s->timestamp_ms_ = t.ok() ? *t : 0;
   }
   if (s->metadata_.schema_string.has_value()) {
+    // A schema we cannot parse is reported by CheckReadable(), after the
+    // protocol check: an unsupported table should say why it is unsupported.
     auto schema = ParseSchemaString(*s->metadata_.schema_string);
-    if (!schema.ok()) return schema.status().WithContext(store.table_path() + ": schemaString");
-    s->schema_ = std::move(schema).value();
+    if (schema.ok()) {
+      s->schema_ = std::move(schema).value();
+    } else {
+      s->schema_status_ = schema.status().WithContext(store.table_path() + ": schemaString");
+    }
   }
   s->files_.reserve(replay.live.size());
   for (auto& [key, f] : replay.live) s->files_.push_back(std::move(f));
@@ -395,7 +400,7 @@ Status Snapshot::CheckReadable() const {
   if (!metadata_.schema_string.has_value()) {
     return Status::Corrupt(table_path_ + ": metaData has no schemaString");
   }
-  return Status::OK();
+  return schema_status_;
 }
 
 Status Snapshot::CheckWritable() const {

@@ -72,6 +72,7 @@ class Snapshot {
   Protocol protocol_;
   Metadata metadata_;
   Schema schema_;
+  Status schema_status_;  // why schemaString did not parse, if it did not
   std::vector<LiveFile> files_;
   std::vector<RemoveFile> tombstones_;
   std::map<std::string, int64_t> txns_;
