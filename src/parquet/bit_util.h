@@ -186,8 +186,10 @@ inline uint64_t ExtractPacked(const uint8_t* in) {
     return v;
   } else {
     uint64_t v = static_cast<uint64_t>(LoadLE32(in + 4 * kWord)) >> kShift;
-    if constexpr (kSpan >= 2) v |= static_cast<uint64_t>(LoadLE32(in + 4 * kWord + 4)) << (32 - kShift);
-    if constexpr (kSpan == 3) v |= static_cast<uint64_t>(LoadLE32(in + 4 * kWord + 8)) << (64 - kShift);
+    if constexpr (kSpan >= 2)
+      v |= static_cast<uint64_t>(LoadLE32(in + 4 * kWord + 4)) << (32 - kShift);
+    if constexpr (kSpan == 3)
+      v |= static_cast<uint64_t>(LoadLE32(in + 4 * kWord + 8)) << (64 - kShift);
     if constexpr (W < 64) v &= (uint64_t{1} << W) - 1;
     return v;
   }
@@ -196,6 +198,26 @@ inline uint64_t ExtractPacked(const uint8_t* in) {
 template <int W, typename T, int... I>
 inline void Unpack32Impl(const uint8_t* in, T* out, std::integer_sequence<int, I...>) {
   ((out[I] = static_cast<T>(ExtractPacked<W, I>(in))), ...);
+}
+
+// Value I of an 8-value group: bits [I*W, (I+1)*W) of W bytes, read with
+// exactly the bytes it touches.
+template <int W, int I>
+inline uint32_t ExtractPacked8(const uint8_t* in) {
+  constexpr int kBit = I * W;
+  constexpr int kByte = kBit / 8;
+  constexpr int kShift = kBit % 8;
+  constexpr int kBytes = (kShift + W + 7) / 8;  // 1..5
+  uint64_t v = 0;
+  std::memcpy(&v, in + kByte, kBytes);
+  v >>= kShift;
+  if constexpr (W < 32) v &= (uint64_t{1} << W) - 1;
+  return static_cast<uint32_t>(v);
+}
+
+template <int W, typename T, int... I>
+inline void Unpack8Impl(const uint8_t* in, T* out, std::integer_sequence<int, I...>) {
+  ((out[I] = static_cast<T>(ExtractPacked8<W, I>(in))), ...);
 }
 
 template <int W, typename T, int I>
@@ -231,6 +253,18 @@ inline void Unpack32(const uint8_t* in, T* out) {
   }
 }
 
+// Unpacks 8 values of W (0..32) bits from in[0, W) into out[0, 8): the unit
+// of a hybrid bit-packed run, for runs that are not a multiple of 32 values.
+template <int W, typename T>
+inline void Unpack8(const uint8_t* in, T* out) {
+  static_assert(W >= 0 && W <= 32, "bit width out of range");
+  if constexpr (W == 0) {
+    for (int i = 0; i < 8; ++i) out[i] = 0;
+  } else {
+    bits_internal::Unpack8Impl<W>(in, out, std::make_integer_sequence<int, 8>());
+  }
+}
+
 // Packs in[0, 32) as W-bit values into out[0, 4*W). Bits above W are dropped.
 template <int W, typename T>
 inline void Pack32(const T* in, uint8_t* out) {
@@ -252,12 +286,18 @@ void UnpackGroups32(const uint8_t* in, int64_t groups, T* out) {
 }
 
 template <int W, typename T>
+void UnpackGroups8(const uint8_t* in, int64_t groups, T* out) {
+  for (int64_t g = 0; g < groups; ++g) Unpack8<W>(in + g * W, out + g * 8);
+}
+
+template <int W, typename T>
 void PackGroups32(const T* in, int64_t groups, uint8_t* out) {
   for (int64_t g = 0; g < groups; ++g) Pack32<W>(in + g * 32, out + g * 4 * W);
 }
 
 // Function tables indexed by bit width 0..8*sizeof(T): one indirect call per
-// run of groups, never per value.
+// run of groups, never per value. The groups are 32 values (4*W bytes) for
+// UnpackGroupsFor/PackGroupsFor and 8 values (W bytes) for UnpackGroups8For.
 template <typename T>
 using UnpackGroupsFn = void (*)(const uint8_t* in, int64_t groups, T* out);
 template <typename T>
@@ -270,6 +310,11 @@ constexpr std::array<UnpackGroupsFn<T>, sizeof...(W)> MakeUnpackTable(
   return {&UnpackGroups32<W, T>...};
 }
 template <typename T, int... W>
+constexpr std::array<UnpackGroupsFn<T>, sizeof...(W)> MakeUnpack8Table(
+    std::integer_sequence<int, W...>) {
+  return {&UnpackGroups8<W, T>...};
+}
+template <typename T, int... W>
 constexpr std::array<PackGroupsFn<T>, sizeof...(W)> MakePackTable(
     std::integer_sequence<int, W...>) {
   return {&PackGroups32<W, T>...};
@@ -279,16 +324,24 @@ constexpr std::array<PackGroupsFn<T>, sizeof...(W)> MakePackTable(
 // REQUIRES: 0 <= width <= 8 * sizeof(T).
 template <typename T>
 inline UnpackGroupsFn<T> UnpackGroupsFor(int width) {
-  static constexpr auto kTable = bits_internal::MakeUnpackTable<T>(
-      std::make_integer_sequence<int, 8 * sizeof(T) + 1>());
+  static constexpr auto kTable =
+      bits_internal::MakeUnpackTable<T>(std::make_integer_sequence<int, 8 * sizeof(T) + 1>());
+  return kTable[static_cast<size_t>(width)];
+}
+
+// Groups of 8 values (W bytes each). REQUIRES: 0 <= width <= min(32, 8 * sizeof(T)).
+template <typename T>
+inline UnpackGroupsFn<T> UnpackGroups8For(int width) {
+  static constexpr auto kTable = bits_internal::MakeUnpack8Table<T>(
+      std::make_integer_sequence<int, (8 * sizeof(T) < 32 ? 8 * sizeof(T) : 32) + 1>());
   return kTable[static_cast<size_t>(width)];
 }
 
 // REQUIRES: 0 <= width <= 8 * sizeof(T).
 template <typename T>
 inline PackGroupsFn<T> PackGroupsFor(int width) {
-  static constexpr auto kTable = bits_internal::MakePackTable<T>(
-      std::make_integer_sequence<int, 8 * sizeof(T) + 1>());
+  static constexpr auto kTable =
+      bits_internal::MakePackTable<T>(std::make_integer_sequence<int, 8 * sizeof(T) + 1>());
   return kTable[static_cast<size_t>(width)];
 }
 

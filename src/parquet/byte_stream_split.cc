@@ -13,10 +13,11 @@
 // into (k, i): 4 rotations.
 #include "parquet/byte_stream_split.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cassert>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -26,22 +27,31 @@ namespace lakewatch::parquet {
 
 namespace {
 
-// Scalar transposition of values [begin, begin + count), for tails and odd widths.
+// Scalar transposition for tails and odd widths, in blocks of values whose
+// bytes stay in L1 while each stream is walked over them.
+constexpr int64_t kScalarBlock = 256;
+
 void DecodeScalar(const uint8_t* data, size_t stride, int width, int64_t begin, int64_t count,
                   uint8_t* out) {
-  for (int k = 0; k < width; ++k) {
-    const uint8_t* stream = data + static_cast<size_t>(k) * stride + begin;
-    uint8_t* dst = out + k;
-    for (int64_t i = 0; i < count; ++i) dst[i * width] = stream[i];
+  for (int64_t b = 0; b < count; b += kScalarBlock) {
+    const int64_t m = std::min(kScalarBlock, count - b);
+    for (int k = 0; k < width; ++k) {
+      const uint8_t* stream = data + static_cast<size_t>(k) * stride + begin + b;
+      uint8_t* dst = out + b * width + k;
+      for (int64_t i = 0; i < m; ++i) dst[i * width] = stream[i];
+    }
   }
 }
 
 void EncodeScalar(const uint8_t* values, int64_t n, int width, size_t stride, int64_t first,
                   uint8_t* out) {
-  for (int k = 0; k < width; ++k) {
-    uint8_t* stream = out + static_cast<size_t>(k) * stride + first;
-    const uint8_t* src = values + k;
-    for (int64_t i = 0; i < n; ++i) stream[i] = src[i * width];
+  for (int64_t b = 0; b < n; b += kScalarBlock) {
+    const int64_t m = std::min(kScalarBlock, n - b);
+    for (int k = 0; k < width; ++k) {
+      uint8_t* stream = out + static_cast<size_t>(k) * stride + first + b;
+      const uint8_t* src = values + b * width + k;
+      for (int64_t i = 0; i < m; ++i) stream[i] = src[i * width];
+    }
   }
 }
 
@@ -50,12 +60,12 @@ void EncodeScalar(const uint8_t* values, int64_t n, int width, size_t stride, in
 template <int K>
 inline void RotateAddresses(__m128i* v) {
   __m128i t[K];
-#pragma GCC unroll 8
+#pragma GCC unroll 16
   for (int j = 0; j < K / 2; ++j) {
     t[2 * j] = _mm_unpacklo_epi8(v[j], v[j + K / 2]);
     t[2 * j + 1] = _mm_unpackhi_epi8(v[j], v[j + K / 2]);
   }
-#pragma GCC unroll 8
+#pragma GCC unroll 16
   for (int j = 0; j < K; ++j) v[j] = t[j];
 }
 
@@ -73,14 +83,14 @@ int64_t DecodeBlocks(const uint8_t* data, size_t stride, int64_t begin, int64_t 
   const int64_t blocks = count / 16;
   for (int64_t b = 0; b < blocks; ++b) {
     __m128i v[K];
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int k = 0; k < K; ++k) {
-      v[k] = _mm_loadu_si128(
-          reinterpret_cast<const __m128i*>(data + static_cast<size_t>(k) * stride + begin + b * 16));
+      v[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(
+          data + static_cast<size_t>(k) * stride + begin + b * 16));
     }
     Rotate<K, Log2(K)>(v);
     uint8_t* dst = out + b * 16 * K;
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int j = 0; j < K; ++j) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16 * j), v[j]);
   }
   return blocks * 16;
@@ -92,10 +102,11 @@ int64_t EncodeBlocks(const uint8_t* values, int64_t n, size_t stride, uint8_t* o
   for (int64_t b = 0; b < blocks; ++b) {
     __m128i v[K];
     const uint8_t* src = values + b * 16 * K;
-#pragma GCC unroll 8
-    for (int j = 0; j < K; ++j) v[j] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * j));
+#pragma GCC unroll 16
+    for (int j = 0; j < K; ++j)
+      v[j] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * j));
     Rotate<K, 4>(v);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int k = 0; k < K; ++k) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + static_cast<size_t>(k) * stride + b * 16),
                        v[k]);
@@ -127,15 +138,15 @@ Status DecodeByteStreamSplit(const uint8_t* data, size_t size, int width, int64_
   }
   const size_t w = static_cast<size_t>(width);
   if (size % w != 0) {
-    return Status::Corrupt(fmt::format(
-        "BYTE_STREAM_SPLIT: page of {} bytes is not a whole number of {}-byte values", size,
-        width));
+    return Status::Corrupt(
+        fmt::format("BYTE_STREAM_SPLIT: page of {} bytes is not a whole number of {}-byte values",
+                    size, width));
   }
   const size_t stride = size / w;  // values in the page
   if (static_cast<uint64_t>(begin) > stride || static_cast<uint64_t>(count) > stride - begin) {
-    return Status::Corrupt(fmt::format(
-        "BYTE_STREAM_SPLIT: values [{}, {}) requested, the page holds {}", begin, begin + count,
-        stride));
+    return Status::Corrupt(
+        fmt::format("BYTE_STREAM_SPLIT: values [{}, {}) requested, the page holds {}", begin,
+                    begin + count, stride));
   }
   int64_t done = 0;
   switch (width) {
@@ -147,6 +158,9 @@ Status DecodeByteStreamSplit(const uint8_t* data, size_t size, int width, int64_
       break;
     case 8:
       done = DecodeBlocks<8>(data, stride, begin, count, out);
+      break;
+    case 16:
+      done = DecodeBlocks<16>(data, stride, begin, count, out);
       break;
     default:
       break;
@@ -172,6 +186,9 @@ void EncodeByteStreamSplit(const uint8_t* values, int64_t n, int width, Buffer* 
       break;
     case 8:
       done = EncodeBlocks<8>(values, n, stride, dst);
+      break;
+    case 16:
+      done = EncodeBlocks<16>(values, n, stride, dst);
       break;
     default:
       break;

@@ -3,7 +3,8 @@
 // N bytes, stream k holding byte k of every value. The page has no header;
 // N = page bytes / K.
 //
-// Widths 2, 4 and 8 take a vectorized path; any other width a scalar one.
+// Widths 2, 4, 8 and 16 take a vectorized path (SSE2); any other width a
+// cache-blocked scalar one.
 // Thread-safety: stateless free functions.
 #pragma once
 

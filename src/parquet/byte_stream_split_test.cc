@@ -54,8 +54,8 @@ TEST(ByteStreamSplitTest, RoundTripAllWidthsAndSizes) {
       ASSERT_EQ(body, NaiveEncode(values, n, width)) << "width " << width << " n " << n;
 
       std::vector<uint8_t> back(values.size());
-      ASSERT_TRUE(DecodeByteStreamSplit(body.data(), body.size(), width, 0,
-                                        static_cast<int64_t>(n), back.data())
+      ASSERT_TRUE(DecodeByteStreamSplit(body.data(), body.size(), width, 0, static_cast<int64_t>(n),
+                                        back.data())
                       .ok());
       ASSERT_EQ(back, values) << "width " << width << " n " << n;
 
@@ -73,8 +73,8 @@ TEST(ByteStreamSplitTest, RoundTripAllWidthsAndSizes) {
 }
 
 TEST(ByteStreamSplitTest, TypedValues) {
-  const std::vector<double> doubles = {0.0, -0.0, 1.5, -3.25e300, 6.02e23,
-                                       std::numeric_limits<double>::infinity()};
+  const std::vector<double> doubles = {0.0,       -0.0,    1.5,
+                                       -3.25e300, 6.02e23, std::numeric_limits<double>::infinity()};
   Buffer enc;
   EncodeByteStreamSplit(reinterpret_cast<const uint8_t*>(doubles.data()), 6, 8, &enc);
   std::vector<double> back(6);
@@ -119,8 +119,9 @@ TEST(ByteStreamSplitTest, BadSizesAndRanges) {
 // column "<type>_plain" and BYTE_STREAM_SPLIT in "<type>_byte_stream_split";
 // both must decode to the same bytes.
 TEST(ByteStreamSplitTest, RealFileMatchesPlainTwin) {
-  const std::string path = std::string(LW_SHARED_DATA) +
-                           "/conformance/parquet-testing/data/byte_stream_split_extended.gzip.parquet";
+  const std::string path =
+      std::string(LW_SHARED_DATA) +
+      "/conformance/parquet-testing/data/byte_stream_split_extended.gzip.parquet";
   std::map<std::string, std::vector<uint8_t>> plain, split;
   int pairs_seen = 0;
   for (int c = 0;; ++c) {
@@ -131,10 +132,19 @@ TEST(ByteStreamSplitTest, RealFileMatchesPlainTwin) {
     std::vector<uint8_t> bytes;
     int width = 0;
     switch (col.physical_type) {
-      case 1: case 4: width = 4; break;   // INT32, FLOAT
-      case 2: case 5: width = 8; break;   // INT64, DOUBLE
-      case 7: width = col.type_length; break;  // FIXED_LEN_BYTE_ARRAY
-      default: FAIL() << col.name << " has type " << col.physical_type;
+      case 1:
+      case 4:
+        width = 4;
+        break;  // INT32, FLOAT
+      case 2:
+      case 5:
+        width = 8;
+        break;  // INT64, DOUBLE
+      case 7:
+        width = col.type_length;
+        break;  // FIXED_LEN_BYTE_ARRAY
+      default:
+        FAIL() << col.name << " has type " << col.physical_type;
     }
     for (const auto& page : col.pages) {
       if (page.type == 2) continue;

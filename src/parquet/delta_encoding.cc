@@ -23,6 +23,8 @@
 //   (0 for the first value) and suffix i is the rest of value i.
 #include "parquet/delta_encoding.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -30,8 +32,6 @@
 #include <climits>
 #include <cstring>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "parquet/bit_util.h"
 
@@ -42,6 +42,7 @@ namespace {
 constexpr uint64_t kMaxBlockSize = uint64_t{1} << 31;
 constexpr uint64_t kMaxValueCount = INT32_MAX;
 constexpr int64_t kMaxByteArrayOutput = INT32_MAX;
+constexpr size_t kCopySlack = 32;  // fixed copy size for short suffixes
 
 // Unpacks `groups` groups of 32 deltas of W bits and turns them into values:
 // last += min_delta + delta, all in the unsigned domain. Returns the last value.
@@ -100,9 +101,9 @@ Status DeltaBinaryPackedDecoder<T>::Init(const uint8_t* data, size_t size) {
     field = "first value";
   }
   if (field != nullptr) {
-    return Status::Corrupt(fmt::format(
-        "DELTA_BINARY_PACKED header: truncated or overlong {} at byte {} of {}", field,
-        pos_ - begin_, size));
+    return Status::Corrupt(
+        fmt::format("DELTA_BINARY_PACKED header: truncated or overlong {} at byte {} of {}", field,
+                    pos_ - begin_, size));
   }
   if (block_size == 0 || block_size % 128 != 0 || block_size > kMaxBlockSize) {
     return Status::Corrupt(fmt::format(
@@ -116,8 +117,8 @@ Status DeltaBinaryPackedDecoder<T>::Init(const uint8_t* data, size_t size) {
         miniblocks, block_size));
   }
   if (total > kMaxValueCount) {
-    return Status::Corrupt(fmt::format(
-        "DELTA_BINARY_PACKED header: value count {} exceeds 2^31 - 1", total));
+    return Status::Corrupt(
+        fmt::format("DELTA_BINARY_PACKED header: value count {} exceeds 2^31 - 1", total));
   }
   values_per_miniblock_ = block_size / miniblocks;
   miniblocks_per_block_ = miniblocks;
@@ -137,8 +138,7 @@ Status DeltaBinaryPackedDecoder<T>::Init(const uint8_t* data, size_t size) {
 template <typename T>
 Status DeltaBinaryPackedDecoder<T>::NotEnough(int64_t wanted) const {
   return Status::Corrupt(fmt::format(
-      "DELTA_BINARY_PACKED: {} values requested, the stream holds {} more", wanted,
-      values_left_));
+      "DELTA_BINARY_PACKED: {} values requested, the stream holds {} more", wanted, values_left_));
 }
 
 template <typename T>
@@ -151,9 +151,9 @@ Status DeltaBinaryPackedDecoder<T>::StartBlock() {
         offset, end_ - begin_));
   }
   if (static_cast<uint64_t>(end_ - pos_) < miniblocks_per_block_) {
-    return Status::Corrupt(fmt::format(
-        "DELTA_BINARY_PACKED: block at byte {} needs {} bit-width bytes, {} left", offset,
-        miniblocks_per_block_, end_ - pos_));
+    return Status::Corrupt(
+        fmt::format("DELTA_BINARY_PACKED: block at byte {} needs {} bit-width bytes, {} left",
+                    offset, miniblocks_per_block_, end_ - pos_));
   }
   min_delta_ = static_cast<U>(ZigZagDecode(zigzag));
   bit_widths_ = pos_;
@@ -213,8 +213,8 @@ Status DeltaBinaryPackedDecoder<T>::GetBatch(T* out, int64_t n) {
       const int64_t groups =
           static_cast<int64_t>(std::min<uint64_t>(static_cast<uint64_t>(want), miniblock_left_)) /
           32;
-      last_value_ = DecodeDeltaGroupsFor<T>(width_)(miniblock_pos_, groups, min_delta_,
-                                                    last_value_, out + done);
+      last_value_ = DecodeDeltaGroupsFor<T>(width_)(miniblock_pos_, groups, min_delta_, last_value_,
+                                                    out + done);
       miniblock_pos_ += groups * 4 * width_;
       miniblock_left_ -= static_cast<uint64_t>(groups) * 32;
       done += groups * 32;
@@ -332,9 +332,9 @@ void DeltaBinaryPackedEncoder<T>::FlushBlock() {
 template <typename T>
 size_t DeltaBinaryPackedEncoder<T>::EstimatedSize() const {
   return 4 * kMaxUleb128Bytes + blocks_.size() +
-         (num_deltas_ == 0 ? 0
-                           : kMaxUleb128Bytes + miniblocks_ +
-                                 static_cast<size_t>(block_size_) * sizeof(T));
+         (num_deltas_ == 0
+              ? 0
+              : kMaxUleb128Bytes + miniblocks_ + static_cast<size_t>(block_size_) * sizeof(T));
 }
 
 template <typename T>
@@ -383,6 +383,20 @@ int64_t* AppendOffsets(Buffer* offsets, int64_t n) {
   return offsets->data_as<int64_t>() + start / sizeof(int64_t);
 }
 
+// Appends src[0, n) to *out. Short values are copied as a fixed 32 bytes
+// when `src_limit` shows they are readable, avoiding a libc call per value.
+inline void AppendBytes(const uint8_t* src, size_t n, const uint8_t* src_limit, Buffer* out) {
+  const size_t size = out->size();
+  out->Reserve(size + n + kCopySlack);
+  uint8_t* dst = out->data() + size;
+  if (n <= kCopySlack && static_cast<size_t>(src_limit - src) >= kCopySlack) {
+    std::memcpy(dst, src, kCopySlack);
+  } else {
+    std::memcpy(dst, src, n);
+  }
+  out->Resize(size + n);
+}
+
 size_t CommonPrefixLength(std::string_view a, std::string_view b) {
   const size_t n = std::min(a.size(), b.size());
   const auto* pa = reinterpret_cast<const uint8_t*>(a.data());
@@ -402,9 +416,9 @@ Result<size_t> DeltaLengthByteArrayDecoder::Decode(const uint8_t* data, size_t s
                                                    int64_t num_values, Buffer* chars,
                                                    Buffer* offsets) {
   if (num_values < 0) return Status::InvalidArgument("DELTA_LENGTH_BYTE_ARRAY: negative count");
-  LW_ASSIGN_OR_RETURN(const size_t header_bytes,
-                      DecodeLengthStream(data, size, num_values,
-                                         "DELTA_LENGTH_BYTE_ARRAY lengths", &lengths_));
+  LW_ASSIGN_OR_RETURN(
+      const size_t header_bytes,
+      DecodeLengthStream(data, size, num_values, "DELTA_LENGTH_BYTE_ARRAY lengths", &lengths_));
   const int32_t* lengths = lengths_.data_as<int32_t>();
   const size_t avail = size - header_bytes;
   // Validation in a branch-free pass; the slow search below only names the
@@ -419,8 +433,8 @@ Result<size_t> DeltaLengthByteArrayDecoder::Decode(const uint8_t* data, size_t s
     int64_t end = 0;
     for (int64_t i = 0; i < num_values; ++i) {
       if (lengths[i] < 0) {
-        return Status::Corrupt(fmt::format(
-            "DELTA_LENGTH_BYTE_ARRAY: value {} has negative length {}", i, lengths[i]));
+        return Status::Corrupt(
+            fmt::format("DELTA_LENGTH_BYTE_ARRAY: value {} has negative length {}", i, lengths[i]));
       }
       end += lengths[i];
       if (end > static_cast<int64_t>(avail)) {
@@ -441,17 +455,15 @@ Result<size_t> DeltaLengthByteArrayDecoder::Decode(const uint8_t* data, size_t s
   return header_bytes + static_cast<size_t>(total);
 }
 
-Result<size_t> DeltaByteArrayDecoder::Decode(const uint8_t* data, size_t size,
-                                             int64_t num_values, Buffer* chars,
-                                             Buffer* offsets) {
+Result<size_t> DeltaByteArrayDecoder::Decode(const uint8_t* data, size_t size, int64_t num_values,
+                                             Buffer* chars, Buffer* offsets) {
   if (num_values < 0) return Status::InvalidArgument("DELTA_BYTE_ARRAY: negative count");
   LW_ASSIGN_OR_RETURN(const size_t prefix_bytes,
-                      DecodeLengthStream(data, size, num_values,
-                                         "DELTA_BYTE_ARRAY prefix lengths", &prefix_lengths_));
-  LW_ASSIGN_OR_RETURN(
-      const size_t suffix_bytes,
-      DecodeLengthStream(data + prefix_bytes, size - prefix_bytes, num_values,
-                         "DELTA_BYTE_ARRAY suffix lengths", &suffix_lengths_));
+                      DecodeLengthStream(data, size, num_values, "DELTA_BYTE_ARRAY prefix lengths",
+                                         &prefix_lengths_));
+  LW_ASSIGN_OR_RETURN(const size_t suffix_bytes,
+                      DecodeLengthStream(data + prefix_bytes, size - prefix_bytes, num_values,
+                                         "DELTA_BYTE_ARRAY suffix lengths", &suffix_lengths_));
   const int32_t* prefixes = prefix_lengths_.data_as<int32_t>();
   const int32_t* suffixes = suffix_lengths_.data_as<int32_t>();
   const size_t header_bytes = prefix_bytes + suffix_bytes;
@@ -465,8 +477,8 @@ Result<size_t> DeltaByteArrayDecoder::Decode(const uint8_t* data, size_t size,
     const int32_t s = suffixes[i];
     if (p < 0 || p > previous) {
       return Status::Corrupt(fmt::format(
-          "DELTA_BYTE_ARRAY: value {} has prefix length {}, the previous value has {} bytes", i,
-          p, previous));
+          "DELTA_BYTE_ARRAY: value {} has prefix length {}, the previous value has {} bytes", i, p,
+          previous));
     }
     if (s < 0) {
       return Status::Corrupt(
@@ -488,19 +500,28 @@ Result<size_t> DeltaByteArrayDecoder::Decode(const uint8_t* data, size_t size,
   }
 
   const size_t base = chars->size();
+  chars->Reserve(base + static_cast<size_t>(out_total) + kCopySlack);
   chars->Resize(base + static_cast<size_t>(out_total));
   uint8_t* out = chars->data();
   int64_t* ends = AppendOffsets(offsets, num_values);
   const uint8_t* src = data + header_bytes;
+  const uint8_t* const src_end = data + size;
   int64_t prev_start = static_cast<int64_t>(base);
   int64_t pos = prev_start;
   for (int64_t i = 0; i < num_values; ++i) {
     const int64_t p = prefixes[i];
     const int64_t s = suffixes[i];
-    // Disjoint: p <= the previous value's length. Empty copies are skipped
-    // because `out` is null while the output is empty.
-    if (p != 0) std::memcpy(out + pos, out + prev_start, static_cast<size_t>(p));
-    if (s != 0) std::memcpy(out + pos + p, src, static_cast<size_t>(s));
+    // Disjoint: p <= the previous value's length. (A fixed-size copy does
+    // not pay here: it reads bytes just written and stalls store forwarding.)
+    std::memcpy(out + pos, out + prev_start, static_cast<size_t>(p));
+    if (s <= static_cast<int64_t>(kCopySlack) &&
+        src_end - src >= static_cast<int64_t>(kCopySlack)) {
+      // Short suffix: a fixed-size copy; extra bytes land in the slack or
+      // are overwritten by the next value.
+      std::memcpy(out + pos + p, src, kCopySlack);
+    } else {
+      std::memcpy(out + pos + p, src, static_cast<size_t>(s));
+    }
     src += s;
     prev_start = pos;
     pos += p + s;
@@ -515,8 +536,8 @@ void DeltaLengthByteArrayEncoder::Put(std::string_view value) {
   chars_.Append(value);
 }
 
-void DeltaLengthByteArrayEncoder::PutBatch(const uint8_t* chars, const int64_t* ends,
-                                           int64_t begin, int64_t n) {
+void DeltaLengthByteArrayEncoder::PutBatch(const uint8_t* chars, const int64_t* ends, int64_t begin,
+                                           int64_t n) {
   if (n <= 0) return;
   int64_t start = begin;
   for (int64_t i = 0; i < n; ++i) {
@@ -533,15 +554,12 @@ void DeltaLengthByteArrayEncoder::Flush(Buffer* out) {
   chars_.Clear();
 }
 
-void DeltaByteArrayEncoder::PutWithPrevious(std::string_view value, std::string_view previous) {
-  assert(value.size() <= static_cast<size_t>(INT32_MAX));
-  const size_t prefix = CommonPrefixLength(value, previous);
-  prefix_lengths_.Put(static_cast<int32_t>(prefix));
-  suffixes_.Put(value.substr(prefix));
-}
-
 void DeltaByteArrayEncoder::Put(std::string_view value) {
-  PutWithPrevious(value, last_value_.view());
+  assert(value.size() <= static_cast<size_t>(INT32_MAX));
+  const size_t prefix = CommonPrefixLength(value, last_value_.view());
+  prefix_lengths_.Put(static_cast<int32_t>(prefix));
+  suffix_lengths_.Put(static_cast<int32_t>(value.size() - prefix));
+  suffix_chars_.Append(value.substr(prefix));
   last_value_.Clear();
   last_value_.Append(value);
 }
@@ -549,6 +567,7 @@ void DeltaByteArrayEncoder::Put(std::string_view value) {
 void DeltaByteArrayEncoder::PutBatch(const uint8_t* chars, const int64_t* ends, int64_t begin,
                                      int64_t n) {
   if (n <= 0) return;
+  const uint8_t* const limit = chars + ends[n - 1];
   auto slice = [chars](int64_t from, int64_t to) {
     return std::string_view(reinterpret_cast<const char*>(chars) + from,
                             static_cast<size_t>(to - from));
@@ -557,7 +576,11 @@ void DeltaByteArrayEncoder::PutBatch(const uint8_t* chars, const int64_t* ends, 
   int64_t start = begin;
   for (int64_t i = 0; i < n; ++i) {
     const std::string_view value = slice(start, ends[i]);
-    PutWithPrevious(value, previous);
+    assert(value.size() <= static_cast<size_t>(INT32_MAX));
+    const size_t prefix = CommonPrefixLength(value, previous);
+    prefix_lengths_.Put(static_cast<int32_t>(prefix));
+    suffix_lengths_.Put(static_cast<int32_t>(value.size() - prefix));
+    AppendBytes(chars + start + prefix, value.size() - prefix, limit, &suffix_chars_);
     previous = value;
     start = ends[i];
   }
@@ -567,7 +590,9 @@ void DeltaByteArrayEncoder::PutBatch(const uint8_t* chars, const int64_t* ends, 
 
 void DeltaByteArrayEncoder::Flush(Buffer* out) {
   prefix_lengths_.Flush(out);
-  suffixes_.Flush(out);
+  suffix_lengths_.Flush(out);
+  out->Append(suffix_chars_.data(), suffix_chars_.size());
+  suffix_chars_.Clear();
   last_value_.Clear();
 }
 

@@ -37,7 +37,9 @@ class DeltaBinaryPackedDecoder {
   DeltaBinaryPackedDecoder() = default;
 
   // Reads the header of the stream that starts at data[0] and ends no later
-  // than data[size]. Fails on a truncated or invalid header.
+  // than data[size]. Fails with Corrupt on a truncated header, a block size
+  // that is not a multiple of 128 (up to 2^31), miniblocks that are not a
+  // multiple of 32 values, or a value count above 2^31 - 1.
   Status Init(const uint8_t* data, size_t size);
 
   // The value count the header declares.
@@ -82,7 +84,7 @@ class DeltaBinaryPackedDecoder {
   const uint8_t* miniblock_pos_ = nullptr;  // next unread group of 32
   uint64_t miniblock_left_ = 0;             // values (incl. padding) unread in the miniblock
 
-  T buffered_[32];  // decoded values of a group not yet returned
+  T buffered_[32] = {};  // decoded values of a group not yet returned
   int buffer_pos_ = 0;
   int buffer_len_ = 0;
 };
@@ -189,17 +191,15 @@ class DeltaByteArrayEncoder {
 
   int64_t num_values() const { return prefix_lengths_.num_values(); }
   size_t EstimatedSize() const {
-    return prefix_lengths_.EstimatedSize() + suffixes_.EstimatedSize();
+    return prefix_lengths_.EstimatedSize() + suffix_lengths_.EstimatedSize() + suffix_chars_.size();
   }
   // Appends the stream to *out and resets.
   void Flush(Buffer* out);
 
  private:
-  // Encodes `value` given that `previous` was the value before it.
-  void PutWithPrevious(std::string_view value, std::string_view previous);
-
   DeltaBinaryPackedEncoder<int32_t> prefix_lengths_;
-  DeltaLengthByteArrayEncoder suffixes_;
+  DeltaBinaryPackedEncoder<int32_t> suffix_lengths_;
+  Buffer suffix_chars_;
   Buffer last_value_;
 };
 

@@ -62,7 +62,7 @@ std::vector<std::string> Strings(const Buffer& chars, const Buffer& offsets) {
 
 TEST(DeltaEncodingTest, SpecExample1) {
   // 1, 2, 3, 4, 5: deltas all 1, min delta 1, every bit width 0.
-  const std::vector<uint8_t> expected = {0x80, 0x01, 0x04, 0x05, 0x02,  // 128, 4, 5, zigzag(1)
+  const std::vector<uint8_t> expected = {0x80, 0x01, 0x04, 0x05, 0x02,   // 128, 4, 5, zigzag(1)
                                          0x02, 0x00, 0x00, 0x00, 0x00};  // zigzag(1), widths
   EXPECT_EQ(EncodeDbp<int32_t>({1, 2, 3, 4, 5}), expected);
   std::vector<int32_t> out;
@@ -76,9 +76,10 @@ TEST(DeltaEncodingTest, SpecExample2) {
   // 7, 5, 3, 1, 2, 3, 4, 5: deltas -2 -2 -2 1 1 1 1, min -2, relative
   // 0 0 0 3 3 3 3 at width 2; the 32-value miniblock takes 8 bytes.
   const std::vector<uint8_t> expected = {0x80, 0x01, 0x04, 0x08, 0x0E,  // header, zigzag(7)
-                                         0x03,                           // zigzag(-2)
-                                         0x02, 0x00, 0x00, 0x00,         // widths
-                                         0xC0, 0x3F, 0, 0, 0, 0, 0, 0};  // 0,0,0,3 | 3,3,3,0
+                                         0x03,                          // zigzag(-2)
+                                         0x02, 0x00, 0x00, 0x00,        // widths
+                                         0xC0, 0x3F, 0,    0,    0,
+                                         0,    0,    0};  // 0,0,0,3 | 3,3,3,0
   EXPECT_EQ(EncodeDbp<int64_t>({7, 5, 3, 1, 2, 3, 4, 5}), expected);
   std::vector<int64_t> out;
   size_t consumed = 0;
@@ -121,8 +122,8 @@ void CheckRoundTrip(const std::vector<T>& values, uint32_t block, uint32_t minib
   auto stream = EncodeDbp(values, block, miniblocks);
   const size_t length = stream.size();
   stream.push_back(0xAB);  // a following stream must not be touched
-  for (int64_t batch : {int64_t{1} << 30, int64_t{1}, int64_t{7}, int64_t{32}, int64_t{33},
-                        int64_t{100}}) {
+  for (int64_t batch :
+       {int64_t{1} << 30, int64_t{1}, int64_t{7}, int64_t{32}, int64_t{33}, int64_t{100}}) {
     std::vector<T> out;
     size_t consumed = 0;
     Status st = DecodeDbp(stream, &out, &consumed, batch);
@@ -154,8 +155,8 @@ TEST(DeltaEncodingTest, RoundTripInt64AllWidths) {
 
 TEST(DeltaEncodingTest, RoundTripBlockShapes) {
   std::mt19937_64 rng(23);
-  const std::pair<uint32_t, uint32_t> shapes[] = {{128, 1}, {128, 2}, {256, 8}, {1024, 8},
-                                                  {2048, 16}, {384, 12}};
+  const std::pair<uint32_t, uint32_t> shapes[] = {{128, 1},  {128, 2},   {256, 8},
+                                                  {1024, 8}, {2048, 16}, {384, 12}};
   for (auto [block, mini] : shapes) {
     for (size_t n : {1, 100, 385, 5000}) {
       CheckRoundTrip(ValuesWithDeltaWidth<int64_t>(rng, static_cast<int>(rng() % 65), n), block,
@@ -168,8 +169,8 @@ TEST(DeltaEncodingTest, OverflowingDeltas) {
   const std::vector<int64_t> v64 = {INT64_MIN, INT64_MAX, INT64_MIN, 0,  -1, INT64_MAX,
                                     INT64_MAX, INT64_MIN, 1,         -1, 0,  INT64_MIN};
   CheckRoundTrip(v64, 128, 4, "int64 extremes");
-  const std::vector<int32_t> v32 = {INT32_MIN, INT32_MAX, INT32_MIN, 0, -1, INT32_MAX, 1,
-                                    INT32_MIN};
+  const std::vector<int32_t> v32 = {INT32_MIN, INT32_MAX, INT32_MIN, 0,
+                                    -1,        INT32_MAX, 1,         INT32_MIN};
   CheckRoundTrip(v32, 128, 4, "int32 extremes");
   std::vector<int64_t> alternating(1000);
   for (size_t i = 0; i < alternating.size(); ++i) alternating[i] = i % 2 ? INT64_MAX : INT64_MIN;
@@ -283,8 +284,8 @@ TEST(DeltaEncodingTest, RandomGarbageNeverCrashes) {
 TEST(DeltaEncodingTest, SpecDeltaLengthByteArrayExample) {
   // Lengths 5 5 6 6: first 5 (zigzag 10), deltas 0 1 0, min 0, width 1
   // (bits 0 1 0 -> 0x02), then the bytes back to back.
-  std::vector<uint8_t> expected = {0x80, 0x01, 0x04, 0x04, 0x0A, 0x00, 0x01, 0x00,
-                                   0x00, 0x00, 0x02, 0x00, 0x00, 0x00};
+  std::vector<uint8_t> expected = {0x80, 0x01, 0x04, 0x04, 0x0A, 0x00, 0x01,
+                                   0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00};
   const std::string chars = "HelloWorldFoobarABCDEF";
   expected.insert(expected.end(), chars.begin(), chars.end());
 
@@ -339,7 +340,8 @@ TEST(DeltaEncodingTest, DeltaLengthByteArrayRoundTripAndTruncation) {
     Buffer chars, offsets;
     chars.Append("pre", 3);  // decoders append after existing data
     DeltaLengthByteArrayDecoder decoder;
-    auto r = decoder.Decode(stream.data(), stream.size(), static_cast<int64_t>(n), &chars, &offsets);
+    auto r =
+        decoder.Decode(stream.data(), stream.size(), static_cast<int64_t>(n), &chars, &offsets);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(*r, stream.size());
     auto got = Strings(chars, offsets);
@@ -349,7 +351,8 @@ TEST(DeltaEncodingTest, DeltaLengthByteArrayRoundTripAndTruncation) {
     for (size_t cut = 0; cut < stream.size(); ++cut) {
       std::vector<uint8_t> prefix(stream.data(), stream.data() + cut);
       Buffer c, o;
-      EXPECT_FALSE(decoder.Decode(prefix.data(), prefix.size(), static_cast<int64_t>(n), &c, &o).ok())
+      EXPECT_FALSE(
+          decoder.Decode(prefix.data(), prefix.size(), static_cast<int64_t>(n), &c, &o).ok())
           << cut;
     }
   }
@@ -431,8 +434,8 @@ TEST(DeltaEncodingTest, DeltaByteArrayRoundTripAndTruncation) {
 
       DeltaByteArrayDecoder decoder;
       Buffer chars, offsets;
-      auto r = decoder.Decode(stream.data(), stream.size(), static_cast<int64_t>(n), &chars,
-                              &offsets);
+      auto r =
+          decoder.Decode(stream.data(), stream.size(), static_cast<int64_t>(n), &chars, &offsets);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       EXPECT_EQ(*r, stream.size());
       EXPECT_EQ(Strings(chars, offsets), values);
@@ -502,7 +505,8 @@ std::string DataFile(const std::string& name) {
 // Decodes every page of a column; nulls come back as nullopt.
 Status DecodeIntColumn(const testing::TestColumn& col, std::vector<std::optional<int64_t>>* out) {
   for (const auto& page : col.pages) {
-    if (page.encoding != 5) return Status::NotSupported("encoding " + std::to_string(page.encoding));
+    if (page.encoding != 5)
+      return Status::NotSupported("encoding " + std::to_string(page.encoding));
     const int64_t n = page.non_null();
     const auto* data = reinterpret_cast<const uint8_t*>(page.values.data());
     std::vector<int64_t> values(static_cast<size_t>(n));

@@ -8,11 +8,11 @@
 //   BYTE_ARRAY            uint32 LE length, then that many bytes, per value
 #include "parquet/plain_encoding.h"
 
+#include <fmt/format.h>
+
 #include <cassert>
 #include <climits>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "parquet/bit_util.h"
 
@@ -38,10 +38,13 @@ inline uint8_t GatherBits(const uint8_t* values) {
   return static_cast<uint8_t>((x * 0x0102040810204080ULL) >> 56);
 }
 
+// Fixed copy size for short byte-array values.
+constexpr size_t kCopySlack = 32;
+
 Status Short(const char* type, int64_t num_values, int64_t width, size_t size) {
   return Status::Corrupt(fmt::format(
-      "PLAIN {}: {} values need {} bytes, the page holds {} (value {} is the first cut off)",
-      type, num_values, num_values * width, size, size / static_cast<size_t>(width)));
+      "PLAIN {}: {} values need {} bytes, the page holds {} (value {} is the first cut off)", type,
+      num_values, num_values * width, size, size / static_cast<size_t>(width)));
 }
 
 }  // namespace
@@ -50,9 +53,8 @@ Result<size_t> DecodePlainBoolean(const uint8_t* data, size_t size, int64_t num_
                                   uint8_t* out) {
   if (num_values < 0) return Status::InvalidArgument("PLAIN BOOLEAN: negative count");
   if (static_cast<uint64_t>(num_values) > static_cast<uint64_t>(size) * 8) {
-    return Status::Corrupt(fmt::format(
-        "PLAIN BOOLEAN: {} values need {} bytes, the page holds {}", num_values,
-        BytesForBits(num_values), size));
+    return Status::Corrupt(fmt::format("PLAIN BOOLEAN: {} values need {} bytes, the page holds {}",
+                                       num_values, BytesForBits(num_values), size));
   }
   const int64_t full = num_values / 8;
   for (int64_t b = 0; b < full; ++b) StoreLE64(out + b * 8, SpreadBits(data[b]));
@@ -97,17 +99,18 @@ Result<size_t> DecodePlainByteArray(const uint8_t* data, size_t size, int64_t nu
   // Every value takes at least its 4-byte length: this bounds the offsets
   // we allocate by the page size.
   if (static_cast<uint64_t>(num_values) > size / 4) {
-    return Status::Corrupt(fmt::format(
-        "PLAIN BYTE_ARRAY: {} values cannot fit in a {}-byte page", num_values, size));
+    return Status::Corrupt(
+        fmt::format("PLAIN BYTE_ARRAY: {} values cannot fit in a {}-byte page", num_values, size));
   }
   const size_t offsets_start = offsets->size();
   assert(offsets_start % sizeof(int64_t) == 0);
   offsets->Resize(offsets_start + static_cast<size_t>(num_values) * sizeof(int64_t));
   int64_t* ends = offsets->data_as<int64_t>() + offsets_start / sizeof(int64_t);
-  // The value bytes are bounded by the page, so one reservation suffices and
-  // the loop writes through a raw pointer.
+  // The value bytes are bounded by the page, so one reservation (plus slack
+  // for the short-value copies below) suffices and the loop writes through
+  // a raw pointer.
   const size_t chars_start = chars->size();
-  chars->Reserve(chars_start + size - static_cast<size_t>(num_values) * 4);
+  chars->Reserve(chars_start + size - static_cast<size_t>(num_values) * 4 + kCopySlack);
   uint8_t* dst = chars->data() + chars_start;
   size_t pos = 0;
   size_t written = 0;
@@ -125,7 +128,13 @@ Result<size_t> DecodePlainByteArray(const uint8_t* data, size_t size, int64_t nu
           "{}-byte page",
           i, num_values, len, pos - 4, size));
     }
-    if (len != 0) std::memcpy(dst + written, data + pos, len);  // dst may be null when empty
+    if (len <= kCopySlack && size - pos >= kCopySlack) {
+      // Short value: a fixed-size copy (no libc call); bytes past `len` land
+      // in the slack or are overwritten by the next value.
+      std::memcpy(dst + written, data + pos, kCopySlack);
+    } else {
+      std::memcpy(dst + written, data + pos, len);
+    }
     pos += len;
     written += len;
     ends[i] = static_cast<int64_t>(chars_start + written);
@@ -143,7 +152,8 @@ void EncodePlainBoolean(const uint8_t* values, int64_t n, Buffer* out) {
   for (int64_t b = 0; b < full; ++b) dst[b] = GatherBits(values + b * 8);
   if (full * 8 < n) {
     uint8_t last = 0;
-    for (int64_t i = full * 8; i < n; ++i) last |= static_cast<uint8_t>((values[i] != 0) << (i & 7));
+    for (int64_t i = full * 8; i < n; ++i)
+      last |= static_cast<uint8_t>((values[i] != 0) << (i & 7));
     dst[full] = last;
   }
 }

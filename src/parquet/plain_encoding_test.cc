@@ -85,11 +85,11 @@ void FixedRoundTrip(const std::vector<T>& values) {
   }
   for (size_t cut = 0; cut < body.size(); ++cut) {
     std::vector<uint8_t> prefix(body.begin(), body.begin() + static_cast<ptrdiff_t>(cut));
-    EXPECT_EQ(DecodePlain(prefix.data(), prefix.size(), static_cast<int64_t>(values.size()),
-                          back.data())
-                  .status()
-                  .code(),
-              StatusCode::kCorrupt);
+    EXPECT_EQ(
+        DecodePlain(prefix.data(), prefix.size(), static_cast<int64_t>(values.size()), back.data())
+            .status()
+            .code(),
+        StatusCode::kCorrupt);
   }
 }
 
@@ -118,10 +118,9 @@ TEST(PlainEncodingTest, Int96AndFixedLenByteArray) {
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(*r, values.size());
     EXPECT_EQ(back, values);
-    EXPECT_EQ(DecodePlainFixedWidth(out.data(), out.size() - 1, 5, width, back.data())
-                  .status()
-                  .code(),
-              StatusCode::kCorrupt);
+    EXPECT_EQ(
+        DecodePlainFixedWidth(out.data(), out.size() - 1, 5, width, back.data()).status().code(),
+        StatusCode::kCorrupt);
   }
   uint8_t dummy;
   EXPECT_EQ(*DecodePlainFixedWidth(nullptr, 0, 10, 0, &dummy), 0u);
@@ -137,8 +136,8 @@ TEST(PlainEncodingTest, ByteArrayBytes) {
   const int64_t ends[] = {7, 7, 12};
   Buffer batch;
   EncodePlainByteArray(reinterpret_cast<const uint8_t*>(chars.data()), ends, 2, 3, &batch);
-  EXPECT_EQ(Bytes(batch), (std::vector<uint8_t>{5, 0, 0, 0, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0,
-                                                5, 0, 0, 0, 'w', 'o', 'r', 'l', 'd'}));
+  EXPECT_EQ(Bytes(batch), (std::vector<uint8_t>{5, 0, 0, 0, 'h', 'e', 'l', 'l', 'o', 0,   0,
+                                                0, 0, 5, 0, 0,   0,   'w', 'o', 'r', 'l', 'd'}));
   Buffer decoded, offsets;
   decoded.Append("zz", 2);
   auto r = DecodePlainByteArray(batch.data(), batch.size(), 3, &decoded, &offsets);

@@ -30,10 +30,10 @@ namespace lakewatch::parquet::testing {
 
 // One Thrift compact-protocol value, kept generically.
 struct ThriftValue {
-  int64_t i = 0;                            // bool, i8..i64
-  std::string bytes;                        // binary
-  std::map<int, ThriftValue> fields;        // struct
-  std::vector<ThriftValue> elements;        // list / set
+  int64_t i = 0;                      // bool, i8..i64
+  std::string bytes;                  // binary
+  std::map<int, ThriftValue> fields;  // struct
+  std::vector<ThriftValue> elements;  // list / set
 
   int64_t Int(int field, int64_t missing = -1) const {
     auto it = fields.find(field);
@@ -47,7 +47,8 @@ struct ThriftValue {
 
 class ThriftCompactReader {
  public:
-  ThriftCompactReader(const uint8_t* data, size_t size) : pos_(data), end_(data + size), begin_(data) {}
+  ThriftCompactReader(const uint8_t* data, size_t size)
+      : pos_(data), end_(data + size), begin_(data) {}
 
   bool ReadStruct(ThriftValue* out, int depth = 0) {
     if (depth > 32) return false;
@@ -154,11 +155,11 @@ class ThriftCompactReader {
 };
 
 struct TestPage {
-  int type = 0;      // 0 data v1, 2 dictionary, 3 data v2
-  int encoding = 0;  // of the values
-  int64_t num_values = 0;        // including nulls
+  int type = 0;                     // 0 data v1, 2 dictionary, 3 data v2
+  int encoding = 0;                 // of the values
+  int64_t num_values = 0;           // including nulls
   std::vector<int16_t> def_levels;  // empty for required columns
-  std::string values;            // the (decompressed) value bytes
+  std::string values;               // the (decompressed) value bytes
   int64_t non_null() const {
     if (def_levels.empty()) return num_values;
     int64_t n = 0;
@@ -264,7 +265,8 @@ inline Status ReadTestColumn(const std::string& path, int column, TestColumn* ou
 
   int64_t seen = 0;
   while (seen < total_values) {
-    if (offset < 0 || static_cast<size_t>(offset) >= file.size()) return Status::Corrupt("page offset");
+    if (offset < 0 || static_cast<size_t>(offset) >= file.size())
+      return Status::Corrupt("page offset");
     ThriftValue header;
     ThriftCompactReader reader(base + offset, file.size() - static_cast<size_t>(offset));
     if (!reader.ReadStruct(&header)) return Status::Corrupt("page header");
@@ -295,9 +297,9 @@ inline Status ReadTestColumn(const std::string& path, int column, TestColumn* ou
       size_t pos = 0;
       if (out->max_def > 0) {
         page.def_levels.resize(static_cast<size_t>(page.num_values));
-        LW_ASSIGN_OR_RETURN(pos, DecodeLengthPrefixedRle(reinterpret_cast<const uint8_t*>(raw.data()),
-                                                         raw.size(), 1, page.num_values,
-                                                         page.def_levels.data()));
+        LW_ASSIGN_OR_RETURN(
+            pos, DecodeLengthPrefixedRle(reinterpret_cast<const uint8_t*>(raw.data()), raw.size(),
+                                         1, page.num_values, page.def_levels.data()));
       }
       page.values = raw.substr(pos);
       seen += page.num_values;

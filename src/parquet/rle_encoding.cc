@@ -18,12 +18,12 @@
 // significant bit of byte 0; the last byte is zero-padded.
 #include "parquet/rle_encoding.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
 #include <type_traits>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "parquet/bit_util.h"
 
@@ -50,8 +50,7 @@ Status RleBitPackedDecoder::RanOut(int64_t wanted) const {
         packed_claimed_ - packed_left_, bit_width_, wanted));
   }
   return Status::Corrupt(fmt::format(
-      "RLE/bit-packed stream of {} bytes ended with {} more values wanted", end_ - begin_,
-      wanted));
+      "RLE/bit-packed stream of {} bytes ended with {} more values wanted", end_ - begin_, wanted));
 }
 
 Status RleBitPackedDecoder::NextRun() {
@@ -89,9 +88,9 @@ Status RleBitPackedDecoder::NextRun() {
     return Status::OK();
   }
   if (count > kMaxRunValues) {
-    return Status::Corrupt(fmt::format(
-        "RLE/bit-packed stream: RLE run at byte {} claims {} values (limit 2^31 - 1)",
-        header_offset, count));
+    return Status::Corrupt(
+        fmt::format("RLE/bit-packed stream: RLE run at byte {} claims {} values (limit 2^31 - 1)",
+                    header_offset, count));
   }
   const int value_bytes = (bit_width_ + 7) / 8;
   if (avail < static_cast<size_t>(value_bytes)) {
@@ -101,9 +100,9 @@ Status RleBitPackedDecoder::NextRun() {
   }
   const uint64_t value = LoadLEPartial(pos_, value_bytes);
   if (bit_width_ < kMaxBitWidth && (value >> bit_width_) != 0) {
-    return Status::Corrupt(fmt::format(
-        "RLE/bit-packed stream: RLE run at byte {} repeats {}, wider than bit width {}",
-        header_offset, value, bit_width_));
+    return Status::Corrupt(
+        fmt::format("RLE/bit-packed stream: RLE run at byte {} repeats {}, wider than bit width {}",
+                    header_offset, value, bit_width_));
   }
   pos_ += value_bytes;
   rle_value_ = static_cast<uint32_t>(value);
@@ -118,10 +117,17 @@ void RleBitPackedDecoder::FillBuffer() {
     UnpackGroupsFor<uint32_t>(bit_width_)(packed_pos_, 1, buffered_);
     packed_pos_ += 4 * bit_width_;
   } else {
-    // A run's last values: fewer than 32, possibly with a truncated group.
-    const size_t bytes = static_cast<size_t>(BytesForBits(int64_t{n} * bit_width_));
-    UnpackBitsLsb(packed_pos_, bytes, bit_width_, 0, n, buffered_);
-    packed_pos_ += bytes;
+    // A run's last values: whole groups of 8, then (only in a truncated
+    // final run) a partial group read up to the end of the data.
+    const int groups = n / 8;
+    UnpackGroups8For<uint32_t>(bit_width_)(packed_pos_, groups, buffered_);
+    packed_pos_ += groups * bit_width_;
+    const int rest = n - groups * 8;
+    if (rest > 0) {
+      const size_t bytes = static_cast<size_t>(BytesForBits(int64_t{rest} * bit_width_));
+      UnpackBitsLsb(packed_pos_, bytes, bit_width_, 0, rest, buffered_ + groups * 8);
+      packed_pos_ += bytes;
+    }
   }
   packed_left_ -= n;
   buffer_pos_ = 0;
@@ -135,9 +141,9 @@ Status RleBitPackedDecoder::GetBatch(T* out, int64_t n) {
         fmt::format("RLE/bit-packed stream: bit width {} is outside 0..32", bit_width_));
   }
   if (bit_width_ > static_cast<int>(8 * sizeof(T))) {
-    return Status::InvalidArgument(fmt::format(
-        "RLE/bit-packed stream: bit width {} does not fit a {}-byte output", bit_width_,
-        sizeof(T)));
+    return Status::InvalidArgument(
+        fmt::format("RLE/bit-packed stream: bit width {} does not fit a {}-byte output", bit_width_,
+                    sizeof(T)));
   }
   int64_t done = 0;
   while (done < n) {
@@ -160,6 +166,13 @@ Status RleBitPackedDecoder::GetBatch(T* out, int64_t n) {
       packed_pos_ += groups * 4 * bit_width_;
       packed_left_ -= groups * 32;
       done += groups * 32;
+    } else if (packed_left_ >= 8 && want >= 8) {
+      // Runs that are not a multiple of 32 values (e.g. 504-value runs).
+      const int64_t groups = std::min(want, packed_left_) / 8;
+      UnpackGroups8For<T>(bit_width_)(packed_pos_, groups, out + done);
+      packed_pos_ += groups * bit_width_;
+      packed_left_ -= groups * 8;
+      done += groups * 8;
     } else if (packed_left_ > 0) {
       FillBuffer();
     } else {
@@ -213,8 +226,7 @@ Result<RleBitPackedDecoder> MakeDictionaryIndexDecoder(const uint8_t* data, size
   }
   const int bit_width = data[0];
   if (bit_width > kMaxBitWidth) {
-    return Status::Corrupt(
-        fmt::format("dictionary indices: bit width {} exceeds 32", bit_width));
+    return Status::Corrupt(fmt::format("dictionary indices: bit width {} exceeds 32", bit_width));
   }
   return RleBitPackedDecoder(data + 1, size - 1, bit_width);
 }
@@ -239,22 +251,60 @@ void RleBitPackedEncoder::Put(uint32_t value) {
 
 template <typename T>
 void RleBitPackedEncoder::PutBatch(const T* values, int64_t n) {
+  // Through the unsigned type: an int16 level of width 16 stays 16 bits.
+  auto value_at = [values](int64_t i) {
+    return static_cast<uint32_t>(static_cast<std::make_unsigned_t<T>>(values[i]));
+  };
   int64_t i = 0;
   while (i < n) {
-    const T v = values[i];
-    int64_t j = i + 1;
-    while (j < n && values[j] == v) ++j;
-    // Through the unsigned type: an int16 level of width 16 stays 16 bits.
-    const auto value = static_cast<uint32_t>(static_cast<std::make_unsigned_t<T>>(v));
-    assert(bit_width_ == kMaxBitWidth || (value >> bit_width_) == 0);
-    if (run_length_ > 0 && value == run_value_) {
-      run_length_ += j - i;
-    } else {
-      EndRun();
-      run_value_ = value;
-      run_length_ = j - i;
+    if (run_length_ > 0) {
+      while (i < n && value_at(i) == run_value_) {
+        ++run_length_;
+        ++i;
+      }
+      if (i == n) return;
+      if (run_length_ >= 8) {
+        EndRun();
+        continue;
+      }
     }
-    i = j;
+    // Literal mode: values go straight into literals_ while `repeats` counts
+    // how many at its end equal `last`; the 8th repeat turns them back into
+    // a run. A short pending run becomes the tail of the literals.
+    uint32_t last = run_value_;
+    AddLiterals(run_value_, run_length_);
+    int repeats = static_cast<int>(std::min<int64_t>(run_length_, num_literals_));
+    run_length_ = 0;
+    // A local count (literals_ stores could alias the member) and a
+    // branch-free repeat counter keep this loop tight on noisy data.
+    int count = num_literals_;
+    while (i < n) {
+      const uint32_t v = value_at(i++);
+      assert(bit_width_ == kMaxBitWidth || (v >> bit_width_) == 0);
+      repeats = (repeats & -static_cast<int>(v == last)) + 1;
+      last = v;
+      literals_[count++] = v;
+      if ((repeats == 8) | (count == kMaxLiterals)) [[unlikely]] {
+        if (repeats == 8) {
+          count -= 8;
+          run_value_ = v;
+          run_length_ = 8;
+          break;
+        }
+        num_literals_ = count;
+        FlushLiterals();
+        count = 0;
+        repeats = 0;
+      }
+    }
+    num_literals_ = count;
+    if (run_length_ == 0) {
+      // Input ended in literal mode: trailing repeats stay a pending run, so
+      // the next batch can extend them.
+      num_literals_ -= repeats;
+      run_value_ = last;
+      run_length_ = repeats;
+    }
   }
 }
 
@@ -348,8 +398,8 @@ template <typename T>
 Result<size_t> DecodeLengthPrefixedRle(const uint8_t* data, size_t size, int bit_width,
                                        int64_t num_values, T* out) {
   if (size < 4) {
-    return Status::Corrupt(fmt::format(
-        "length-prefixed RLE: needs a 4-byte length, only {} bytes present", size));
+    return Status::Corrupt(
+        fmt::format("length-prefixed RLE: needs a 4-byte length, only {} bytes present", size));
   }
   const uint32_t len = LoadLE32(data);
   if (len > size - 4) {
@@ -403,9 +453,9 @@ Result<size_t> DecodeBitPackedLevels(const uint8_t* data, size_t size, int bit_w
     return size_t{0};
   }
   if (static_cast<uint64_t>(num_values) > size * 8 / static_cast<size_t>(bit_width)) {
-    return Status::Corrupt(fmt::format(
-        "BIT_PACKED levels: {} values of {} bits need {} bytes, only {} present", num_values,
-        bit_width, BytesForBits(num_values * bit_width), size));
+    return Status::Corrupt(
+        fmt::format("BIT_PACKED levels: {} values of {} bits need {} bytes, only {} present",
+                    num_values, bit_width, BytesForBits(num_values * bit_width), size));
   }
   const size_t need = static_cast<size_t>(BytesForBits(num_values * bit_width));
   const uint32_t mask = (uint32_t{1} << bit_width) - 1;

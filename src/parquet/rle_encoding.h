@@ -62,14 +62,14 @@ class RleBitPackedDecoder {
   // Current run: either rle_left_ > 0 or packed_left_ > 0 (or neither: none).
   int64_t rle_left_ = 0;
   uint32_t rle_value_ = 0;
-  int64_t packed_left_ = 0;           // values of the run that the data holds, not yet read
+  int64_t packed_left_ = 0;              // values of the run that the data holds, not yet read
   const uint8_t* packed_pos_ = nullptr;  // next unread group of the run
-  size_t packed_header_offset_ = 0;   // for error messages
-  int64_t packed_claimed_ = 0;        // values the header claimed (> held when truncated)
+  size_t packed_header_offset_ = 0;      // for error messages
+  int64_t packed_claimed_ = 0;           // values the header claimed (> held when truncated)
   bool packed_truncated_ = false;
 
   // Values unpacked from the current bit-packed run but not yet returned.
-  uint32_t buffered_[32];
+  uint32_t buffered_[32] = {};
   int buffer_pos_ = 0;
   int buffer_len_ = 0;
 };

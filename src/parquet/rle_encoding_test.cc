@@ -85,8 +85,7 @@ TEST(RleEncodingTest, RleRunBytes) {
   // 100 x 5 at width 3: header ULEB128(200) = C8 01, value 1 byte.
   EXPECT_EQ(Encode(std::vector<uint32_t>(100, 5), 3), (std::vector<uint8_t>{0xC8, 0x01, 0x05}));
   // Width 9: the value takes 2 bytes, little-endian.
-  EXPECT_EQ(Encode(std::vector<uint32_t>(8, 0x1AB), 9),
-            (std::vector<uint8_t>{0x10, 0xAB, 0x01}));
+  EXPECT_EQ(Encode(std::vector<uint32_t>(8, 0x1AB), 9), (std::vector<uint8_t>{0x10, 0xAB, 0x01}));
   // Width 0: no value bytes at all.
   EXPECT_EQ(Encode(std::vector<uint32_t>(10, 0), 0), (std::vector<uint8_t>{0x14}));
   // Width 32: 4 value bytes.
@@ -167,7 +166,8 @@ TEST(RleEncodingTest, BatchSizesAndSkip) {
         } else {
           out.resize(static_cast<size_t>(k));
           ASSERT_TRUE(decoder.GetBatch(out.data(), k).ok());
-          ASSERT_TRUE(std::equal(out.begin(), out.end(), values.begin() + static_cast<ptrdiff_t>(i)))
+          ASSERT_TRUE(
+              std::equal(out.begin(), out.end(), values.begin() + static_cast<ptrdiff_t>(i)))
               << "width " << width << " batch " << batch << " at " << i;
         }
         skip = !skip;
@@ -410,8 +410,8 @@ TEST(RleEncodingTest, PackUnpackAllWidths64) {
 
 TEST(RleEncodingTest, RealFileRleBooleans) {
   testing::TestColumn col;
-  const std::string path =
-      std::string(LW_SHARED_DATA) + "/conformance/parquet-testing/data/rle_boolean_encoding.parquet";
+  const std::string path = std::string(LW_SHARED_DATA) +
+                           "/conformance/parquet-testing/data/rle_boolean_encoding.parquet";
   Status st = testing::ReadTestColumn(path, 0, &col);
   ASSERT_TRUE(st.ok()) << st.ToString();
   ASSERT_EQ(col.physical_type, 0);
