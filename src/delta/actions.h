@@ -69,6 +69,7 @@ struct AddFile {
   std::optional<DeletionVectorDescriptor> deletion_vector;
   std::optional<int64_t> base_row_id;
   std::optional<int64_t> default_row_commit_version;
+  std::optional<std::string> clustering_provider;  // clustered tables ("liquid")
 };
 
 struct RemoveFile {
@@ -81,6 +82,8 @@ struct RemoveFile {
   std::optional<std::string> stats;
   std::optional<StringMap> tags;
   std::optional<DeletionVectorDescriptor> deletion_vector;
+  std::optional<int64_t> base_row_id;
+  std::optional<int64_t> default_row_commit_version;
 };
 
 struct Txn {
@@ -105,14 +108,24 @@ struct ActionSet {
   std::vector<AddFile> adds;
   std::vector<RemoveFile> removes;
   std::vector<Txn> txns;
-  std::optional<CommitInfo> commit_info;
-  int64_t ignored_actions = 0;
+  std::optional<CommitInfo> commit_info;  // the first one when a file holds several
+  int64_t ignored_actions = 0;  // cdc, domainMetadata, ..., unknown keys, extra commitInfos
+  int64_t ignored_fields = 0;   // unknown fields inside the actions above
 };
 
 // Parses a commit file's content (newline-delimited JSON; blank lines
-// allowed; a final line without newline allowed). `version` is only used in
-// error messages. Two protocol or two metaData actions in one commit are
-// Corrupt.
+// allowed; a final line without newline allowed; "\r\n" accepted). `version`
+// is only used in error messages, which read
+// "commit 12, line 3: add.path is missing" / "... is not a string (got a number)".
+// Two protocol or two metaData actions in one commit are Corrupt. Optional
+// fields written as JSON null count as absent (Spark omits them, delta-rs
+// writes null); a null value inside configuration/tags/format.options drops
+// that key. Unknown actions and unknown fields are skipped and counted;
+// action and field names are matched as written (no writer escapes them).
+// A line holding anything after its object (even a second object) is
+// Corrupt. Paths are returned as written (still URI-encoded; see DecodePath).
+// Cost: lines are parsed in place (only those within 64 bytes of the end
+// are copied); strings are copied once, into the returned actions.
 Result<ActionSet> ParseCommit(std::string_view content, int64_t version);
 
 // One JSON line (no trailing newline) per action, in the wrapper object the
@@ -122,16 +135,24 @@ std::string ToJson(const Metadata& m);
 std::string ToJson(const AddFile& a);
 std::string ToJson(const RemoveFile& r);
 std::string ToJson(const Txn& t);
+// {"commitInfo":<c.json>}: the object text is written back as it was read.
+std::string ToJson(const CommitInfo& c);
 // commitInfo from its parts: {"commitInfo":{"timestamp":..,"operation":..,
 // "operationParameters":{..},"engineInfo":..,"isBlindAppend":..}}.
 std::string CommitInfoJson(int64_t timestamp_ms, std::string_view operation,
                            const StringMap& operation_parameters, bool is_blind_append,
                            std::string_view engine_info);
 
-// Percent-decodes a log path ("a%20b" -> "a b"); Corrupt on a bad escape.
+// Percent-decodes a log path ("a%20b" -> "a b", "%3A" -> ":", "%25" -> "%");
+// '+' stays '+' (paths are URIs, not form data). Corrupt on a '%' that is not
+// followed by two hex digits.
 Result<std::string> DecodePath(std::string_view uri_path);
-// Percent-encodes the characters Delta escapes in paths (RFC 3986 reserved
-// and non-ASCII bytes; '/' kept).
+// Percent-encodes a relative file path the way Spark's Hadoop Path -> URI
+// does, so our log lines look like Spark's: kept are ALPHA DIGIT - . _ ~ and
+// ! * ' ( ) , ; $ & + = @ and '/'; everything else (space, %, #, ?, :, [, ],
+// control bytes, every non-ASCII byte) becomes %XX with upper-case hex.
+// ':' is always escaped so a relative path never reads as a URI scheme.
+// Absolute URIs ("s3://...") must not be passed through this.
 std::string EncodePath(std::string_view path);
 
 }  // namespace lakewatch::delta
