@@ -456,7 +456,7 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, const uint8_t* data, s
         size_t at = base;
         for (int64_t i = 0; i < n; ++i) {
           int64_t b = dof[idx[i]], len = dof[idx[i] + 1] - b;
-          std::memcpy(dst + (at - base), src + b, len);
+          if (len > 0) std::memcpy(dst + (at - base), src + b, len);  // src is null for all-empty
           at += len;
           o[i] = static_cast<int64_t>(at);
         }

@@ -25,7 +25,7 @@ ColumnPtr ScatterDense(const Column& dense, const uint8_t* valid, int64_t n) {
   auto out = Column::Make(dense.type);
   out->length = n;
   out->validity.Resize(n);
-  std::memcpy(out->validity.data(), valid, n);
+  if (n > 0) std::memcpy(out->validity.data(), valid, n);  // valid may be null when n == 0
   const TypeId id = dense.type->id();
   if (id == TypeId::kString || id == TypeId::kBinary) {
     out->data = dense.data;
