@@ -20,5 +20,7 @@ using Handler = std::function<Status()>;
 // Registers `lakewatch parquet schema|meta|cat|convert`; sets *handler to the
 // action of the subcommand that was parsed.
 void RegisterParquetCommands(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch table ...` (Delta tables).
+void RegisterTableCommands(CLI::App* app, const GlobalOptions* global, Handler* handler);
 
 }  // namespace lakewatch::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.add_option("--data", global.data_dir, "data directory (default $LAKEWATCH_DATA or ./lakewatch-data)");
   lakewatch::cli::Handler handler;
   lakewatch::cli::RegisterParquetCommands(&app, &global, &handler);
+  lakewatch::cli::RegisterTableCommands(&app, &global, &handler);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

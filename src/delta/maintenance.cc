@@ -99,7 +99,7 @@ Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& 
       if (bin.size() < 2) continue;
       std::string subdir;
       for (const auto& [name, v] : bin[0]->add.partition_values) {
-        subdir += name + "=" + EncodePath(v.value_or("__HIVE_DEFAULT_PARTITION__")) + "/";
+        subdir += PartitionDirName(name, v) + "/";
       }
       std::string rel = subdir + RandomName();
       parquet::WriterOptions wo;

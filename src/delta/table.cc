@@ -157,6 +157,28 @@ std::vector<Field> ProjectFields(const Schema& schema, const std::vector<std::st
 
 }  // namespace
 
+std::string PartitionDirName(const std::string& column, const std::optional<std::string>& value) {
+  auto escape = [](const std::string& in) {
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : in) {
+      bool special = c < 0x20 || c == 0x7F || c == '"' || c == '#' || c == '%' || c == '\'' || c == '*' ||
+                     c == '/' || c == ':' || c == '=' || c == '?' || c == '\\' || c == '{' || c == '[' ||
+                     c == ']' || c == '^';
+      if (special) {
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out;
+  };
+  if (!value.has_value() || value->empty()) return escape(column) + "=__HIVE_DEFAULT_PARTITION__";
+  return escape(column) + "=" + escape(*value);
+}
+
 std::string DeltaTable::DataPath(const std::string& file_path) const {
   if (!file_path.empty() && file_path[0] == '/') return file_path;
   return path() + "/" + file_path;
@@ -309,7 +331,7 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
       }
       if (any_value) value = FormatPartitionValue(v);
       add.partition_values.emplace_back(pc, value);
-      subdir += pc + "=" + EncodePath(value.value_or("__HIVE_DEFAULT_PARTITION__")) + "/";
+      subdir += PartitionDirName(pc, value) + "/";
     }
     std::string name = subdir + "part-" + NewUuid() + ".parquet";
     std::string dest = path() + "/" + name;

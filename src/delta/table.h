@@ -85,6 +85,12 @@ class DeltaTable {
   LogStore store_;
 };
 
+// The directory name of one partition level, Hive-style: "col=value" with
+// the characters that would break a path or a `k=v` pair ('/', '=', ':',
+// '%', '#', '?', '\\', control bytes, ...) escaped as %XX; null values are
+// __HIVE_DEFAULT_PARTITION__. The log path is then EncodePath(dir/name).
+std::string PartitionDirName(const std::string& column, const std::optional<std::string>& value);
+
 // Footer statistics of a Parquet file as Delta `stats` JSON for `schema`.
 Result<std::string> StatsJsonFromParquet(const std::string& parquet_path, const Schema& schema);
 
