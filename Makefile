@@ -2,7 +2,7 @@
 #
 #   make demo    install dependencies, build, run the demo
 #   make test    install dependencies, build, run every test: unit/end-to-end (ctest), the unit
-#                tests again under ASan+UBSan, and each libFuzzer target for 60 s
+#                tests and the conformance tests again under ASan+UBSan, and each libFuzzer target for 60 s
 #
 # Other targets: deps, build, bench, fuzz (FUZZ_SECONDS=600 per target), clean, distclean.
 # Builds use Ninja with JOBS parallel jobs (default 2, the CI machine's cores).
@@ -46,7 +46,7 @@ unit-test:
 asan-test:
 	cmake -S . -B build-asan -G Ninja -DLAKEWATCH_SANITIZE=ON -DLAKEWATCH_BENCH=OFF $(CHECKED_FLAGS)
 	ninja -C build-asan -j$(JOBS)
-	ctest --test-dir build-asan -L unit --output-on-failure -j$(JOBS)
+	ctest --test-dir build-asan -L "unit|conformance" --output-on-failure -j$(JOBS)
 
 fuzz-build:
 	@if [ ! -f fuzz/fuzz.cmake ]; then \
