@@ -103,8 +103,10 @@ void DictionaryEncoder::PutBytes(const uint8_t* chars, const int64_t* offsets, i
       uint32_t e = static_cast<uint32_t>(slot - 1);
       if (hashes_[e] == h) {
         int64_t b = e == 0 ? 0 : ends_[e - 1];
+        // len == 0 first: with only empty values so far both pointers may be
+        // null, and memcmp(nullptr, ..., 0) is undefined behaviour.
         if (static_cast<size_t>(ends_[e] - b) == len &&
-            std::memcmp(values_.data() + b, v, len) == 0) {
+            (len == 0 || std::memcmp(values_.data() + b, v, len) == 0)) {
           found = e;
           break;
         }

@@ -107,6 +107,13 @@ Status ParquetFileWriter::WriteBatch(const RecordBatch& batch) {
                                                batch.columns.size(), s.fields.size()));
   }
   for (size_t i = 0; i < s.fields.size(); ++i) {
+    // Same types in another order (or under other names) would write values
+    // under the wrong column; the names must match too.
+    if (i < batch.schema.fields.size() && batch.schema.fields[i].name != s.fields[i].name) {
+      return Status::InvalidArgument(fmt::format("{}: batch column {} is named '{}', the file's '{}'",
+                                                 path_, i, batch.schema.fields[i].name,
+                                                 s.fields[i].name));
+    }
     if (!batch.columns[i]->type->Equals(*s.fields[i].type)) {
       return Status::InvalidArgument(fmt::format("{}: column '{}' has type {}, the file {}", path_,
                                                  s.fields[i].name, batch.columns[i]->type->ToString(),

@@ -469,9 +469,12 @@ Status AppendElements(const Field& f, FieldRepetitionType rep, std::vector<Schem
       el.logical_type = LogicalType::Timestamp(false, TimeUnit::kMicros);
       break;
     case TypeId::kTime:
+      // A wall-clock time of day: isAdjustedToUTC=false, as Spark writes and
+      // requires (it refuses TIME with isAdjustedToUTC=true; DuckDB reads that
+      // as TIME WITH TIME ZONE). No TIME_MICROS: that converted type means the
+      // UTC-adjusted form.
       el.type = Type::kInt64;
-      el.logical_type = LogicalType::Time(true, TimeUnit::kMicros);
-      el.converted_type = ConvertedType::kTimeMicros;
+      el.logical_type = LogicalType::Time(false, TimeUnit::kMicros);
       break;
     case TypeId::kString:
       el.type = Type::kByteArray;
@@ -653,7 +656,10 @@ Result<std::vector<FieldPlan>> ParquetSchema::Project(const std::vector<std::str
       out.emplace_back();
       existing = &out.back();
       existing->field.name = "";
-    } else if (parts.size() == 1 || existing->children.size() == top->children.size()) {
+    } else if (parts.size() == 1) {
+      // The whole column; a pruned copy already there is widened. (A pruned
+      // copy is never taken as whole: it may have as many children as the
+      // struct and still be pruned further down.)
       *existing = *top;
       continue;
     }

@@ -48,7 +48,11 @@ bool DecodeBound(const LeafDescriptor& leaf, const std::string& raw, Scalar* out
           break;
         case Type::kInt32:
           if (!ReadLE(raw, &i32)) return false;
-          s.i64 = t->id() == TypeId::kInt32 || t->id() == TypeId::kDate ? i32 : static_cast<uint32_t>(i32);
+          // Both arms int64_t: a bare `cond ? i32 : uint32_t` would convert the
+          // signed value to unsigned and turn negative bounds into 2^32 - |v|.
+          s.i64 = t->id() == TypeId::kInt32 || t->id() == TypeId::kDate
+                      ? static_cast<int64_t>(i32)
+                      : static_cast<int64_t>(static_cast<uint32_t>(i32));
           break;
         case Type::kInt64:
           if (!ReadLE(raw, &i64)) return false;
