@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_data.h"
+
 #include <algorithm>
 #include <climits>
 #include <cstdint>
@@ -562,6 +564,7 @@ Status DecodeStringColumn(const testing::TestColumn& col,
 
 // Compares every column of `file` with its _expect.csv (header row first).
 void CheckAgainstCsv(const std::string& file, const std::string& csv, bool nulls_as_empty) {
+  LW_SKIP_IF_MISSING(DataFile(csv));
   const auto rows = testing::ReadCsv(DataFile(csv));
   ASSERT_GT(rows.size(), 1u);
   const size_t columns = rows[0].size();
@@ -622,6 +625,7 @@ TEST(DeltaEncodingTest, RealFileDeltaByteArray) {
 }
 
 TEST(DeltaEncodingTest, RealFileDeltaLengthByteArray) {
+  LW_SKIP_IF_MISSING(DataFile("delta_length_byte_array.parquet"));
   testing::TestColumn col;
   Status st = testing::ReadTestColumn(DataFile("delta_length_byte_array.parquet"), 0, &col);
   ASSERT_TRUE(st.ok()) << st.ToString();

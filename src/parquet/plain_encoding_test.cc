@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_data.h"
+
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -186,6 +188,7 @@ TEST(PlainEncodingTest, ByteArrayRoundTripAndTruncation) {
 TEST(PlainEncodingTest, RealFileAllTypesPlain) {
   const std::string path =
       std::string(LW_SHARED_DATA) + "/conformance/parquet-testing/data/alltypes_plain.parquet";
+  LW_SKIP_IF_MISSING(path);
   const std::vector<int32_t> ids = {4, 5, 6, 7, 2, 3, 0, 1};
   for (int c = 0; c < 11; ++c) {
     testing::TestColumn col;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_data.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -412,6 +414,7 @@ TEST(RleEncodingTest, RealFileRleBooleans) {
   testing::TestColumn col;
   const std::string path = std::string(LW_SHARED_DATA) +
                            "/conformance/parquet-testing/data/rle_boolean_encoding.parquet";
+  LW_SKIP_IF_MISSING(path);
   Status st = testing::ReadTestColumn(path, 0, &col);
   ASSERT_TRUE(st.ok()) << st.ToString();
   ASSERT_EQ(col.physical_type, 0);
