@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "parquet/byte_stream_split.h"
@@ -204,10 +205,36 @@ Status ColumnChunkReader::Decompress(const uint8_t* in, size_t in_size, size_t o
   return Status::OK();
 }
 
+// Sizes the output buffers once from the chunk's metadata instead of letting them grow
+// (and be copied) page by page. Only a hint: the metadata of a corrupt file may lie, so
+// no buffer is reserved beyond kMaxExpansion times the chunk's actual size, and the
+// buffers still grow when the pages hold more.
+void ColumnChunkReader::ReserveOutput(LeafData* out) const {
+  constexpr int64_t kMaxExpansion = 64;
+  const int64_t limit = static_cast<int64_t>(std::min<size_t>(chunk_size_, size_t{1} << 30)) * kMaxExpansion;
+  auto reserve = [&](Buffer* b, int64_t bytes) {
+    bytes = std::min(bytes, limit);
+    if (bytes > 0) b->Reserve(b->size() + static_cast<size_t>(bytes));
+  };
+  const int64_t n = std::min(meta_.num_values, limit);
+  if (n <= 0) return;
+  if (leaf_.max_def > 0) reserve(&out->def_levels, n * 2);
+  if (leaf_.max_rep > 0) reserve(&out->rep_levels, n * 2);
+  Column* col = out->values.get();
+  const int width = col->type->byte_width();
+  if (width > 0) {
+    reserve(&col->data, n * width);
+  } else if (col->type->is_binary_like()) {
+    reserve(&col->offsets, n * 8);
+    reserve(&col->data, meta_.total_uncompressed_size);
+  }
+}
+
 Status ColumnChunkReader::ReadAll(LeafData* out) {
   out->max_def = leaf_.max_def;
   out->max_rep = leaf_.max_rep;
   if (out->values == nullptr) out->values = Column::Make(leaf_.type);
+  ReserveOutput(out);
   size_t pos = 0;
   int64_t entries_before = out->num_entries;
   while (pos < chunk_size_ && out->num_entries - entries_before < meta_.num_values) {

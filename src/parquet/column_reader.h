@@ -40,6 +40,7 @@ class ColumnChunkReader {
   Status ReadAll(LeafData* out);
 
  private:
+  void ReserveOutput(LeafData* out) const;
   Status ReadDictionaryPage(const PageHeader& h, const uint8_t* page, size_t size);
   Status ReadDataPage(const PageHeader& h, const uint8_t* page, size_t size, LeafData* out);
   // Decodes `n` dense values of `encoding` from data[0, size) into out->values.

@@ -9,6 +9,7 @@
 #include "parquet/column_writer.h"
 
 #include <cstring>
+#include <utility>
 
 #include "parquet/plain_encoding.h"
 #include "parquet/rle_encoding.h"
@@ -265,15 +266,21 @@ Status ColumnWriter::FinishChunk(ColumnChunkOutput* out) {
   m.num_values = chunk_entries_;
   std::vector<PageEncodingStats> enc_stats;
   if (dict_used_) {
-    Buffer body;
-    dict_.WritePlain(&body);
+    out->bytes.Clear();
+    scratch_.Clear();
+    dict_.WritePlain(&scratch_);
     LW_RETURN_IF_ERROR(AppendPage(PageType::kDictionaryPage, Encoding::kPlain,
-                                  static_cast<int32_t>(dict_.size()), body, &out->bytes));
+                                  static_cast<int32_t>(dict_.size()), scratch_, &out->bytes));
     m.dictionary_page_offset = 0;
     enc_stats.push_back({PageType::kDictionaryPage, Encoding::kPlain, 1});
+    m.data_page_offset = static_cast<int64_t>(out->bytes.size());
+    out->bytes.Append(pages_.data(), pages_.size());
+  } else {
+    // The data pages are the whole chunk: hand them over without a copy, and keep
+    // out's previous buffer (and its capacity) for the next chunk's pages.
+    m.data_page_offset = 0;
+    std::swap(out->bytes, pages_);
   }
-  m.data_page_offset = static_cast<int64_t>(out->bytes.size());
-  out->bytes.Append(pages_.data(), pages_.size());
   m.total_compressed_size = static_cast<int64_t>(out->bytes.size());
   m.total_uncompressed_size = uncompressed_bytes_;
   m.encodings.push_back(Encoding::kRle);

@@ -4,9 +4,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <atomic>
 #include <thread>
 
 #include "parquet/record_shredder.h"
@@ -39,6 +40,13 @@ Status ParallelFor(int threads, size_t n, F fn) {
   for (auto& th : pool) th.join();
   for (auto& s : st) LW_RETURN_IF_ERROR(s);
   return Status::OK();
+}
+
+// Bytes held by a column and its children: a cheap estimate of the work of encoding it.
+size_t ColumnBytes(const Column& c) {
+  size_t n = c.data.size() + c.offsets.size() + c.validity.size();
+  for (const ColumnPtr& child : c.children) n += ColumnBytes(*child);
+  return n;
 }
 
 }  // namespace
@@ -80,22 +88,32 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(const std::st
   return w;
 }
 
-Status ParquetFileWriter::WriteBytes(const void* p, size_t n) {
-  out_buf_.Append(p, n);
-  offset_ += static_cast<int64_t>(n);
-  if (out_buf_.size() < kWriteBuffer) return Status::OK();
-  const uint8_t* d = out_buf_.data();
-  size_t left = out_buf_.size();
-  while (left > 0) {
-    ssize_t k = ::write(fd_, d, left);
+Status ParquetFileWriter::WriteFully(const void* p, size_t n) {
+  const uint8_t* d = static_cast<const uint8_t*>(p);
+  while (n > 0) {
+    ssize_t k = ::write(fd_, d, n);
     if (k < 0) {
       if (errno == EINTR) continue;
       return Status::IOError(path_ + ": write: " + std::strerror(errno));
     }
     d += k;
-    left -= static_cast<size_t>(k);
+    n -= static_cast<size_t>(k);
   }
+  return Status::OK();
+}
+
+// Small pieces (headers, the footer) gather in out_buf_; column chunks, usually
+// large, go to the file directly rather than through another copy.
+Status ParquetFileWriter::WriteBytes(const void* p, size_t n) {
+  offset_ += static_cast<int64_t>(n);
+  if (out_buf_.size() + n < kWriteBuffer) {
+    out_buf_.Append(p, n);
+    return Status::OK();
+  }
+  LW_RETURN_IF_ERROR(WriteFully(out_buf_.data(), out_buf_.size()));
   out_buf_.Clear();
+  if (n >= kWriteBuffer) return WriteFully(p, n);
+  out_buf_.Append(p, n);
   return Status::OK();
 }
 
@@ -152,8 +170,18 @@ Status ParquetFileWriter::WriteBatch(const RecordBatch& batch) {
 Status ParquetFileWriter::WriteRows(const RecordBatch& batch, int64_t, int64_t end) {
   const auto& plans = schema_.plans();
   const auto& leaves = schema_.leaves();
-  // Each top-level field is shredded and encoded independently.
-  Status st = ParallelFor(options_.threads, plans.size(), [&](size_t f) -> Status {
+  // Each top-level field is shredded and encoded independently. With several threads
+  // the biggest fields start first (longest-processing-time order), so one large column
+  // (a free-text string, say) does not start last and keep the other threads waiting.
+  std::vector<size_t> order(plans.size());
+  for (size_t f = 0; f < order.size(); ++f) order[f] = f;
+  if (options_.threads > 1) {
+    std::vector<size_t> bytes(plans.size());
+    for (size_t f = 0; f < bytes.size(); ++f) bytes[f] = ColumnBytes(*batch.columns[f]);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bytes[a] > bytes[b]; });
+  }
+  Status st = ParallelFor(options_.threads, plans.size(), [&](size_t i) -> Status {
+    const size_t f = order[i];
     const FieldPlan& plan = plans[f];
     std::vector<bool> mine(leaves.size(), false);
     CollectLeaves(plan, &mine);
@@ -164,8 +192,23 @@ Status ParquetFileWriter::WriteRows(const RecordBatch& batch, int64_t, int64_t e
       data[l].max_rep = leaves[l].max_rep;
       data[l].values = Column::Make(leaves[l].type);
     }
-    Status s = ShredColumn(plan, *batch.columns[f], &data);
-    if (!s.ok()) return s.WithContext(path_);
+    const ColumnPtr& col = batch.columns[f];
+    if (plan.kind == FieldPlan::Kind::kLeaf && col->validity.empty() &&
+        col->type->Equals(*leaves[plan.leaf].type)) {
+      // A flat column without nulls is its own dense value stream: share it (the
+      // column writer only reads it) instead of copying it; only the definition
+      // levels (all max_def) are materialized.
+      LeafData& l = data[plan.leaf];
+      l.values = col;
+      l.num_entries = col->length;
+      if (l.max_def > 0) {
+        l.def_levels.Resize(static_cast<size_t>(col->length) * sizeof(int16_t));
+        std::fill_n(l.def_levels.data_as<int16_t>(), col->length, l.max_def);
+      }
+    } else {
+      Status s = ShredColumn(plan, *col, &data);
+      if (!s.ok()) return s.WithContext(path_);
+    }
     for (size_t l = 0; l < leaves.size(); ++l) {
       if (mine[l]) LW_RETURN_IF_ERROR(writers_[l]->Write(data[l]));
     }
@@ -179,7 +222,9 @@ Status ParquetFileWriter::WriteRows(const RecordBatch& batch, int64_t, int64_t e
 
 Status ParquetFileWriter::FlushRowGroup() {
   if (group_rows_ == 0) return Status::OK();
-  std::vector<ColumnChunkOutput> chunks(writers_.size());
+  // chunks_ outlives the row group so its buffers are reused by the next one.
+  std::vector<ColumnChunkOutput>& chunks = chunks_;
+  chunks.resize(writers_.size());
   LW_RETURN_IF_ERROR(ParallelFor(options_.threads, writers_.size(),
                                  [&](size_t i) { return writers_[i]->FinishChunk(&chunks[i]); }));
   RowGroup rg;
@@ -218,22 +263,8 @@ Status ParquetFileWriter::Close(bool sync) {
     if (st.ok()) st = WriteBytes(&len, 4);
     if (st.ok()) st = WriteBytes("PAR1", 4);
   }
-  // Drain the buffer.
-  if (st.ok() && !out_buf_.empty()) {
-    const uint8_t* d = out_buf_.data();
-    size_t left = out_buf_.size();
-    while (left > 0) {
-      ssize_t k = ::write(fd_, d, left);
-      if (k < 0) {
-        if (errno == EINTR) continue;
-        st = Status::IOError(path_ + ": write: " + std::strerror(errno));
-        break;
-      }
-      d += k;
-      left -= static_cast<size_t>(k);
-    }
-    out_buf_.Clear();
-  }
+  if (st.ok()) st = WriteFully(out_buf_.data(), out_buf_.size());
+  out_buf_.Clear();
   if (st.ok() && sync && ::fsync(fd_) != 0) st = Status::IOError(path_ + ": fsync: " + std::strerror(errno));
   if (::close(fd_) != 0 && st.ok()) st = Status::IOError(path_ + ": close: " + std::strerror(errno));
   fd_ = -1;

@@ -52,6 +52,7 @@ class ParquetFileWriter {
   ParquetFileWriter() = default;
   Status FlushRowGroup();
   Status WriteBytes(const void* p, size_t n);
+  Status WriteFully(const void* p, size_t n);
   Status WriteRows(const RecordBatch& batch, int64_t begin, int64_t end);
 
   std::string path_, tmp_path_;
@@ -65,6 +66,7 @@ class ParquetFileWriter {
   int64_t total_rows_ = 0;
   bool closed_ = false;
   Buffer out_buf_;
+  std::vector<ColumnChunkOutput> chunks_;  // the row group being flushed (buffers reused)
 };
 
 }  // namespace lakewatch::parquet

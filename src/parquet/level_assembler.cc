@@ -146,6 +146,17 @@ Result<ColumnPtr> LevelAssembler::AssembleLeaf(const FieldPlan& node, const Slot
     if (slots.identity) return l.values;
   }
   const int16_t* d = l.max_def > 0 ? l.def_levels.data_as<int16_t>() : nullptr;
+  if (d != nullptr && dense.length == slots.count) {
+    // The common case of an optional column without nulls: when every slot holds a
+    // value, the dense values are the column as they are (no copy).
+    int64_t nvalid = 0;
+    if (slots.identity) {
+      for (int64_t i = 0; i < slots.count; ++i) nvalid += d[i] == l.max_def;
+    } else {
+      for (int64_t i = 0; i < slots.count; ++i) nvalid += d[slots.index[i]] == l.max_def;
+    }
+    if (nvalid == slots.count) return l.values;
+  }
   Buffer valid(slots.count);
   uint8_t* v = valid.data();
   int64_t nvalid = 0;

@@ -1,0 +1,6 @@
+# Benchmarks, included by the top-level CMakeLists.txt when LAKEWATCH_BENCH is ON.
+# bench/run.sh runs them (`make bench`); bench/RESULTS.md holds measured figures.
+add_executable(parquet_bench ${CMAKE_SOURCE_DIR}/bench/parquet_bench.cc)
+target_include_directories(parquet_bench PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_compile_options(parquet_bench PRIVATE ${LW_WARNINGS})
+target_link_libraries(parquet_bench PRIVATE lakewatch_parquet lakewatch_common)

@@ -1,0 +1,39 @@
+# libFuzzer targets (clang only), included by the top-level CMakeLists.txt when
+# LAKEWATCH_FUZZ is ON. Each fuzz/fuzz_<name>.cc becomes the executable
+# fuzz_<name>; scripts/run_fuzz.sh runs them.
+#
+# The fuzz targets link with -fsanitize=fuzzer (libFuzzer's main). The code
+# under test must carry coverage instrumentation and the sanitizers too, so the
+# targets already defined (the module libraries, the CLI, any tests) are
+# compiled with -fsanitize=fuzzer-no-link,address,undefined: add_compile_options
+# here would only reach targets defined after this file.
+if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "LAKEWATCH_FUZZ needs clang (configure with CC=clang CXX=clang++)")
+endif()
+
+set(LW_FUZZ_SAN address,undefined)
+set(LW_FUZZ_COMPILE_FLAGS -fsanitize=fuzzer-no-link,${LW_FUZZ_SAN}
+    -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+
+get_property(LW_FUZZ_EXISTING DIRECTORY ${CMAKE_SOURCE_DIR} PROPERTY BUILDSYSTEM_TARGETS)
+foreach(t ${LW_FUZZ_EXISTING})
+  get_target_property(kind ${t} TYPE)
+  if(kind STREQUAL "STATIC_LIBRARY" OR kind STREQUAL "EXECUTABLE" OR
+     kind STREQUAL "SHARED_LIBRARY" OR kind STREQUAL "OBJECT_LIBRARY")
+    target_compile_options(${t} PRIVATE ${LW_FUZZ_COMPILE_FLAGS})
+  endif()
+  if(kind STREQUAL "EXECUTABLE" OR kind STREQUAL "SHARED_LIBRARY")
+    target_link_options(${t} PRIVATE -fsanitize=fuzzer-no-link,${LW_FUZZ_SAN})
+  endif()
+endforeach()
+
+file(GLOB LW_FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fuzz/fuzz_*.cc)
+foreach(src ${LW_FUZZ_SOURCES})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src)
+  target_compile_options(${name} PRIVATE ${LW_WARNINGS} -fsanitize=fuzzer,${LW_FUZZ_SAN}
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer,${LW_FUZZ_SAN})
+  target_link_libraries(${name} PRIVATE lakewatch_parquet lakewatch_common)
+endforeach()
