@@ -15,8 +15,11 @@ set(LW_FUZZ_SAN address,undefined)
 set(LW_FUZZ_COMPILE_FLAGS -fsanitize=fuzzer-no-link,${LW_FUZZ_SAN}
     -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
 
+# Only the fuzz targets (and what they link) are built by default here: the CLI and the
+# libraries no fuzz target needs would cost CI time for nothing.
 get_property(LW_FUZZ_EXISTING DIRECTORY ${CMAKE_SOURCE_DIR} PROPERTY BUILDSYSTEM_TARGETS)
 foreach(t ${LW_FUZZ_EXISTING})
+  set_target_properties(${t} PROPERTIES EXCLUDE_FROM_ALL TRUE)
   get_target_property(kind ${t} TYPE)
   if(kind STREQUAL "STATIC_LIBRARY" OR kind STREQUAL "EXECUTABLE" OR
      kind STREQUAL "SHARED_LIBRARY" OR kind STREQUAL "OBJECT_LIBRARY")

@@ -1,5 +1,6 @@
 #include "common/time.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace lakewatch {
@@ -63,6 +64,12 @@ void AppendTimeOfDay(int64_t micros, std::string* out) {
                         static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
                         static_cast<int>(frac));
   out->append(buf, n);
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string FormatDate(int64_t days) {

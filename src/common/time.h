@@ -36,6 +36,8 @@ void AppendDate(int64_t days, std::string* out);
 void AppendTimestampMicros(int64_t micros, std::string* out, bool zone_suffix = true);
 // Appends "HH:MM:SS.ffffff" for microseconds since midnight.
 void AppendTimeOfDay(int64_t micros, std::string* out);
+// Wall-clock time now, milliseconds since the epoch.
+int64_t NowMillis();
 std::string FormatDate(int64_t days);
 std::string FormatTimestampMicros(int64_t micros, bool zone_suffix = true);
 

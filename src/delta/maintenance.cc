@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fmt/format.h>
+
+#include "common/time.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,12 +22,6 @@
 namespace lakewatch::delta {
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string RandomName() {
   std::random_device rd;
@@ -84,7 +80,7 @@ Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& 
   auto cleanup = [&] {
     for (const auto& w : written) ::unlink(w.c_str());
   };
-  int64_t now = NowMs();
+  int64_t now = NowMillis();
   for (auto& [key, files] : groups) {
     if (files.size() < 2) continue;
     // Bins of consecutive files up to the target size.
@@ -227,7 +223,7 @@ Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& option
   if (options.retain_hours < 0) return Status::InvalidArgument("--retain-hours must be >= 0");
   std::set<std::string> live;
   for (const LiveFile& f : snap->files()) live.insert(f.path);
-  int64_t cutoff_ms = NowMs() - static_cast<int64_t>(options.retain_hours * 3600000.0);
+  int64_t cutoff_ms = NowMillis() - static_cast<int64_t>(options.retain_hours * 3600000.0);
   std::vector<std::pair<std::string, struct stat>> files;
   ListDataFiles(table.path(), "", &files);
   VacuumResult result;

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+
+#include "common/time.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,12 +20,6 @@
 namespace lakewatch::delta {
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string NewUuid() {
   std::random_device rd;
@@ -204,7 +200,7 @@ Result<CommitResult> DeltaTable::Create(const Schema& schema, const CreateOption
   m.schema_string = SchemaToJson(schema);
   m.partition_columns = options.partition_columns;
   m.configuration = options.configuration;
-  m.created_time = NowMs();
+  m.created_time = NowMillis();
   Transaction tx(store_, nullptr);
   tx.SetProtocol(Protocol{});
   tx.SetMetadata(std::move(m));
@@ -353,7 +349,7 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
     ::stat(dest.c_str(), &sb);
     add.path = EncodePath(name);
     add.size = static_cast<int64_t>(sb.st_size);
-    add.modification_time = NowMs();
+    add.modification_time = NowMillis();
     add.data_change = true;
     auto stats = StatsJsonFromParquet(dest, schema);
     if (stats.ok()) add.stats = *stats;

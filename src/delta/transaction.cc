@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/time.h"
+
 #include <chrono>
 #include <set>
 
@@ -14,12 +16,6 @@
 namespace lakewatch::delta {
 
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status Conflict(const std::string& table, int64_t version, const std::string& what) {
   return Status::AlreadyExists(
@@ -87,7 +83,7 @@ Result<CommitResult> Transaction::Commit(int max_attempts) {
   int64_t version = read_ == nullptr ? 0 : read_->version() + 1;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     result.attempts = attempt;
-    Status st = store_.PutCommitIfAbsent(version, Serialize(NowMs()));
+    Status st = store_.PutCommitIfAbsent(version, Serialize(NowMillis()));
     if (st.ok()) {
       result.version = version;
       if (checkpoint_interval_ > 0 && version > 0 && version % checkpoint_interval_ == 0) {
@@ -275,7 +271,7 @@ Status WriteCheckpoint(const LogStore& store, const Snapshot& snap) {
   }
   // Tombstones younger than the retention stay (vacuum needs them).
   int64_t retention_ms = int64_t{7} * 24 * 3600 * 1000;
-  int64_t now = NowMs();
+  int64_t now = NowMillis();
   for (const RemoveFile& r : snap.tombstones()) {
     if (r.deletion_timestamp.value_or(now) < now - retention_ms) continue;
     rem.children[0]->AppendString(r.path);

@@ -10,6 +10,9 @@
 // Thread-safety: stateless free functions; safe from any thread.
 #pragma once
 
+#include <cmath>
+#include <limits>
+
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -343,6 +346,20 @@ inline PackGroupsFn<T> PackGroupsFor(int width) {
   static constexpr auto kTable =
       bits_internal::MakePackTable<T>(std::make_integer_sequence<int, 8 * sizeof(T) + 1>());
   return kTable[static_cast<size_t>(width)];
+}
+
+// IEEE 754 half precision (FLOAT16, little-endian bits) to float.
+inline float HalfToFloat(uint16_t h) {
+  const uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
+  float v;
+  if (exp == 0) {
+    v = std::ldexp(static_cast<float>(mant), -24);
+  } else if (exp == 31) {
+    v = mant ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
+  } else {
+    v = std::ldexp(static_cast<float>(mant | 0x400), static_cast<int>(exp) - 25);
+  }
+  return sign ? -v : v;
 }
 
 }  // namespace lakewatch::parquet

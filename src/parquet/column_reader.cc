@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "parquet/bit_util.h"
 #include "parquet/byte_stream_split.h"
 #include "parquet/compression.h"
 #include "parquet/delta_encoding.h"
@@ -15,39 +16,6 @@
 namespace lakewatch::parquet {
 
 namespace {
-
-int BitWidth(int64_t max_value) {
-  int w = 0;
-  while (max_value > 0) {
-    ++w;
-    max_value >>= 1;
-  }
-  return w;
-}
-
-// Bytes per physical value in the fixed-width layout; 0 for BYTE_ARRAY.
-int PhysicalWidth(const LeafDescriptor& leaf) {
-  switch (leaf.physical_type) {
-    case Type::kBoolean: return 1;
-    case Type::kInt32:
-    case Type::kFloat: return 4;
-    case Type::kInt64:
-    case Type::kDouble: return 8;
-    case Type::kInt96: return 12;
-    case Type::kFixedLenByteArray: return leaf.type_length;
-    case Type::kByteArray: return 0;
-  }
-  return 0;
-}
-
-float HalfToFloat(uint16_t h) {
-  uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
-  float v;
-  if (exp == 0) v = std::ldexp(static_cast<float>(mant), -24);
-  else if (exp == 31) v = mant ? NAN : INFINITY;
-  else v = std::ldexp(static_cast<float>(mant | 0x400), static_cast<int>(exp) - 25);
-  return sign ? -v : v;
-}
 
 __int128 BigEndianSigned(const uint8_t* p, size_t n) {
   if (n == 0) return 0;
@@ -69,7 +37,7 @@ void ConvertFixed(const Buffer& data, int64_t n, Column* out, F f) {
 
 Status AppendConvertedValues(const LeafDescriptor& leaf, const Buffer& data, const Buffer& offsets,
                              int64_t n, Column* out) {
-  const int w = PhysicalWidth(leaf);
+  const int w = leaf.PhysicalByteWidth();
   switch (leaf.conversion) {
     case ValueConversion::kNone:
       if (leaf.physical_type == Type::kByteArray) {
@@ -370,7 +338,7 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
                            const char* what) -> Status {
     dst->Resize((first + n) * sizeof(int16_t));
     int16_t* lv = dst->data_as<int16_t>() + first;
-    const int bw = BitWidth(max_level);
+    const int bw = BitWidthOf(max_level);
     if (v2) {
       RleBitPackedDecoder dec(levels + lpos, v2_len, bw);
       Status st = dec.GetBatch(lv, n);
@@ -420,7 +388,7 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
 Status ColumnChunkReader::DecodeValues(Encoding encoding, const uint8_t* data, size_t size,
                                        int64_t n, LeafData* out) {
   Column* col = out->values.get();
-  const int w = PhysicalWidth(leaf_);
+  const int w = leaf_.PhysicalByteWidth();
   const bool direct = leaf_.conversion == ValueConversion::kNone &&
                       leaf_.physical_type != Type::kFixedLenByteArray;
   // Physical values land in (pd, po): the column's own buffers when no

@@ -11,40 +11,14 @@
 #include <cstring>
 #include <utility>
 
+#include "parquet/bit_util.h"
 #include "parquet/plain_encoding.h"
 #include "parquet/rle_encoding.h"
 
 namespace lakewatch::parquet {
 
-namespace {
-
-int PhysicalWidthOf(const LeafDescriptor& leaf) {
-  switch (leaf.physical_type) {
-    case Type::kBoolean: return 1;
-    case Type::kInt32:
-    case Type::kFloat: return 4;
-    case Type::kInt64:
-    case Type::kDouble: return 8;
-    case Type::kInt96: return 12;
-    case Type::kFixedLenByteArray: return leaf.type_length;
-    case Type::kByteArray: return 0;
-  }
-  return 0;
-}
-
-int BitWidth(uint64_t max_value) {
-  int w = 0;
-  while (max_value > 0) {
-    ++w;
-    max_value >>= 1;
-  }
-  return w;
-}
-
-}  // namespace
-
 ColumnWriter::ColumnWriter(const LeafDescriptor& leaf, const WriterOptions& options)
-    : leaf_(leaf), options_(options), width_(PhysicalWidthOf(leaf)), dict_(PhysicalWidthOf(leaf)),
+    : leaf_(leaf), options_(options), width_(leaf.PhysicalByteWidth()), dict_(leaf.PhysicalByteWidth()),
       stats_(leaf) {
   if (!options_.dictionary || leaf_.physical_type == Type::kBoolean) dict_state_ = DictState::kOff;
   page_offsets_.AppendValue<int64_t>(0);
@@ -212,17 +186,17 @@ Status ColumnWriter::FlushPage() {
   DecideDictionary();
   scratch_.Clear();
   if (leaf_.max_rep > 0) {
-    EncodeLengthPrefixedRle(page_rep_.data_as<int16_t>(), page_entries_, BitWidth(leaf_.max_rep), &scratch_);
+    EncodeLengthPrefixedRle(page_rep_.data_as<int16_t>(), page_entries_, BitWidthOf(leaf_.max_rep), &scratch_);
   }
   if (leaf_.max_def > 0) {
-    EncodeLengthPrefixedRle(page_def_.data_as<int16_t>(), page_entries_, BitWidth(leaf_.max_def), &scratch_);
+    EncodeLengthPrefixedRle(page_def_.data_as<int16_t>(), page_entries_, BitWidthOf(leaf_.max_def), &scratch_);
   }
   Encoding enc;
   const bool use_dict = dict_state_ != DictState::kOff &&
                         static_cast<int64_t>(page_indices_.size() / 4) == page_count_values_;
   if (use_dict) {
     enc = Encoding::kRleDictionary;
-    int bw = BitWidth(dict_.size() > 0 ? static_cast<uint64_t>(dict_.size() - 1) : 0);
+    int bw = BitWidthOf(dict_.size() > 0 ? static_cast<uint64_t>(dict_.size() - 1) : 0);
     scratch_.PushByte(static_cast<uint8_t>(bw));
     RleBitPackedEncoder rle(bw);
     rle.PutBatch(page_indices_.data_as<uint32_t>(), page_count_values_);

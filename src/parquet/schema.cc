@@ -529,6 +529,20 @@ Status AppendElements(const Field& f, FieldRepetitionType rep, std::vector<Schem
 
 }  // namespace
 
+int LeafDescriptor::PhysicalByteWidth() const {
+  switch (physical_type) {
+    case Type::kBoolean: return 1;
+    case Type::kInt32:
+    case Type::kFloat: return 4;
+    case Type::kInt64:
+    case Type::kDouble: return 8;
+    case Type::kInt96: return 12;
+    case Type::kFixedLenByteArray: return type_length;
+    case Type::kByteArray: return 0;
+  }
+  return 0;
+}
+
 std::string LeafDescriptor::DottedPath() const {
   std::string s;
   for (size_t i = 0; i < path.size(); ++i) {

@@ -52,6 +52,9 @@ struct LeafDescriptor {
   ValueConversion conversion = ValueConversion::kNone;
 
   std::string DottedPath() const;
+  // Bytes of one PLAIN value in the fixed-width layout (booleans: 1 byte per
+  // value once unpacked); 0 for BYTE_ARRAY.
+  int PhysicalByteWidth() const;
 };
 
 class ParquetSchema {

@@ -1,5 +1,7 @@
 #include "parquet/statistics.h"
 
+#include "parquet/bit_util.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -20,15 +22,6 @@ bool BigEndianToInt128(const std::string& s, __int128* out) {
   for (unsigned char c : s) v = (v << 8) | c;
   *out = static_cast<__int128>(v);
   return true;
-}
-
-float HalfToFloat(uint16_t h) {
-  uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
-  float v;
-  if (exp == 0) v = std::ldexp(static_cast<float>(mant), -24);
-  else if (exp == 31) v = mant ? NAN : INFINITY;
-  else v = std::ldexp(static_cast<float>(mant | 0x400), static_cast<int>(exp) - 25);
-  return sign ? -v : v;
 }
 
 // Decodes one PLAIN-encoded bound into a logical scalar; false when it cannot.
