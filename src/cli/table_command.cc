@@ -22,8 +22,9 @@ namespace {
 using delta::DeltaTable;
 
 struct TableArgs {
-  std::string table, format, columns, schema_file, partition_by, timestamp;
+  std::string table, format, columns, schema_file, partition_by, timestamp, txn_app_id;
   std::vector<std::string> files;
+  int64_t txn_version = -1;
   int64_t version = -1;
   double retain_hours = 168;
   bool dry_run = false;
@@ -257,7 +258,20 @@ Status CreateCommand(const GlobalOptions& g, const TableArgs& a) {
 
 Status AppendCommand(const GlobalOptions& g, const TableArgs& a) {
   DeltaTable table(ResolveTable(g, a.table));
-  LW_ASSIGN_OR_RETURN(auto r, table.AppendParquetFiles(a.files));
+  std::optional<delta::Txn> txn;
+  if (!a.txn_app_id.empty() || a.txn_version >= 0) {
+    if (a.txn_app_id.empty() || a.txn_version < 0) {
+      return Status::InvalidArgument("--txn-app-id and --txn-version go together");
+    }
+    txn = delta::Txn{a.txn_app_id, a.txn_version, std::nullopt};
+  }
+  LW_ASSIGN_OR_RETURN(auto r, table.AppendParquetFiles(a.files, txn));
+  if (r.duplicate) {
+    std::fprintf(stderr, "batch %s/%lld was already committed (version %lld): nothing appended\n",
+                 a.txn_app_id.c_str(), static_cast<long long>(a.txn_version),
+                 static_cast<long long>(r.version));
+    return Status::OK();
+  }
   std::fprintf(stderr, "appended %zu file%s to %s as version %lld\n", a.files.size(), a.files.size() == 1 ? "" : "s",
                table.path().c_str(), static_cast<long long>(r.version));
   return Status::OK();
@@ -351,6 +365,11 @@ void RegisterTableCommands(CLI::App* app, const GlobalOptions* global, Handler* 
   CLI::App* append = t->add_subcommand("append", "copy Parquet files into the table in one commit");
   append->add_option("table", a->table, "table name or path")->required();
   append->add_option("files", a->files, "Parquet files")->required();
+  append->add_option("--txn-app-id", a->txn_app_id,
+                     "idempotent batch: application id (with --txn-version)");
+  append->add_option("--txn-version", a->txn_version,
+                     "idempotent batch: its number for this application id; a batch whose "
+                     "number is not above the last committed one is skipped");
   append->callback([=] { *handler = [=] { return AppendCommand(*global, *a); }; });
 
   CLI::App* checkpoint = t->add_subcommand("checkpoint", "write a checkpoint at the latest version");

@@ -54,6 +54,13 @@ class TreeBuilder {
     }
     parent->children.resize(n);
     for (int32_t i = 0; i < n; ++i) {
+      // The check above is against the elements left when this group began; children that
+      // are groups consume elements too, so each sibling is checked again.
+      if (pos_ >= els_.size()) {
+        return Status::Corrupt(fmt::format(
+            "Parquet schema element '{}' claims {} children, but the schema ends after {}",
+            parent->el->name, n, i));
+      }
       Node& c = parent->children[i];
       c.el = &els_[pos_++];
       c.path = parent->path;
