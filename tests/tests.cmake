@@ -33,3 +33,5 @@ endif()
 
 # Parquet tests written by the Parquet writer's owner (randomized round trip, ...).
 include(${CMAKE_SOURCE_DIR}/tests/parquet/parquet_tests.cmake OPTIONAL)
+# Delta interop: DuckDB and an independent log replay read what lakewatch writes.
+include(${CMAKE_SOURCE_DIR}/tests/delta/delta_interop.cmake OPTIONAL)
