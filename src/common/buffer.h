@@ -2,6 +2,9 @@
 // bytes (std::vector<uint8_t> would), used for column data, string bytes,
 // offsets and encoded pages. Typed views via data<T>().
 //
+// Memory: blocks of 1 MiB and more come from common/memory.h (huge pages, grown in place,
+// recycled through a process-wide cache); smaller ones from malloc.
+//
 // Ownership: owns its memory; movable, copyable (deep copy).
 // Thread-safety: none; one writer at a time.
 #pragma once
@@ -13,6 +16,8 @@
 #include <new>
 #include <string_view>
 #include <utility>
+
+#include "common/memory.h"
 
 namespace lakewatch {
 
@@ -27,17 +32,18 @@ class Buffer {
   }
   Buffer(Buffer&& o) noexcept
       : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)),
-        capacity_(std::exchange(o.capacity_, 0)) {}
+        capacity_(std::exchange(o.capacity_, 0)), large_(std::exchange(o.large_, false)) {}
   Buffer& operator=(Buffer&& o) noexcept {
     if (this != &o) {
-      std::free(data_);
+      Release();
       data_ = std::exchange(o.data_, nullptr);
       size_ = std::exchange(o.size_, 0);
       capacity_ = std::exchange(o.capacity_, 0);
+      large_ = std::exchange(o.large_, false);
     }
     return *this;
   }
-  ~Buffer() { std::free(data_); }
+  ~Buffer() { Release(); }
 
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }
@@ -52,6 +58,19 @@ class Buffer {
     if (cap <= capacity_) return;
     size_t n = capacity_ ? capacity_ : 64;
     while (n < cap) n += n / 2 + 64;
+    if (n >= memory::kLargeBlockThreshold) {
+      if (large_) {
+        data_ = static_cast<uint8_t*>(memory::ReallocateLarge(data_, capacity_, &n));
+      } else {
+        auto* p = static_cast<uint8_t*>(memory::AllocateLarge(&n));
+        if (size_ > 0) std::memcpy(p, data_, size_);
+        std::free(data_);
+        data_ = p;
+        large_ = true;
+      }
+      capacity_ = n;
+      return;
+    }
     void* p = std::realloc(data_, n);
     if (p == nullptr) throw std::bad_alloc();
     data_ = static_cast<uint8_t*>(p);
@@ -76,10 +95,23 @@ class Buffer {
   template <typename T> void AppendValue(const T& v) { Append(&v, sizeof(T)); }
   void PushByte(uint8_t b) { Reserve(size_ + 1); data_[size_++] = b; }
 
+  // Frees the memory (the buffer becomes empty with no capacity).
+  void Release() {
+    if (large_) {
+      memory::FreeLarge(data_, capacity_);
+    } else {
+      std::free(data_);
+    }
+    data_ = nullptr;
+    size_ = capacity_ = 0;
+    large_ = false;
+  }
+
  private:
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  bool large_ = false;  // data_ is a block of memory::AllocateLarge
 };
 
 }  // namespace lakewatch
