@@ -35,3 +35,5 @@ endif()
 include(${CMAKE_SOURCE_DIR}/tests/parquet/parquet_tests.cmake OPTIONAL)
 # Delta interop: DuckDB and an independent log replay read what lakewatch writes.
 include(${CMAKE_SOURCE_DIR}/tests/delta/delta_interop.cmake OPTIONAL)
+# Delta writer concurrency and crash-safety tests.
+include(${CMAKE_SOURCE_DIR}/tests/delta/delta_writer_tests.cmake OPTIONAL)

@@ -11,6 +11,9 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <set>
+
+#include "delta/crash_point.h"
 
 namespace lakewatch::delta {
 
@@ -87,6 +90,17 @@ Status SyncDir(const std::string& dir) {
   int e = errno;
   ::close(fd);
   if (rc != 0) return Status::IOError(dir + ": fsync: " + std::strerror(e));
+  return Status::OK();
+}
+
+Status SyncDirsOf(const std::string& root, const std::vector<std::string>& relative_files) {
+  std::set<std::string> dirs = {root};
+  for (const std::string& rel : relative_files) {
+    for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
+      dirs.insert(root + "/" + rel.substr(0, slash));
+    }
+  }
+  for (const std::string& d : dirs) LW_RETURN_IF_ERROR(SyncDir(d));
   return Status::OK();
 }
 
@@ -194,8 +208,10 @@ Status LogStore::PutCommitIfAbsent(int64_t version, const std::string& content) 
   const std::string dir = log_dir();
   const std::string final_path = CommitPath(version);
   LW_ASSIGN_OR_RETURN(std::string tmp, WriteTemp(dir, CommitName(version), content));
+  CrashPoint("commit-before-link");
   int rc = ::link(tmp.c_str(), final_path.c_str());
   int e = errno;
+  if (rc == 0) CrashPoint("commit-after-link");
   ::unlink(tmp.c_str());
   if (rc != 0) {
     if (e == EEXIST) return Status::AlreadyExists(fmt::format("commit {} already exists", version));

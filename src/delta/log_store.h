@@ -6,7 +6,8 @@
 // same directory, fsynced, then hard-linked to the final name (link(2) fails
 // with EEXIST if the name exists — atomic on POSIX file systems), the
 // temporary is removed and the directory fsynced. A crash leaves at most a
-// stray temporary (".tmp-…", ignored by readers and cleaned by vacuum).
+// stray temporary (".tmp-…", ignored by readers; log cleanup deletes the
+// ones older than an hour).
 //
 // Thread-safety: stateless apart from the path; safe from many threads and
 // processes.
@@ -69,5 +70,9 @@ class LogStore {
 Result<std::string> ReadFileToString(const std::string& path);
 // fsyncs a directory so a new entry survives a crash.
 Status SyncDir(const std::string& dir);
+// fsyncs `root` and every directory between it and the files named by
+// `relative_files` (paths relative to `root`), so new files — and new
+// partition directories — are durable before a commit references them.
+Status SyncDirsOf(const std::string& root, const std::vector<std::string>& relative_files);
 
 }  // namespace lakewatch::delta

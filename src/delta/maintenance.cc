@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 
+#include "delta/crash_point.h"
 #include "delta/schema_json.h"
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
@@ -76,7 +77,8 @@ Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& 
     if (std::find(pcols.begin(), pcols.end(), f.name) == pcols.end()) data_schema.fields.push_back(f);
   }
   Transaction tx(table.store(), snap);
-  std::vector<std::string> written;
+  std::vector<std::string> written;   // absolute
+  std::vector<std::string> relative;  // the same, relative to the table
   auto cleanup = [&] {
     for (const auto& w : written) ::unlink(w.c_str());
   };
@@ -153,6 +155,7 @@ Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& 
         return st;
       }
       written.push_back(table.path() + "/" + rel);
+      relative.push_back(rel);
       AddFile add;
       add.path = EncodePath(rel);
       add.partition_values = bin[0]->add.partition_values;
@@ -179,10 +182,16 @@ Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& 
     }
   }
   if (result.files_added == 0) return result;
+  // The new files' directory entries must be durable before a commit names them.
+  if (Status st = SyncDirsOf(table.path(), relative); !st.ok()) {
+    cleanup();
+    return st;
+  }
+  CrashPoint("optimize-after-write");
   tx.SetOperation("OPTIMIZE", {{"predicate", "[]"}, {"zOrderBy", "[]"}});
   auto commit = tx.Commit();
   if (!commit.ok()) {
-    cleanup();
+    if (!tx.commit_in_doubt()) cleanup();
     return commit.status();
   }
   result.version = commit->version;
@@ -246,30 +255,91 @@ Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& option
   return result;
 }
 
-Result<int64_t> CleanupLog(const DeltaTable& table, int64_t now_ms) {
-  LW_ASSIGN_OR_RETURN(LogListing listing, table.store().List());
-  if (listing.checkpoints.empty()) return int64_t{0};
-  LW_ASSIGN_OR_RETURN(auto snap, Snapshot::Load(table.store()));
-  int64_t retention = RetentionMs(snap->metadata().Config("delta.logRetentionDuration"), 30LL * 86400000LL);
-  // Only files before the newest checkpoint are candidates: it reconstructs the table alone.
-  int64_t newest_cp = listing.checkpoints.back().version;
+namespace {
+
+int64_t MtimeMs(const struct stat& sb) {
+  return static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000 + sb.st_mtim.tv_nsec / 1000000;
+}
+
+// Versions whose checkpoint is complete: classic, or every part of a multi-part one.
+std::set<int64_t> CompleteCheckpoints(const std::vector<CheckpointFile>& checkpoints) {
+  std::map<std::pair<int64_t, int>, std::set<int>> parts;
+  std::set<int64_t> out;
+  for (const CheckpointFile& cp : checkpoints) {
+    if (cp.parts == 0) out.insert(cp.version);
+    else parts[{cp.version, cp.parts}].insert(cp.part);
+  }
+  for (const auto& [key, seen] : parts) {
+    if (static_cast<int>(seen.size()) == key.second) out.insert(key.first);
+  }
+  return out;
+}
+
+// Hidden temporaries of crashed writers: ".tmp-<name>-…" (LogStore) and ".<name>.tmp-…" (Parquet writer).
+int64_t DeleteStaleTemporaries(const std::string& dir, int64_t cutoff_ms) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return 0;
+  std::vector<std::string> stale;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.empty() || name[0] != '.' || name.find(".tmp-") == std::string::npos) continue;
+    struct stat sb;
+    if (::lstat((dir + "/" + name).c_str(), &sb) == 0 && S_ISREG(sb.st_mode) && MtimeMs(sb) < cutoff_ms) {
+      stale.push_back(dir + "/" + name);
+    }
+  }
+  ::closedir(d);
   int64_t deleted = 0;
+  for (const std::string& p : stale) deleted += ::unlink(p.c_str()) == 0 ? 1 : 0;
+  return deleted;
+}
+
+}  // namespace
+
+Result<int64_t> CleanupLog(const LogStore& store, const Snapshot& snapshot, int64_t now_ms) {
+  if (snapshot.metadata().Config("delta.enableExpiredLogCleanup") == std::optional<std::string>("false")) {
+    return int64_t{0};
+  }
+  const int64_t kTemporaryAgeMs = 3600 * 1000;
+  int64_t deleted = DeleteStaleTemporaries(store.log_dir(), now_ms - kTemporaryAgeMs);
+  LW_ASSIGN_OR_RETURN(LogListing listing, store.List());
+  int64_t retention = RetentionMs(snapshot.metadata().Config("delta.logRetentionDuration"), 30LL * 86400000LL);
+  const int64_t cutoff = now_ms - retention;
+  auto expired = [&](const std::string& name) {
+    struct stat sb;
+    return ::stat((store.log_dir() + "/" + name).c_str(), &sb) == 0 && MtimeMs(sb) <= cutoff;
+  };
+  // The newest complete checkpoint at or before the snapshot committed before the cutoff.
+  int64_t keep_from = -1;
+  for (int64_t v : CompleteCheckpoints(listing.checkpoints)) {
+    if (v > snapshot.version()) continue;
+    // Commit time is the commit file's; when cleanup already took it, the checkpoint's.
+    std::string name = LogStore::CommitName(v);
+    if (!std::binary_search(listing.commits.begin(), listing.commits.end(), v)) {
+      for (const CheckpointFile& cp : listing.checkpoints) {
+        if (cp.version == v) name = cp.name;
+      }
+    }
+    if (expired(name)) keep_from = std::max(keep_from, v);
+  }
+  if (keep_from < 0) return deleted;
+  // Ascending order: a crash midway leaves a suffix of old commits, which replay never needs.
   for (int64_t v : listing.commits) {
-    if (v >= newest_cp) break;
-    auto mtime = table.store().CommitMtimeMs(v);
-    if (!mtime.ok() || *mtime >= now_ms - retention) continue;
-    if (::unlink(table.store().CommitPath(v).c_str()) == 0) ++deleted;
+    if (v >= keep_from) break;
+    if (!expired(LogStore::CommitName(v))) continue;
+    if (::unlink(store.CommitPath(v).c_str()) == 0) ++deleted;
+    CrashPoint("log-cleanup-mid");
   }
   for (const CheckpointFile& cp : listing.checkpoints) {
-    if (cp.version >= newest_cp) continue;
-    std::string p = table.store().log_dir() + "/" + cp.name;
-    struct stat sb;
-    if (::stat(p.c_str(), &sb) != 0) continue;
-    int64_t mtime_ms = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000;
-    if (mtime_ms >= now_ms - retention) continue;
-    if (::unlink(p.c_str()) == 0) ++deleted;
+    if (cp.version >= keep_from || !expired(cp.name)) continue;
+    if (::unlink((store.log_dir() + "/" + cp.name).c_str()) == 0) ++deleted;
   }
   return deleted;
+}
+
+Result<int64_t> CleanupLog(const DeltaTable& table, int64_t now_ms) {
+  LW_ASSIGN_OR_RETURN(auto snap, Snapshot::Load(table.store()));
+  return CleanupLog(table.store(), *snap, now_ms);
 }
 
 }  // namespace lakewatch::delta

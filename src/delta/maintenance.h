@@ -48,9 +48,16 @@ struct VacuumResult {
 // know (e.g. vacuumProtocolCheck demands it).
 Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& options);
 
-// Deletes commit and checkpoint files older than the log retention
-// (delta.logRetentionDuration, default 30 days) that are no longer needed
-// to reconstruct the latest checkpoint. Returns how many were deleted.
+// Deletes the log files that are past the log retention
+// (delta.logRetentionDuration, default 30 days), as Delta does: the newest
+// complete checkpoint C whose commit is older than the cutoff is kept, and
+// commits and checkpoints before C that are older than the cutoff are
+// deleted — so every version committed within the retention stays
+// reconstructible (time travel) and the latest one always does. Also deletes
+// writers' temporaries in `_delta_log` older than an hour (left by crashes).
+// `snapshot` is the table's latest snapshot. Returns how many files were deleted.
+Result<int64_t> CleanupLog(const LogStore& store, const Snapshot& snapshot, int64_t now_ms);
+// The same for `table` at its latest version.
 Result<int64_t> CleanupLog(const DeltaTable& table, int64_t now_ms);
 
 }  // namespace lakewatch::delta

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <random>
 
+#include "delta/crash_point.h"
 #include "delta/schema_json.h"
 #include "parquet/file_reader.h"
 
@@ -256,7 +257,8 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
   Schema schema = snap->schema();
   bool evolved = false;
   Transaction tx(store_, snap);
-  std::vector<std::string> copied;
+  std::vector<std::string> copied;        // absolute
+  std::vector<std::string> copied_names;  // relative to the table
   auto cleanup = [&] {
     for (const std::string& c : copied) ::unlink(c.c_str());
   };
@@ -345,6 +347,7 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
       return st;
     }
     copied.push_back(dest);
+    copied_names.push_back(name);
     struct stat sb;
     ::stat(dest.c_str(), &sb);
     add.path = EncodePath(name);
@@ -362,8 +365,15 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
   }
   if (txn.has_value()) tx.SetTxn(txn->app_id, txn->version);
   tx.SetOperation("WRITE", {{"mode", "\"Append\""}});
+  // The copies' directory entries (and new partition directories) must be
+  // durable before a commit names them.
+  if (Status st = SyncDirsOf(path(), copied_names); !st.ok()) {
+    cleanup();
+    return st;
+  }
+  CrashPoint("append-after-copy");
   auto result = tx.Commit();
-  if (!result.ok() || result->duplicate) cleanup();
+  if ((!result.ok() && !tx.commit_in_doubt()) || (result.ok() && result->duplicate)) cleanup();
   return result;
 }
 

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <set>
 
+#include "delta/crash_point.h"
+#include "delta/maintenance.h"
 #include "parquet/file_writer.h"
 
 #ifndef LAKEWATCH_VERSION
@@ -83,8 +85,19 @@ Result<CommitResult> Transaction::Commit(int max_attempts) {
   int64_t version = read_ == nullptr ? 0 : read_->version() + 1;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     result.attempts = attempt;
-    Status st = store_.PutCommitIfAbsent(version, Serialize(NowMillis()));
+    const std::string content = Serialize(NowMillis());
+    Status st = store_.PutCommitIfAbsent(version, content);
+    if (!st.ok() && st.code() != StatusCode::kAlreadyExists) {
+      // The commit may be in the log even though the call failed (e.g. the
+      // directory fsync after link(2) failed): callers must then keep the
+      // files it references.
+      auto existing = store_.ReadCommit(version);
+      commit_in_doubt_ = existing.ok() && *existing == content;
+      return commit_in_doubt_ ? st.WithContext(fmt::format("commit {} is in the log but may not be durable", version))
+                              : st;
+    }
     if (st.ok()) {
+      CrashPoint("commit-after-sync");
       result.version = version;
       if (checkpoint_interval_ > 0 && version > 0 && version % checkpoint_interval_ == 0) {
         auto snap = Snapshot::Load(store_, SnapshotOptions{version, std::nullopt});
@@ -93,13 +106,12 @@ Result<CommitResult> Transaction::Commit(int max_attempts) {
       }
       return result;
     }
-    if (st.code() != StatusCode::kAlreadyExists) return st;
     if (version == 0) {
       return Status::AlreadyExists(store_.table_path() + ": table was created concurrently");
     }
     // Lost the race for `version`: inspect the winner, then try the next one.
-    LW_ASSIGN_OR_RETURN(std::string content, store_.ReadCommit(version));
-    LW_ASSIGN_OR_RETURN(ActionSet winner, ParseCommit(content, version));
+    LW_ASSIGN_OR_RETURN(std::string winner_content, store_.ReadCommit(version));
+    LW_ASSIGN_OR_RETURN(ActionSet winner, ParseCommit(winner_content, version));
     if (txn_.has_value()) {
       for (const Txn& t : winner.txns) {
         if (t.app_id == txn_->app_id && t.version >= txn_->version) {
@@ -289,11 +301,24 @@ Status WriteCheckpoint(const LogStore& store, const Snapshot& snap) {
   opts.compression = parquet::Codec::kSnappy;  // what Spark writes; every Delta reader takes it
   LW_ASSIGN_OR_RETURN(auto writer, parquet::ParquetFileWriter::Open(store.log_dir() + "/" + name, schema, opts));
   LW_RETURN_IF_ERROR(writer->WriteBatch(b));
+  CrashPoint("checkpoint-mid-write");
+  // The writer renames its temporary into place on Close: a crash never
+  // leaves a partial checkpoint under the final name.
   LW_RETURN_IF_ERROR(writer->Close(/*sync=*/true));
   LW_RETURN_IF_ERROR(SyncDir(store.log_dir()));
-  std::string last = fmt::format("{{\"version\":{},\"size\":{},\"sizeInBytes\":{},\"numOfAddFiles\":{}}}",
-                                 snap.version(), b.num_rows, writer->bytes_written(), snap.files().size());
-  return store.ReplaceLogFile("_last_checkpoint", last);
+  CrashPoint("checkpoint-before-last-checkpoint");
+  // `_last_checkpoint` only moves forward: a slower writer checkpointing an
+  // older version must not point readers back at it.
+  std::optional<CheckpointFile> previous = store.ReadLastCheckpoint();
+  if (!previous.has_value() || previous->version < snap.version()) {
+    std::string last = fmt::format("{{\"version\":{},\"size\":{},\"sizeInBytes\":{},\"numOfAddFiles\":{}}}",
+                                   snap.version(), b.num_rows, writer->bytes_written(), snap.files().size());
+    LW_RETURN_IF_ERROR(store.ReplaceLogFile("_last_checkpoint", last));
+  }
+  // Expired log files go after a checkpoint, as Delta does; a failure here
+  // leaves them for the next checkpoint and does not fail this one.
+  (void)CleanupLog(store, snap, NowMillis());
+  return Status::OK();
 }
 
 }  // namespace lakewatch::delta

@@ -57,6 +57,9 @@ class Transaction {
 
   // Commits; retries up to `max_attempts` times on lost races.
   Result<CommitResult> Commit(int max_attempts = 1000);
+  // After a failed Commit(): true when the commit file is nevertheless in the
+  // log (an I/O error after link(2)), so the files it adds must be kept.
+  bool commit_in_doubt() const { return commit_in_doubt_; }
 
  private:
   bool IsBlindAppend() const;
@@ -75,11 +78,15 @@ class Transaction {
   std::string operation_ = "WRITE";
   StringMap operation_parameters_;
   int64_t checkpoint_interval_ = 10;
+  bool commit_in_doubt_ = false;
 };
 
 // Writes a classic checkpoint of `snapshot` (`<v>.checkpoint.parquet`, the
 // protocol's schema: txn, add, remove, metaData, protocol struct columns;
-// tombstones older than the retention dropped) and then `_last_checkpoint`.
+// tombstones older than the retention dropped), atomically (temporary file,
+// fsync, rename, directory fsync); then `_last_checkpoint` unless it already
+// names a newer version; then deletes expired log files (CleanupLog, unless
+// delta.enableExpiredLogCleanup is false).
 Status WriteCheckpoint(const LogStore& store, const Snapshot& snapshot);
 
 // The engineInfo written in commitInfo: "lakewatch/<version>".

@@ -1,0 +1,154 @@
+#include "delta/maintenance.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "delta/writer_test_fixture.h"
+
+namespace lakewatch::delta {
+namespace {
+
+namespace fs = std::filesystem;
+
+using MaintenanceTest = WriterTest;
+
+TEST_F(MaintenanceTest, OptimizeCompactsWithDataChangeFalseAndKeepsRowsAndStats) {
+  DeltaTable t = CreateTable();
+  for (int i = 0; i < 5; ++i) Append(t, i * 10, 10);
+  auto r = Optimize(t);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_removed, 5);
+  EXPECT_EQ(r->files_added, 1);
+  EXPECT_EQ(r->version, 6);
+  auto commit = ParseCommit(*t.store().ReadCommit(6), 6);
+  ASSERT_TRUE(commit.ok());
+  EXPECT_EQ(commit->commit_info->operation, "OPTIMIZE");
+  ASSERT_EQ(commit->adds.size(), 1u);
+  EXPECT_FALSE(commit->adds[0].data_change);
+  ASSERT_TRUE(commit->adds[0].stats.has_value());
+  EXPECT_NE(commit->adds[0].stats->find("\"numRecords\":50"), std::string::npos) << *commit->adds[0].stats;
+  for (const RemoveFile& rm : commit->removes) EXPECT_FALSE(rm.data_change);
+  EXPECT_EQ(Ids(t), Range(0, 50));
+}
+
+TEST_F(MaintenanceTest, OptimizeCompactsEachPartitionSeparately) {
+  DeltaTable t = CreateTable(/*partitioned=*/true);
+  for (int i = 0; i < 6; ++i) Append(t, i * 10, 10, i % 2 ? "a" : "b");
+  Append(t, 100, 1, "c");  // alone in its partition: nothing to compact
+  auto r = Optimize(t);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_removed, 6);
+  EXPECT_EQ(r->files_added, 2);
+  auto snap = t.Load();
+  ASSERT_TRUE(snap.ok());
+  std::set<std::string> partitions;
+  for (const LiveFile& f : (*snap)->files()) partitions.insert(*f.add.partition_values.at(0).second);
+  EXPECT_EQ(partitions, (std::set<std::string>{"a", "b", "c"}));
+  std::vector<int64_t> want = Range(0, 60);
+  want.push_back(100);
+  EXPECT_EQ(Ids(t), want);
+}
+
+TEST_F(MaintenanceTest, OptimizeWithNothingToCompactCommitsNothing) {
+  DeltaTable t = CreateTable();
+  Append(t, 0, 10);
+  auto r = Optimize(t);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->version, -1);
+  EXPECT_EQ((*t.Load())->version(), 1);
+}
+
+TEST_F(MaintenanceTest, VacuumDeletesOnlyUnreferencedFilesPastTheRetention) {
+  DeltaTable t = CreateTable();
+  for (int i = 0; i < 3; ++i) Append(t, i * 10, 10);
+  ASSERT_TRUE(Optimize(t).ok());
+  std::ofstream(t.path() + "/part-orphan.parquet") << "left by a crashed writer";
+  // Default retention: everything is younger than 7 days.
+  auto none = Vacuum(t, VacuumOptions{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->files.empty());
+  // Retention 0, dry run: lists the 3 compacted files and the orphan, deletes nothing.
+  auto dry = Vacuum(t, VacuumOptions{0, true});
+  ASSERT_TRUE(dry.ok());
+  EXPECT_EQ(dry->files.size(), 4u);
+  for (const std::string& f : dry->files) EXPECT_TRUE(Exists(t.path() + "/" + f));
+  auto done = Vacuum(t, VacuumOptions{0, false});
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->files, dry->files);
+  for (const std::string& f : done->files) EXPECT_FALSE(Exists(t.path() + "/" + f));
+  EXPECT_EQ(Ids(t), Range(0, 30));  // every live file is still there
+}
+
+TEST_F(MaintenanceTest, CleanupLogKeepsEverythingWithinTheRetention) {
+  DeltaTable t = CreateTable();
+  for (int i = 0; i < 15; ++i) Append(t, i, 1);
+  auto n = CleanupLog(t, NowMillis());
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 0);
+  EXPECT_EQ(t.store().List()->commits.size(), 16u);
+}
+
+// Regression: cleanup deleted every expired file before the newest
+// checkpoint — including the older checkpoint that versions still inside
+// the retention needed, so time travel to them broke.
+TEST_F(MaintenanceTest, CleanupKeepsTheCheckpointRetainedVersionsNeed) {
+  DeltaTable t = CreateTable();
+  for (int i = 0; i < 24; ++i) Append(t, i, 1);  // checkpoints at 10 and 20
+  const LogStore& s = t.store();
+  for (int64_t v = 0; v <= 14; ++v) AgeFile(s.CommitPath(v), 40);
+  AgeFile(s.log_dir() + "/00000000000000000010.checkpoint.parquet", 40);
+  auto n = CleanupLog(t, NowMillis());
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 10);  // commits 0..9
+  auto listing = s.List();
+  EXPECT_EQ(listing->commits.front(), 10);
+  EXPECT_EQ(listing->checkpoints.front().version, 10);
+  for (int64_t v : {10, 12, 15, 19, 24}) {
+    auto snap = t.Load(SnapshotOptions{v, std::nullopt});
+    ASSERT_TRUE(snap.ok()) << "version " << v << ": " << snap.status().ToString();
+    EXPECT_EQ((*snap)->files().size(), static_cast<size_t>(v));
+  }
+}
+
+TEST_F(MaintenanceTest, CleanupHonoursLogRetentionAndTheOffSwitch) {
+  DeltaTable t = CreateTable(false, {{"delta.logRetentionDuration", "interval 1 hours"}});
+  for (int i = 0; i < 11; ++i) Append(t, i, 1);
+  for (int64_t v = 0; v <= 10; ++v) AgeFile(t.store().CommitPath(v), 0.1);  // 2.4 hours
+  auto n = CleanupLog(t, NowMillis());
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 10);
+
+  DeltaTable off(dir_ + "/off");
+  CreateOptions o;
+  o.configuration = {{"delta.enableExpiredLogCleanup", "false"}};
+  ASSERT_TRUE(off.Create(TestSchema(), o).ok());
+  for (int i = 0; i < 11; ++i) Append(off, i, 1);
+  for (int64_t v = 0; v <= 10; ++v) AgeFile(off.store().CommitPath(v), 40);
+  EXPECT_EQ(*CleanupLog(off, NowMillis()), 0);
+}
+
+// Regression: temporaries of crashed writers in `_delta_log` were never
+// deleted (vacuum does not look there).
+TEST_F(MaintenanceTest, CleanupDeletesStaleTemporariesOnly) {
+  DeltaTable t = CreateTable();
+  const std::string old_tmp = t.store().log_dir() + "/.tmp-00000000000000000001.json-1-2-3";
+  const std::string old_cp = t.store().log_dir() + "/.00000000000000000010.checkpoint.parquet.tmp-1-2";
+  const std::string fresh = t.store().log_dir() + "/.tmp-00000000000000000002.json-4-5-6";
+  for (const auto& p : {old_tmp, old_cp, fresh}) std::ofstream(p) << "partial";
+  AgeFile(old_tmp, 0.5);
+  AgeFile(old_cp, 0.5);
+  auto n = CleanupLog(t, NowMillis());
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2);
+  EXPECT_FALSE(Exists(old_tmp));
+  EXPECT_FALSE(Exists(old_cp));
+  EXPECT_TRUE(Exists(fresh));
+}
+
+}  // namespace
+}  // namespace lakewatch::delta
