@@ -37,3 +37,5 @@ include(${CMAKE_SOURCE_DIR}/tests/parquet/parquet_tests.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/delta/delta_interop.cmake OPTIONAL)
 # Delta writer concurrency and crash-safety tests.
 include(${CMAKE_SOURCE_DIR}/tests/delta/delta_writer_tests.cmake OPTIONAL)
+# Delta Lake tests (golden tables, ...).
+include(${CMAKE_SOURCE_DIR}/tests/delta/delta_tests.cmake OPTIONAL)

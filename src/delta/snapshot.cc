@@ -234,7 +234,8 @@ Result<std::vector<int64_t>> CommitTimestamps(const LogStore& store, int64_t fir
 Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store, SnapshotOptions options) {
   LW_ASSIGN_OR_RETURN(LogListing listing, store.List());
   if (listing.commits.empty() && listing.checkpoints.empty()) {
-    return Status::NotFound(store.table_path() + ": not a Delta table (empty _delta_log)");
+    return Status::NotFound(store.table_path() +
+                            ": not a Delta table (_delta_log holds no commit or checkpoint file)");
   }
   int64_t latest = -1;
   if (!listing.commits.empty()) latest = listing.commits.back();
@@ -376,11 +377,12 @@ Status Snapshot::CheckReadable() const {
                                             table_path_, p.min_reader_version));
   }
   if (p.min_reader_version == 2) {
+    // Reader version 2 means column mapping. Delta's readers that lack it
+    // refuse the table whatever its mode, and so does lakewatch.
     auto mode = metadata_.Config("delta.columnMapping.mode");
-    if (mode.has_value() && *mode != "none") {
-      return Status::NotSupported(fmt::format("{}: table uses column mapping (mode {}; reader version 2)",
-                                              table_path_, *mode));
-    }
+    return Status::NotSupported(fmt::format(
+        "{}: table requires Delta reader version 2 (column mapping, mode {}), which lakewatch does not implement",
+        table_path_, mode.value_or("none")));
   }
   if (p.min_reader_version == 3) {
     std::vector<std::string> missing;

@@ -104,6 +104,60 @@ ColumnPtr ConstantColumn(const Scalar& value, const TypePtr& type, int64_t n) {
   return c;
 }
 
+// Reads column `src`, as a data file stores it, as table type `to`. Equal
+// shapes pass through; the differences Delta readers accept are bridged:
+// nullability and the names of list/map fields, struct fields added to the
+// table after the file was written (nulls) or stored in another order,
+// decimals of one scale and another precision, and timestamps stored without
+// UTC adjustment (delta-rs/arrow writers) read as the same instant in UTC,
+// as delta-rs and Spark do (and vice versa). Anything else is NotSupported,
+// naming the column `where`.
+Result<ColumnPtr> AdaptColumn(const ColumnPtr& src, const TypePtr& to, const std::string& where) {
+  const DataType& from = *src->type;
+  if (from.Equals(*to)) return src;
+  auto mismatch = [&] {
+    return Status::NotSupported(fmt::format("column '{}' is stored as {}, the table says {}", where,
+                                            from.ToString(), to->ToString()));
+  };
+  const TypeId fid = from.id();
+  const TypeId tid = to->id();
+  if (!from.is_nested() && !to->is_nested()) {
+    const bool same = fid == tid && (fid != TypeId::kDecimal || from.scale() == to->scale());
+    const bool timestamps = (fid == TypeId::kTimestamp || fid == TypeId::kTimestampNtz) &&
+                            (tid == TypeId::kTimestamp || tid == TypeId::kTimestampNtz);
+    if (!same && !timestamps) return mismatch();
+    auto c = std::make_shared<Column>(*src);
+    c->type = to;
+    return c;
+  }
+  if (fid != tid) return mismatch();
+  auto c = Column::Make(to);
+  c->length = src->length;
+  c->validity = src->validity;
+  c->children.clear();
+  if (tid == TypeId::kStruct) {
+    for (const Field& sub : to->fields()) {
+      const int j = from.FieldIndex(sub.name);
+      if (j < 0) {
+        c->children.push_back(NullColumn(sub.type, src->length));
+        continue;
+      }
+      LW_ASSIGN_OR_RETURN(ColumnPtr child, AdaptColumn(src->children[j], sub.type, where + "." + sub.name));
+      c->children.push_back(std::move(child));
+    }
+    return c;
+  }
+  // list (element) or map (key, value): same offsets, adapted children.
+  if (from.num_fields() != to->num_fields()) return mismatch();
+  c->offsets = src->offsets;
+  for (size_t k = 0; k < to->num_fields(); ++k) {
+    const Field& sub = to->fields()[k];
+    LW_ASSIGN_OR_RETURN(ColumnPtr child, AdaptColumn(src->children[k], sub.type, where + "." + sub.name));
+    c->children.push_back(std::move(child));
+  }
+  return c;
+}
+
 // The type of dotted path `path` in `schema`, pruned to that path.
 Result<Field> ProjectField(const Schema& schema, const std::string& path) {
   size_t dot = path.find('.');
@@ -495,26 +549,10 @@ Result<std::vector<RecordBatch>> DeltaTable::Scan(const Snapshot& snapshot, cons
           col = ConstantColumn(value, of.type, fb.num_rows);
         } else {
           int i = fb.schema.FieldIndex(of.name);
-          if (i >= 0 && fb.columns[i]->type->Equals(*of.type)) {
-            col = fb.columns[i];
-          } else if (i >= 0 && !fb.columns[i]->type->Equals(*of.type) && of.type->id() != TypeId::kStruct) {
-            return Status::NotSupported(fmt::format("{}: file {} stores column '{}' as {}, the table as {}", path(),
-                                                    f.path, of.name, fb.columns[i]->type->ToString(),
-                                                    of.type->ToString()));
-          } else if (i >= 0) {
-            // A struct that gained fields since the file was written: rebuild
-            // with nulls for the missing ones.
-            const Column& src = *fb.columns[i];
-            auto c = Column::Make(of.type);
-            c->children.clear();
-            for (const Field& sub : of.type->fields()) {
-              int j = src.type->FieldIndex(sub.name);
-              if (j >= 0 && src.children[j]->type->Equals(*sub.type)) c->children.push_back(src.children[j]);
-              else c->children.push_back(NullColumn(sub.type, src.length));
-            }
-            c->length = src.length;
-            c->validity = src.validity;
-            col = c;
+          if (i >= 0) {
+            auto adapted = AdaptColumn(fb.columns[i], of.type, of.name);
+            if (!adapted.ok()) return adapted.status().WithContext(path() + ": file " + f.path);
+            col = std::move(adapted).value();
           } else {
             col = NullColumn(of.type, fb.num_rows);  // added to the table after this file
           }
