@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/memory.h"
 #include "common/column.h"
 #include "common/types.h"
 #include "parquet/file_reader.h"
@@ -353,10 +354,15 @@ double CpuNow() {
 // Wall and CPU seconds of the repetitions of one measurement.
 struct Runs {
   std::vector<double> wall, cpu;
+  std::vector<int64_t> maps;  // large blocks mapped from the kernel since the previous run
   void Add(double wall_start, double cpu_start) {
     wall.push_back(Now() - wall_start);
     cpu.push_back(CpuNow() - cpu_start);
+    int64_t m = memory::GetLargeBlockStats().maps;
+    maps.push_back(m - last_maps);
+    last_maps = m;
   }
+  int64_t last_maps = memory::GetLargeBlockStats().maps;
   // "seconds" (best wall), "cpu_seconds" (best CPU) and every repetition.
   std::string Json() const {
     std::string s = fmt::format("\"seconds\":{:.4f},\"cpu_seconds\":{:.4f},\"runs\":[",
@@ -365,6 +371,8 @@ struct Runs {
     for (size_t i = 0; i < wall.size(); ++i) s += fmt::format("{}{:.4f}", i ? "," : "", wall[i]);
     s += "],\"cpu_runs\":[";
     for (size_t i = 0; i < cpu.size(); ++i) s += fmt::format("{}{:.4f}", i ? "," : "", cpu[i]);
+    s += "],\"block_maps\":[";
+    for (size_t i = 0; i < maps.size(); ++i) s += fmt::format("{}{}", i ? "," : "", maps[i]);
     return s + "]";
   }
 };
