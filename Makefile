@@ -4,7 +4,7 @@
 #   make test    install dependencies, build, run every test: unit/end-to-end (ctest), the unit
 #                tests and the conformance tests again under ASan+UBSan, and each libFuzzer target for 60 s
 #
-# Other targets: deps, build, bench, fuzz (FUZZ_SECONDS=600 per target), clean, distclean.
+# Other targets: deps, build, bench, bench-delta, fuzz (FUZZ_SECONDS=600 per target), clean, distclean.
 # Builds use Ninja with JOBS parallel jobs (default 2, the CI machine's cores).
 
 SHELL := /bin/bash
@@ -26,7 +26,7 @@ export ASAN_OPTIONS ?= detect_leaks=1:check_initialization_order=1
 # Steps run one after another even under `make -j`: the parallelism is inside Ninja and ctest.
 .NOTPARALLEL:
 
-.PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench fuzz clean distclean
+.PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench bench-delta fuzz clean distclean
 
 deps:
 	scripts/deps.sh
@@ -64,6 +64,10 @@ demo: build
 bench: build
 	@if [ -x bench/run.sh ]; then bench/run.sh; \
 	else echo "bench: no bench/run.sh yet; benchmark binaries (if any) are in build/"; fi
+
+# Delta snapshot load time, 10,000 commits / ~100,000 files (bench/delta_bench.cc; a few minutes).
+bench-delta: build
+	build/delta_bench $(DELTA_BENCH_ARGS)
 
 fuzz: deps
 	$(MAKE) --no-print-directory fuzz-build

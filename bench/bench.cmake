@@ -4,3 +4,9 @@ add_executable(parquet_bench ${CMAKE_SOURCE_DIR}/bench/parquet_bench.cc)
 target_include_directories(parquet_bench PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(parquet_bench PRIVATE ${LW_WARNINGS})
 target_link_libraries(parquet_bench PRIVATE lakewatch_parquet lakewatch_common)
+
+# Delta snapshot load time for a large log (bench/delta_bench.cc; `make bench-delta`).
+add_executable(delta_bench ${CMAKE_SOURCE_DIR}/bench/delta_bench.cc)
+target_include_directories(delta_bench PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_compile_options(delta_bench PRIVATE ${LW_WARNINGS})
+target_link_libraries(delta_bench PRIVATE lakewatch_delta lakewatch_parquet lakewatch_common)
