@@ -304,131 +304,181 @@ Result<std::string> StatsJsonFromParquet(const std::string& parquet_path, const 
   return StatsToJson(fs, schema);
 }
 
+// ---- AppendParquetFiles
+
+namespace {
+
+// An input file of an append, copied into the table.
+struct StagedFile {
+  std::string source;
+  std::string name;  // relative to the table
+  Schema schema;     // the file's logical schema
+  PartitionValues partition_values;
+  int64_t size = 0;
+};
+
+// The partition values of `file`: each partition column must hold one
+// constant value (or only nulls) in the file, read from its statistics.
+Result<PartitionValues> FilePartitionValues(const parquet::ParquetFileReader& reader, const std::string& file,
+                                            const std::vector<std::string>& partition_columns) {
+  PartitionValues out;
+  for (const std::string& pc : partition_columns) {
+    const parquet::LeafDescriptor* leaf = nullptr;
+    for (const auto& l : reader.schema().leaves()) {
+      if (l.DottedPath() == pc) leaf = &l;
+    }
+    if (leaf == nullptr) return Status::InvalidArgument(file + ": lacks partition column '" + pc + "'");
+    Scalar v;
+    bool any_value = false;
+    for (int g = 0; g < reader.num_row_groups(); ++g) {
+      parquet::ColumnStats st = reader.RowGroupStats(g, leaf->index);
+      bool all_null = st.null_count.has_value() && *st.null_count == st.num_values;
+      if (all_null) continue;
+      bool ok = false;
+      if (!st.has_bounds || CompareScalars(st.min, st.max, &ok) != 0 ||
+          (st.null_count.has_value() && *st.null_count > 0) || (any_value && CompareScalars(v, st.min, &ok) != 0)) {
+        return Status::InvalidArgument(file + ": partition column '" + pc +
+                                       "' is not constant in the file (split it by partition first)");
+      }
+      v = st.min;
+      any_value = true;
+    }
+    out.emplace_back(pc, any_value ? FormatPartitionValue(v) : std::nullopt);
+  }
+  return out;
+}
+
+// Checks every file's columns against `schema` and adds the new ones
+// (nullable: schema evolution). Returns whether `schema` grew.
+Result<bool> MergeFileSchemas(const std::vector<StagedFile>& files, const std::string& table, Schema* schema) {
+  bool evolved = false;
+  for (const StagedFile& f : files) {
+    for (const Field& field : f.schema.fields) {
+      int i = schema->FieldIndex(field.name);
+      if (i < 0) {
+        Field nf = field;
+        nf.nullable = true;
+        schema->fields.push_back(nf);
+        evolved = true;
+      } else if (!schema->fields[i].type->Equals(*field.type)) {
+        return Status::InvalidArgument(fmt::format("{}: column '{}' is {} in the file but {} in table {}", f.source,
+                                                   field.name, field.type->ToString(),
+                                                   schema->fields[i].type->ToString(), table));
+      }
+    }
+    for (const Field& field : schema->fields) {
+      if (f.schema.FieldIndex(field.name) < 0 && !field.nullable) {
+        return Status::InvalidArgument(fmt::format("{}: lacks column '{}', which is not nullable in table {}",
+                                                   f.source, field.name, table));
+      }
+    }
+  }
+  return evolved;
+}
+
+// How often an append re-validates against a concurrently changed schema.
+constexpr int kSchemaChangeRetries = 10;
+
+}  // namespace
+
 Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::string>& files,
                                                     std::optional<Txn> txn) const {
   LW_ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store_));
   LW_RETURN_IF_ERROR(snap->CheckWritable());
-  Schema schema = snap->schema();
-  bool evolved = false;
-  Transaction tx(store_, snap);
-  std::vector<std::string> copied;        // absolute
-  std::vector<std::string> copied_names;  // relative to the table
+  auto already_committed = [&](const Snapshot& s) {
+    auto seen = txn.has_value() ? s.TxnVersion(txn->app_id) : std::nullopt;
+    return seen.has_value() && *seen >= txn->version;
+  };
+  auto skipped = [](const Snapshot& s) {
+    CommitResult r;
+    r.version = s.version();
+    r.duplicate = true;
+    return r;
+  };
+  if (already_committed(*snap)) return skipped(*snap);  // a retried batch: nothing to copy
+  const std::vector<std::string> partition_columns = snap->metadata().partition_columns;
+  std::vector<StagedFile> staged;
   auto cleanup = [&] {
-    for (const std::string& c : copied) ::unlink(c.c_str());
+    for (const StagedFile& f : staged) ::unlink((path() + "/" + f.name).c_str());
+  };
+  auto fail = [&](Status st) {
+    cleanup();
+    return st;
   };
   for (const std::string& file : files) {
     auto reader = parquet::ParquetFileReader::Open(file);
-    if (!reader.ok()) {
-      cleanup();
-      return reader.status();
-    }
-    const Schema& fschema = (*reader)->schema().logical();
-    for (const Field& f : fschema.fields) {
-      int i = schema.FieldIndex(f.name);
-      if (i < 0) {
-        Field nf = f;
-        nf.nullable = true;
-        schema.fields.push_back(nf);  // schema evolution: a new nullable column
-        evolved = true;
-        continue;
-      }
-      if (!schema.fields[i].type->Equals(*f.type)) {
-        cleanup();
-        return Status::InvalidArgument(fmt::format("{}: column '{}' is {} in the file but {} in table {}", file,
-                                                   f.name, f.type->ToString(), schema.fields[i].type->ToString(),
-                                                   path()));
-      }
-    }
-    for (const Field& f : schema.fields) {
-      if (fschema.FieldIndex(f.name) < 0 && !f.nullable) {
-        cleanup();
-        return Status::InvalidArgument(fmt::format("{}: lacks column '{}', which is not nullable in table {}", file,
-                                                   f.name, path()));
-      }
-    }
-    AddFile add;
-    // Partition values: partitioned tables take each partition column's
-    // constant value from the file's statistics.
+    if (!reader.ok()) return fail(reader.status());
+    StagedFile f;
+    f.source = file;
+    f.schema = (*reader)->schema().logical();
+    auto pv = FilePartitionValues(**reader, file, partition_columns);
+    if (!pv.ok()) return fail(pv.status());
+    f.partition_values = std::move(pv).value();
     std::string subdir;
-    for (const std::string& pc : snap->metadata().partition_columns) {
-      std::optional<std::string> value;
-      const auto& leaves = (*reader)->schema().leaves();
-      const parquet::LeafDescriptor* leaf = nullptr;
-      for (const auto& l : leaves) {
-        if (l.DottedPath() == pc) leaf = &l;
-      }
-      if (leaf == nullptr) {
-        cleanup();
-        return Status::InvalidArgument(file + ": lacks partition column '" + pc + "'");
-      }
-      Scalar v;
-      bool constant = true, any_value = false;
-      for (int g = 0; g < (*reader)->num_row_groups(); ++g) {
-        parquet::ColumnStats st = (*reader)->RowGroupStats(g, leaf->index);
-        bool all_null = st.null_count.has_value() && *st.null_count == st.num_values;
-        if (all_null) continue;
-        bool ok = false;
-        if (!st.has_bounds || CompareScalars(st.min, st.max, &ok) != 0 ||
-            (st.null_count.has_value() && *st.null_count > 0) || (any_value && CompareScalars(v, st.min, &ok) != 0)) {
-          constant = false;
-          break;
-        }
-        v = st.min;
-        any_value = true;
-      }
-      if (!constant) {
-        cleanup();
-        return Status::InvalidArgument(file + ": partition column '" + pc +
-                                       "' is not constant in the file (split it by partition first)");
-      }
-      if (any_value) value = FormatPartitionValue(v);
-      add.partition_values.emplace_back(pc, value);
-      subdir += PartitionDirName(pc, value) + "/";
-    }
-    std::string name = subdir + "part-" + NewUuid() + ".parquet";
-    std::string dest = path() + "/" + name;
+    for (const auto& [pc, value] : f.partition_values) subdir += PartitionDirName(pc, value) + "/";
+    f.name = subdir + "part-" + NewUuid() + ".parquet";
     if (!subdir.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(path() + "/" + subdir, ec);
-      if (ec) {
-        cleanup();
-        return Status::IOError(path() + "/" + subdir + ": " + ec.message());
-      }
+      if (ec) return fail(Status::IOError(path() + "/" + subdir + ": " + ec.message()));
     }
-    Status st = CopyFileDurably(file, dest);
-    if (!st.ok()) {
-      cleanup();
-      return st;
-    }
-    copied.push_back(dest);
-    copied_names.push_back(name);
+    const std::string dest = path() + "/" + f.name;
+    if (Status st = CopyFileDurably(file, dest); !st.ok()) return fail(st);
     struct stat sb;
     ::stat(dest.c_str(), &sb);
-    add.path = EncodePath(name);
-    add.size = static_cast<int64_t>(sb.st_size);
-    add.modification_time = NowMillis();
-    add.data_change = true;
-    auto stats = StatsJsonFromParquet(dest, schema);
-    if (stats.ok()) add.stats = *stats;
-    tx.Add(std::move(add));
+    f.size = static_cast<int64_t>(sb.st_size);
+    staged.push_back(std::move(f));
   }
-  if (evolved) {
-    Metadata m = snap->metadata();
-    m.schema_string = SchemaToJson(schema);
-    tx.SetMetadata(std::move(m));
-  }
-  if (txn.has_value()) tx.SetTxn(txn->app_id, txn->version);
-  tx.SetOperation("WRITE", {{"mode", "\"Append\""}});
   // The copies' directory entries (and new partition directories) must be
   // durable before a commit names them.
-  if (Status st = SyncDirsOf(path(), copied_names); !st.ok()) {
-    cleanup();
-    return st;
-  }
+  std::vector<std::string> names;
+  for (const StagedFile& f : staged) names.push_back(f.name);
+  if (Status st = SyncDirsOf(path(), names); !st.ok()) return fail(st);
   CrashPoint("append-after-copy");
-  auto result = tx.Commit();
-  if ((!result.ok() && !tx.commit_in_doubt()) || (result.ok() && result->duplicate)) cleanup();
-  return result;
+
+  // A concurrent schema change (another append adding columns) does not fail
+  // the append: it is checked against the new schema and committed again.
+  for (int round = 0;; ++round) {
+    Schema schema = snap->schema();
+    auto evolved = MergeFileSchemas(staged, path(), &schema);
+    if (!evolved.ok()) return fail(evolved.status());
+    Transaction tx(store_, snap);
+    const int64_t now = NowMillis();
+    for (const StagedFile& f : staged) {
+      AddFile add;
+      add.path = EncodePath(f.name);
+      add.partition_values = f.partition_values;
+      add.size = f.size;
+      add.modification_time = now;
+      add.data_change = true;
+      auto stats = StatsJsonFromParquet(path() + "/" + f.name, schema);
+      if (stats.ok()) add.stats = *stats;
+      tx.Add(std::move(add));
+    }
+    if (*evolved) {
+      Metadata m = snap->metadata();
+      m.schema_string = SchemaToJson(schema);
+      tx.SetMetadata(std::move(m));
+    }
+    if (txn.has_value()) tx.SetTxn(txn->app_id, txn->version);
+    tx.SetOperation("WRITE", {{"mode", "\"Append\""}});
+    auto result = tx.Commit();
+    if (result.ok()) {
+      if (result->duplicate) cleanup();
+      return result;
+    }
+    if (tx.commit_in_doubt()) return result;  // the commit may name the files: keep them
+    if (!tx.lost_to_metadata_change() || round == kSchemaChangeRetries) return fail(result.status());
+    auto next = Snapshot::Load(store_);
+    if (!next.ok()) return fail(next.status());
+    snap = std::move(next).value();
+    if (Status st = snap->CheckWritable(); !st.ok()) return fail(st);
+    if (snap->metadata().partition_columns != partition_columns) return fail(result.status());
+    if (already_committed(*snap)) {
+      cleanup();
+      return skipped(*snap);
+    }
+  }
 }
 
 bool DeltaTable::FileMayMatch(const Snapshot& snapshot, const LiveFile& file,

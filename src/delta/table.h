@@ -61,11 +61,16 @@ class DeltaTable {
   Result<std::shared_ptr<const Snapshot>> Load(SnapshotOptions options = {}) const;
 
   // Copies Parquet files into the table (unique names, under partition
-  // folders when partitioned by columns the files hold as constant values —
-  // here: unpartitioned tables only, or files whose partition values are given)
-  // and commits one add per file with stats from its footer. Each file's
-  // schema must be compatible with the table's (same names; missing nullable
-  // columns allowed; new nullable columns are added to the table schema).
+  // folders named by the constant value each file holds in each partition
+  // column), fsyncs them and their directories, and commits one add per file
+  // with stats from its footer. Each file's schema must be compatible with
+  // the table's (same names; missing nullable columns allowed; new nullable
+  // columns are added to the table schema). With `txn`, a batch the table
+  // already holds (appId at >= version) copies nothing and returns
+  // `duplicate`. Lost races are retried (Transaction::Commit); a concurrent
+  // schema change is met by checking the files against the new schema and
+  // committing again. On failure the copies are deleted unless the commit
+  // may be in the log (Transaction::commit_in_doubt).
   Result<CommitResult> AppendParquetFiles(const std::vector<std::string>& files,
                                           std::optional<Txn> txn = std::nullopt) const;
 

@@ -121,7 +121,10 @@ Result<CommitResult> Transaction::Commit(int max_attempts) {
         }
       }
     }
-    LW_RETURN_IF_ERROR(CheckConflicts(winner, version));
+    if (Status conflict = CheckConflicts(winner, version); !conflict.ok()) {
+      lost_to_metadata_change_ = winner.metadata.has_value() && !winner.protocol.has_value();
+      return conflict;
+    }
     ++version;
   }
   return Status::ResourceExhausted(fmt::format("{}: gave up committing after {} attempts (heavy contention)",

@@ -60,6 +60,10 @@ class Transaction {
   // After a failed Commit(): true when the commit file is nevertheless in the
   // log (an I/O error after link(2)), so the files it adds must be kept.
   bool commit_in_doubt() const { return commit_in_doubt_; }
+  // After a failed Commit(): a concurrent commit changed the table's metaData
+  // (e.g. another append added columns). An append can check its files
+  // against the new schema and commit again.
+  bool lost_to_metadata_change() const { return lost_to_metadata_change_; }
 
  private:
   bool IsBlindAppend() const;
@@ -79,6 +83,7 @@ class Transaction {
   StringMap operation_parameters_;
   int64_t checkpoint_interval_ = 10;
   bool commit_in_doubt_ = false;
+  bool lost_to_metadata_change_ = false;
 };
 
 // Writes a classic checkpoint of `snapshot` (`<v>.checkpoint.parquet`, the

@@ -233,5 +233,43 @@ TEST_F(TransactionTest, CheckpointDeletesExpiredCommits) {
   EXPECT_EQ(Latest()->files().size(), 12u);
 }
 
+TEST_F(TransactionTest, RetriedAppendBatchIsSkippedBeforeCopying) {
+  ASSERT_TRUE(table_->AppendParquetFiles({WriteIds(0, 5)}, Txn{"app", 1, {}}).ok());
+  auto again = table_->AppendParquetFiles({WriteIds(0, 5)}, Txn{"app", 1, {}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->version, 1);
+  EXPECT_EQ(Ids(*table_), Range(0, 5));
+  size_t data_files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(table_->path())) {
+    data_files += e.path().extension() == ".parquet" ? 1 : 0;
+  }
+  EXPECT_EQ(data_files, 1u) << "the skipped batch left a copy behind";
+}
+
+// Regression: an append that lost the race to another append adding a
+// column failed with "concurrent modification" instead of committing
+// against the new schema.
+TEST_F(TransactionTest, AppendsSurviveConcurrentSchemaEvolution) {
+  constexpr int kThreads = 4, kAppends = 5, kRows = 3;
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAppends; ++i) {
+        int64_t first = (t * kAppends + i) * kRows;
+        auto r = table_->AppendParquetFiles({WriteIds(first, kRows, "x", "c" + std::to_string(t))});
+        if (!r.ok()) errors[t] = r.status().ToString();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const std::string& e : errors) EXPECT_EQ(e, "");
+  auto snap = Latest();
+  EXPECT_EQ(snap->version(), kThreads * kAppends);
+  for (int t = 0; t < kThreads; ++t) EXPECT_GE(snap->schema().FieldIndex("c" + std::to_string(t)), 0);
+  EXPECT_EQ(Ids(*table_), Range(0, kThreads * kAppends * kRows));
+}
+
 }  // namespace
 }  // namespace lakewatch::delta

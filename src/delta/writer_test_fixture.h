@@ -50,16 +50,20 @@ class WriterTest : public ::testing::Test {
     return t;
   }
 
-  // A Parquet file of ids [first, first + n) with p = `p`, outside the table.
-  std::string WriteIds(int64_t first, int64_t n, const std::string& p = "x") {
-    RecordBatch b = RecordBatch::Empty(TestSchema());
+  // A Parquet file of ids [first, first + n) with p = `p`, outside the table;
+  // with `extra`, also a string column of that name (schema evolution).
+  std::string WriteIds(int64_t first, int64_t n, const std::string& p = "x", const std::string& extra = "") {
+    Schema schema = TestSchema();
+    if (!extra.empty()) schema.fields.push_back(Field{extra, DataType::String(), true, {}});
+    RecordBatch b = RecordBatch::Empty(schema);
     for (int64_t i = 0; i < n; ++i) {
       b.columns[0]->Append<int64_t>(first + i);
       b.columns[1]->AppendString(p);
+      if (!extra.empty()) b.columns[2]->AppendString(extra);
     }
     b.num_rows = n;
     std::string path = dir_ + "/input/" + std::to_string(inputs_++) + ".parquet";
-    auto w = parquet::ParquetFileWriter::Open(path, TestSchema());
+    auto w = parquet::ParquetFileWriter::Open(path, schema);
     EXPECT_TRUE(w.ok());
     EXPECT_TRUE((*w)->WriteBatch(b).ok());
     EXPECT_TRUE((*w)->Close().ok());
@@ -110,7 +114,7 @@ class WriterTest : public ::testing::Test {
   static bool Exists(const std::string& path) { return std::filesystem::exists(path); }
 
   std::string dir_;
-  int inputs_ = 0;
+  std::atomic<int> inputs_{0};
 };
 
 }  // namespace lakewatch::delta
