@@ -318,32 +318,61 @@ struct StagedFile {
 };
 
 // The partition values of `file`: each partition column must hold one
-// constant value (or only nulls) in the file, read from its statistics.
-Result<PartitionValues> FilePartitionValues(const parquet::ParquetFileReader& reader, const std::string& file,
+// value (or only nulls) in the file. Footer statistics decide it for
+// fixed-width types; strings and binaries are read, because statistics may
+// omit or truncate long values (lakewatch's writer drops bounds over 64 bytes).
+Result<PartitionValues> FilePartitionValues(parquet::ParquetFileReader& reader, const std::string& file,
                                             const std::vector<std::string>& partition_columns) {
   PartitionValues out;
+  auto not_constant = [&](const std::string& pc) {
+    return Status::InvalidArgument(file + ": partition column '" + pc +
+                                   "' is not constant in the file (split it by partition first)");
+  };
   for (const std::string& pc : partition_columns) {
     const parquet::LeafDescriptor* leaf = nullptr;
     for (const auto& l : reader.schema().leaves()) {
       if (l.DottedPath() == pc) leaf = &l;
     }
     if (leaf == nullptr) return Status::InvalidArgument(file + ": lacks partition column '" + pc + "'");
-    Scalar v;
-    bool any_value = false;
-    for (int g = 0; g < reader.num_row_groups(); ++g) {
+    std::optional<Scalar> value;  // of the first row; invalid for null
+    bool from_stats = true;
+    for (int g = 0; g < reader.num_row_groups() && from_stats; ++g) {
       parquet::ColumnStats st = reader.RowGroupStats(g, leaf->index);
+      if (st.num_values == 0) continue;
       bool all_null = st.null_count.has_value() && *st.null_count == st.num_values;
-      if (all_null) continue;
       bool ok = false;
-      if (!st.has_bounds || CompareScalars(st.min, st.max, &ok) != 0 ||
-          (st.null_count.has_value() && *st.null_count > 0) || (any_value && CompareScalars(v, st.min, &ok) != 0)) {
-        return Status::InvalidArgument(file + ": partition column '" + pc +
-                                       "' is not constant in the file (split it by partition first)");
+      if (all_null) {
+        if (value.has_value() && value->valid) return not_constant(pc);
+        value = Scalar();
+        continue;
       }
-      v = st.min;
-      any_value = true;
+      const TypeId t = st.min.type->id();
+      if (!st.has_bounds || t == TypeId::kString || t == TypeId::kBinary || !st.null_count.has_value()) {
+        from_stats = false;
+      } else if (*st.null_count > 0 || CompareScalars(st.min, st.max, &ok) != 0 ||
+                 (value.has_value() && (!value->valid || CompareScalars(*value, st.min, &ok) != 0))) {
+        return not_constant(pc);
+      } else {
+        value = st.min;
+      }
     }
-    out.emplace_back(pc, any_value ? FormatPartitionValue(v) : std::nullopt);
+    if (!from_stats) {
+      value.reset();
+      auto batches = reader.ReadAll({pc}, {}, 1);
+      if (!batches.ok()) return batches.status().WithContext(file);
+      for (const RecordBatch& b : *batches) {
+        for (int64_t r = 0; r < b.num_rows; ++r) {
+          Scalar v = Scalar::FromColumn(*b.columns[0], r);
+          bool ok = false;
+          if (!value.has_value()) {
+            value = std::move(v);
+          } else if (v.valid != value->valid || (v.valid && CompareScalars(v, *value, &ok) != 0)) {
+            return not_constant(pc);
+          }
+        }
+      }
+    }
+    out.emplace_back(pc, value.has_value() && value->valid ? FormatPartitionValue(*value) : std::nullopt);
   }
   return out;
 }

@@ -271,5 +271,42 @@ TEST_F(TransactionTest, AppendsSurviveConcurrentSchemaEvolution) {
   EXPECT_EQ(Ids(*table_), Range(0, kThreads * kAppends * kRows));
 }
 
+// Regression (found by tests/delta/delta_interop.mjs): a string partition
+// value longer than 64 bytes was refused as "not constant", because the
+// partition value came from footer statistics, which omit such long bounds.
+TEST_F(WriterTest, AppendTakesLongStringPartitionValuesFromTheData) {
+  DeltaTable t = CreateTable(/*partitioned=*/true);
+  const std::string long_value(65, 'r');
+  auto r = t.AppendParquetFiles({WriteIds(0, 3, long_value)});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto snap = t.Load();
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ((*snap)->files().size(), 1u);
+  EXPECT_EQ((*snap)->files()[0].add.partition_values.at(0).second, long_value);
+  EXPECT_EQ(Ids(t), Range(0, 3));
+}
+
+TEST_F(WriterTest, AppendRefusesAFileWithSeveralPartitionValues) {
+  DeltaTable t = CreateTable(/*partitioned=*/true);
+  Schema schema = TestSchema();
+  RecordBatch b = RecordBatch::Empty(schema);
+  for (const char* p : {"a", "b"}) {
+    b.columns[0]->Append<int64_t>(1);
+    b.columns[1]->AppendString(p);
+  }
+  b.columns[0]->Append<int64_t>(2);
+  b.columns[1]->AppendNull();
+  b.num_rows = 3;
+  const std::string path = dir_ + "/input/mixed.parquet";
+  auto w = parquet::ParquetFileWriter::Open(path, schema);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->WriteBatch(b).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = t.AppendParquetFiles({path});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("is not constant"), std::string::npos) << r.status().ToString();
+  EXPECT_EQ((*t.Load())->version(), 0);
+}
+
 }  // namespace
 }  // namespace lakewatch::delta
