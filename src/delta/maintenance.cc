@@ -30,6 +30,10 @@ std::string RandomName() {
   return fmt::format("part-{:016x}{:016x}.zstd.parquet", gen(), gen());
 }
 
+int64_t MtimeMs(const struct stat& sb) {
+  return static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000 + sb.st_mtim.tv_nsec / 1000000;
+}
+
 std::string PartitionKey(const PartitionValues& pv) {
   std::string k;
   for (const auto& [name, v] : pv) k += name + "=" + (v.has_value() ? "v" + *v : "null") + "\x1f";
@@ -233,13 +237,20 @@ Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& option
   std::set<std::string> live;
   for (const LiveFile& f : snap->files()) live.insert(f.path);
   int64_t cutoff_ms = NowMillis() - static_cast<int64_t>(options.retain_hours * 3600000.0);
+  // A removed file stays until its removal — not its writing — is older than
+  // the retention, so time travel within the retention keeps working.
+  std::map<std::string, int64_t> removed_at;
+  for (const RemoveFile& r : snap->tombstones()) {
+    auto p = DecodePath(r.path);
+    if (p.ok() && r.deletion_timestamp.has_value()) removed_at[*p] = *r.deletion_timestamp;
+  }
   std::vector<std::pair<std::string, struct stat>> files;
   ListDataFiles(table.path(), "", &files);
   VacuumResult result;
   for (auto& [rel, sb] : files) {
     if (live.count(rel) || live.count(table.path() + "/" + rel)) continue;
-    int64_t mtime_ms = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000 + sb.st_mtim.tv_nsec / 1000000;
-    if (mtime_ms >= cutoff_ms) continue;
+    if (MtimeMs(sb) >= cutoff_ms) continue;
+    if (auto it = removed_at.find(rel); it != removed_at.end() && it->second >= cutoff_ms) continue;
     result.files.push_back(rel);
     result.bytes += sb.st_size;
   }
@@ -256,10 +267,6 @@ Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& option
 }
 
 namespace {
-
-int64_t MtimeMs(const struct stat& sb) {
-  return static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000 + sb.st_mtim.tv_nsec / 1000000;
-}
 
 // Versions whose checkpoint is complete: classic, or every part of a multi-part one.
 std::set<int64_t> CompleteCheckpoints(const std::vector<CheckpointFile>& checkpoints) {

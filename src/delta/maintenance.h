@@ -44,7 +44,9 @@ struct VacuumResult {
 };
 
 // Deletes data files no live add references and whose modification time is
-// older than the retention. Refuses tables with writer features it does not
+// older than the retention — and, for files the log removed, whose removal
+// (the tombstone's deletionTimestamp) is older than the retention too, as
+// Delta does, so versions within the retention stay readable. Refuses tables with writer features it does not
 // know (e.g. vacuumProtocolCheck demands it).
 Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& options);
 

@@ -84,6 +84,24 @@ TEST_F(MaintenanceTest, VacuumDeletesOnlyUnreferencedFilesPastTheRetention) {
   EXPECT_EQ(Ids(t), Range(0, 30));  // every live file is still there
 }
 
+// Regression: vacuum judged removed files by their modification time, so a
+// file written long ago but removed just now (by optimize) was deleted at
+// once, breaking time travel to the versions before the removal.
+TEST_F(MaintenanceTest, VacuumKeepsFilesRemovedWithinTheRetention) {
+  DeltaTable t = CreateTable();
+  for (int i = 0; i < 3; ++i) Append(t, i * 10, 10);
+  auto before = t.Load();
+  ASSERT_TRUE(before.ok());
+  for (const LiveFile& f : (*before)->files()) AgeFile(t.DataPath(f.path), 30);
+  ASSERT_TRUE(Optimize(t).ok());  // removes the three 30-day-old files now
+  auto r = Vacuum(t, VacuumOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->files.empty()) << r->files.size() << " files deleted, first " << r->files[0];
+  auto old = t.Load(SnapshotOptions{3, std::nullopt});
+  ASSERT_TRUE(old.ok());
+  for (const LiveFile& f : (*old)->files()) EXPECT_TRUE(Exists(t.DataPath(f.path))) << f.path;
+}
+
 TEST_F(MaintenanceTest, CleanupLogKeepsEverythingWithinTheRetention) {
   DeltaTable t = CreateTable();
   for (int i = 0; i < 15; ++i) Append(t, i, 1);
