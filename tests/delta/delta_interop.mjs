@@ -611,8 +611,9 @@ async function CheckVersion(b, peer, table, version, results, label, { rows = tr
     }
     let data;
     try {
+      // hive_partitioning off: the file's own columns, not values parsed from its directory.
       data = await peer.QueryCanonical(`SELECT * FROM read_parquet(${SqlString(file)},
-                                                                    binary_as_string = false)`);
+                                          binary_as_string = false, hive_partitioning = false)`);
     } catch (e) {
       problems.push(`${p}: DuckDB cannot read it: ${e.message.split('\n')[0]}`);
       continue;
