@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "delta/writer_test_fixture.h"
@@ -68,6 +69,9 @@ TEST_F(MaintenanceTest, VacuumDeletesOnlyUnreferencedFilesPastTheRetention) {
   for (int i = 0; i < 3; ++i) Append(t, i * 10, 10);
   ASSERT_TRUE(Optimize(t).ok());
   std::ofstream(t.path() + "/part-orphan.parquet") << "left by a crashed writer";
+  AgeFile(t.path() + "/part-orphan.parquet", 1);
+  // Retention 0 keeps what was removed or written in this very millisecond.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
   // Default retention: everything is younger than 7 days.
   auto none = Vacuum(t, VacuumOptions{});
   ASSERT_TRUE(none.ok());

@@ -185,8 +185,10 @@ TableView InspectTable(const std::string& lakewatch, const std::string& table, c
                        const std::string& context) {
   TableView view;
   const int failures_before = Failures();
-  ProcessResult describe = Run({lakewatch, "table", "describe", table}, scratch);
-  LW_CHECK(describe.exit_code == 0, context + ": table describe failed: " + describe.err);
+  for (const char* command : {"describe", "history"}) {
+    ProcessResult r = Run({lakewatch, "table", command, table}, scratch);
+    LW_CHECK(r.exit_code == 0, context + ": table " + command + " failed: " + r.err);
+  }
 
   // Independent replay of the JSON log (the tests never expire commits).
   delta::LogStore store(table);

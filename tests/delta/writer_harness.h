@@ -77,7 +77,7 @@ struct TableView {
   int64_t commits = 0;               // commit files present
 };
 
-// Runs `table describe`, `table scan --columns id`, `table files`, replays
+// Runs `table describe`, `table history`, `table scan --columns id`, `table files`, replays
 // the log itself and checks: the commands succeed; versions contiguous from
 // the first kept commit to the latest; every commit is complete JSON (ends in
 // a newline, parses, starts with commitInfo); no data path is added twice
