@@ -262,6 +262,7 @@ class Builder {
     const args = ['table', 'create', table, '--schema', schema];
     if (partitionBy.length) args.push('--partition-by', partitionBy.join(','));
     await this.Lw(args);
+    return table;
   }
 
   // Appends `files` in one commit; `txn` = [appId, version] makes it an idempotent batch.
@@ -770,11 +771,8 @@ const kExpectedFailures = [
             'Parquet writer omits byte-array bounds longer than 64 bytes (statistics.h ' +
             'kMaxStatBytes), so a constant 65-byte value is refused as "not constant"',
     error: 'is not constant in the file',
-    async Setup(b, dir) {
-      const table = path.join(dir, 'long_partition');
-      await b.Create(table, [['id', 'long'], ['region', 'string']], ['region']);
-      return table;
-    },
+    Setup: (b, dir) => b.Create(path.join(dir, 'long_partition'),
+                                [['id', 'long'], ['region', 'string']], ['region']),
     async Run(b, dir, table) {
       const value = 'r'.repeat(65);
       await b.Append(table, [await b.Input([{ id: 1, region: value }], ['id', 'region'])]);
@@ -789,10 +787,8 @@ const kExpectedFailures = [
             'refused instead of evolving the schema by a new metaData action',
     error: 'in the file but struct<',
     async Setup(b, dir) {
-      const table = path.join(dir, 'nested_evolution');
-      const struct = (fields) => ({ type: 'struct', fields: fields.map(([name, type]) => ({
-        name, type, nullable: true, metadata: {} })) });
-      await b.Create(table, [['id', 'long'], ['features', struct([['amount', 'double']])]]);
+      const table = await b.Create(path.join(dir, 'nested_evolution'),
+                                   [['id', 'long'], ['features', SparkSchema([['amount', 'double']])]]);
       const narrow = { id: 'BIGINT', features: 'STRUCT(amount DOUBLE)' };
       await b.Append(table, [await b.Input([{ id: 1, features: { amount: 1.5 } }],
                                            ['id', 'features'], narrow)]);
