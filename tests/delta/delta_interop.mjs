@@ -166,13 +166,15 @@ function MultisetDiff(actual, expected, limit = 5) {
   }
   if (!lines.length) return '';
   const more = lines.length > limit ? `\n… ${lines.length - limit} more` : '';
-  return `${actual.length} rows, expected ${expected.length}:\n${lines.slice(0, limit).join('\n')}${more}`;
+  const shown = lines.slice(0, limit).join('\n');
+  return `${actual.length} rows, expected ${expected.length}:\n${shown}${more}`;
 }
 
 // "2025-01-01 10:00:00[.ffffff]" or "2025-01-01T10:00:00[.ffffff][Z]" -> RFC 3339 UTC text with
 // microseconds, the form lakewatch and the peers print.
 function TimestampText(s) {
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]00(?::?00)?)?$/.exec(s);
+  const kForm = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]00(?::?00)?)?$/;
+  const m = kForm.exec(s);
   if (!m) throw new Error(`partition value '${s}' is not a timestamp`);
   return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z`;
 }
@@ -513,19 +515,23 @@ async function CheckCheckpoints(table, results, label) {
     const n = (await Replay(table, version)).files.size;
     const fromJson = (await Replay(table, version, { useCheckpoint: false })).files.size;
     if (n !== fromJson) {
-      problems.push(`checkpoint replay has ${n} live files, replaying the JSON commits ${fromJson}`);
+      problems.push(`checkpoint replay has ${n} live files, the JSON commits ${fromJson}`);
     }
     checkpoints.get(version).actions = actions;
-    results.Check(`${label}: checkpoint ${version} (${names.length} part${names.length > 1 ? 's' : ''})`,
+    const parts = `${names.length} part${names.length > 1 ? 's' : ''}`;
+    results.Check(`${label}: checkpoint ${version} (${parts})`,
                   [...new Set(problems)].join('\n'), `${actions} actions, ${n} live files`);
   }
   const newest = Math.max(...checkpoints.keys());
   let problem = '';
   try {
-    const last = JSON.parse(readFileSync(path.join(table, '_delta_log', '_last_checkpoint'), 'utf8'));
-    if (Number(last.version) !== newest) problem = `version ${last.version}, newest checkpoint ${newest}`;
+    const file = path.join(table, '_delta_log', '_last_checkpoint');
+    const last = JSON.parse(readFileSync(file, 'utf8'));
+    if (Number(last.version) !== newest) {
+      problem = `version ${last.version}, newest checkpoint ${newest}`;
+    }
     else if (Number(last.size) !== checkpoints.get(newest).actions) {
-      problem = `size ${last.size}, the checkpoint holds ${checkpoints.get(newest).actions} actions`;
+      problem = `size ${last.size}, checkpoint holds ${checkpoints.get(newest).actions} actions`;
     } else if ((last.parts ?? 1) !== checkpoints.get(newest).length) {
       problem = `parts ${last.parts}, the checkpoint has ${checkpoints.get(newest).length}`;
     }
@@ -542,7 +548,9 @@ function CheckCommits(table, results, label) {
   commits.forEach((v, i) => {
     if (v !== i) problems.push(`versions not contiguous at ${v}`);
     const actions = CommitActions(table, v);
-    if (!actions.length || !actions[0].commitInfo) problems.push(`commit ${v} does not start with commitInfo`);
+    if (!actions.length || !actions[0].commitInfo) {
+      problems.push(`commit ${v} does not start with commitInfo`);
+    }
     if (v === 0 && !(actions.some((a) => a.protocol) && actions.some((a) => a.metaData))) {
       problems.push('commit 0 lacks protocol or metaData');
     }
@@ -554,7 +562,9 @@ function CheckCommits(table, results, label) {
           p.split('/').includes('..') || p.split('/').some((s) => s.startsWith('_'))) {
         problems.push(`commit ${v}: path ${file.path} is not a plain relative data path`);
       }
-      if (a.add && a.add.stats === undefined) problems.push(`commit ${v}: add ${file.path} has no stats`);
+      if (a.add && a.add.stats === undefined) {
+        problems.push(`commit ${v}: add ${file.path} has no stats`);
+      }
     }
   });
   results.Check(`${label}: ${commits.length} commit files`, problems.slice(0, 10).join('\n'));
@@ -622,7 +632,8 @@ async function CheckVersion(b, peer, table, version, results, label, { rows = tr
     }
     const stats = add.stats ? JSON.parse(add.stats) : {};
     if (stats.numRecords !== undefined && stats.numRecords !== data.rows.length) {
-      problems.push(`${p}: stats numRecords ${stats.numRecords}, DuckDB reads ${data.rows.length} rows`);
+      problems.push(`${p}: stats numRecords ${stats.numRecords}, DuckDB reads ` +
+                    `${data.rows.length} rows`);
     }
     const inFile = new Set(data.names);
     for (const row of data.rows) {
@@ -640,7 +651,8 @@ async function CheckVersion(b, peer, table, version, results, label, { rows = tr
       }));
     }
   }
-  results.Check(`${what}: DuckDB reads every live file`, [...new Set(problems)].slice(0, 10).join('\n'),
+  results.Check(`${what}: DuckDB reads every live file`,
+                [...new Set(problems)].slice(0, 10).join('\n'),
                 `${state.files.size} files, ${expected.length} rows`);
   const scanned = (await b.Lw(['table', 'scan', table, '--version', String(version), '--format',
                                'jsonl']))
@@ -709,7 +721,9 @@ async function EventsScenario(b, peer, dir, results) {
     // Some commits carry a txn (idempotent batch), so the checkpoints hold txn actions.
     await b.Append(table, files, commit % 4 === 0 ? ['ingest-a', commit] : null);
   }
-  for (const v of [0, 3, 5, 6, 9, 10, 11, 14]) await CheckVersion(b, peer, table, v, results, label);
+  for (const v of [0, 3, 5, 6, 9, 10, 11, 14]) {
+    await CheckVersion(b, peer, table, v, results, label);
+  }
   await b.Lw(['table', 'optimize', table]);  // version 15
   await CheckVersion(b, peer, table, 15, results, label);
   await b.Lw(['table', 'checkpoint', table]);
@@ -787,8 +801,9 @@ const kExpectedFailures = [
             'refused instead of evolving the schema by a new metaData action',
     error: 'in the file but struct<',
     async Setup(b, dir) {
+      const features = SparkSchema([['amount', 'double']]);
       const table = await b.Create(path.join(dir, 'nested_evolution'),
-                                   [['id', 'long'], ['features', SparkSchema([['amount', 'double']])]]);
+                                   [['id', 'long'], ['features', features]]);
       const narrow = { id: 'BIGINT', features: 'STRUCT(amount DOUBLE)' };
       await b.Append(table, [await b.Input([{ id: 1, features: { amount: 1.5 } }],
                                            ['id', 'features'], narrow)]);
