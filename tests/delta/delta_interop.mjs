@@ -42,6 +42,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
          writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { JsonText, TimestampMillisText } from '../peers/canonical.mjs';
@@ -848,8 +849,9 @@ async function RunExpectedFailures(b, dir, results) {
 
 async function Main() {
   const args = ParseArgs(process.argv.slice(2));
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   for (const dep of ['@duckdb/node-api', 'hyparquet', 'hyparquet-compressors']) {
-    if (!existsSync(path.join('node_modules', dep))) {
+    if (!existsSync(path.join(root, 'node_modules', dep))) {
       console.log(`SKIP: node_modules/${dep} missing (run make deps)`);
       process.exit(77);
     }
