@@ -1,5 +1,6 @@
 // Crash-safety test of the Delta writer: kills (SIGKILL) `lakewatch table
-// append`, `optimize`, `checkpoint` and `vacuum` processes at random moments
+// append`, `optimize`, `checkpoint` (also while it deletes expired commits)
+// and `vacuum` processes at random moments
 // — after a random delay, or exactly at a named point inside the commit via
 // LAKEWATCH_TEST_CRASH_POINT (src/delta/crash_point.h) — until `--kills`
 // processes (default 100) have really died. Each round runs one process or
@@ -16,7 +17,9 @@
 // batch that succeeded is retried too and must be skipped.
 //
 // Usage: delta_crash_test --lakewatch BIN --work DIR [--kills N] [--seed S]
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -34,8 +37,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-enum class Kind { kAppend, kOptimize, kCheckpoint, kVacuum };
-const char* const kKindNames[] = {"append", "optimize", "checkpoint", "vacuum"};
+// kCleanup: `table checkpoint` after the test made every log file 40 days
+// old, so the checkpoint's log cleanup deletes the commits before it.
+enum class Kind { kAppend, kOptimize, kCheckpoint, kVacuum, kCleanup };
+const char* const kKindNames[] = {"append", "optimize", "checkpoint", "vacuum", "cleanup"};
 
 // The crash points each kind of process can reach (docs/delta.md).
 const std::vector<std::vector<std::string>> kCrashPoints = {
@@ -44,6 +49,7 @@ const std::vector<std::vector<std::string>> kCrashPoints = {
     {"optimize-after-write", "commit-before-link", "commit-after-link", "commit-after-sync"},
     {"checkpoint-mid-write", "checkpoint-before-last-checkpoint"},
     {},
+    {"log-cleanup-mid", "checkpoint-before-last-checkpoint"},
 };
 
 constexpr int kRows = 3;  // rows per batch
@@ -76,6 +82,7 @@ class CrashTest {
   void Round(int round);
   void CheckAfterKill(const std::string& context);
   void RetryKilled(const std::vector<int>& killed, const std::string& context);
+  void AgeLog() const;
   int64_t Uniform(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
 
   std::string lakewatch_, work_, table_;
@@ -85,11 +92,21 @@ class CrashTest {
   std::set<int> confirmed_;  // batches whose append (or retry) reported success
   std::map<int, int64_t> lane_seq_;
   int64_t next_id_ = 0;
-  double duration_us_[4] = {30000, 60000, 40000, 20000};  // running mean of unkilled runs
+  double duration_us_[5] = {30000, 60000, 40000, 20000, 40000};  // running mean of unkilled runs
+  int64_t cleaned_commits_ = 0;  // most commits log cleanup had deleted at a check
   int kills_ = 0, kills_by_point_ = 0, rounds_ = 0, retries_ = 0, skipped_retries_ = 0;
   std::map<std::string, int> point_hits_;
   std::map<std::string, int> kind_kills_;
 };
+
+void CrashTest::AgeLog() const {
+  const int64_t old_s = ::time(nullptr) - 40 * 86400;
+  struct timespec ts[2] = {{old_s, 0}, {old_s, 0}};
+  for (const auto& e : fs::directory_iterator(table_ + "/_delta_log")) {
+    const std::string name = e.path().filename().string();
+    if (name[0] != '.' && name != "_last_checkpoint") ::utimensat(AT_FDCWD, e.path().c_str(), ts, 0);
+  }
+}
 
 int CrashTest::NewBatch(int lane) {
   Batch b;
@@ -111,7 +128,8 @@ std::vector<std::string> CrashTest::Argv(const Proc& p) const {
               "--txn-version", std::to_string(b.seq)};
     }
     case Kind::kOptimize: return {lakewatch_, "table", "optimize", table_};
-    case Kind::kCheckpoint: return {lakewatch_, "table", "checkpoint", table_};
+    case Kind::kCheckpoint:
+    case Kind::kCleanup: return {lakewatch_, "table", "checkpoint", table_};
     case Kind::kVacuum: return {lakewatch_, "table", "vacuum", table_, "--retain-hours", "0"};
   }
   return {};
@@ -136,8 +154,11 @@ void CrashTest::Round(int round) {
     if (extra == 2) add(Kind::kCheckpoint, -1);
   } else if (scenario < 83) {
     add(Kind::kOptimize, -1);
-  } else if (scenario < 95) {
+  } else if (scenario < 92) {
     add(Kind::kCheckpoint, -1);
+  } else if (scenario < 96) {
+    AgeLog();
+    add(Kind::kCleanup, -1);
   } else {
     add(Kind::kVacuum, -1);  // alone: it must never delete a live file
   }
@@ -184,6 +205,7 @@ void CrashTest::Round(int round) {
 
 void CrashTest::CheckAfterKill(const std::string& context) {
   TableView view = InspectTable(lakewatch_, table_, work_, context);
+  cleaned_commits_ = std::max(cleaned_commits_, view.version + 1 - view.commits);
   std::set<int64_t> present(view.ids.begin(), view.ids.end());
   std::set<int64_t> attempted;
   for (size_t i = 0; i < batches_.size(); ++i) {
@@ -258,9 +280,9 @@ int CrashTest::Main() {
   for (const auto& [k, n] : kind_kills_) kinds += " " + k + "=" + std::to_string(n);
   for (const auto& [k, n] : point_hits_) points += " " + k + "=" + std::to_string(n);
   std::printf("crash: %d kills in %d rounds, %.1f s; by kind:%s; %d at crash points:%s; %zu batches, %d retries "
-              "(%d skipped as already committed); %d failures\n",
+              "(%d skipped as already committed); log cleanup took up to %lld commits; %d failures\n",
               kills_, rounds_, seconds, kinds.c_str(), kills_by_point_, points.c_str(), batches_.size(), retries_,
-              skipped_retries_, Failures());
+              skipped_retries_, static_cast<long long>(cleaned_commits_), Failures());
   if (Failures() == 0) fs::remove_all(work_);
   return Failures() == 0 ? 0 : 1;
 }

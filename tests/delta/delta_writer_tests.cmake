@@ -2,9 +2,10 @@
 #
 # delta_concurrency_test runs 4 processes appending 50 commits each to one table at once and
 # checks that all 200 appends are present exactly once in versions 0..200. delta_crash_test
-# SIGKILLs appends, optimize, checkpoint and vacuum at random moments and at the writer's
-# test-only crash points (LAKEWATCH_TEST_CRASH_POINT, docs/delta.md) until LW_DELTA_CRASH_KILLS
-# processes have died, checking the table after each kill and retrying killed batches.
+# SIGKILLs appends, optimize, checkpoint (also during log cleanup) and vacuum at random moments
+# and at the writer's test-only crash points (LAKEWATCH_TEST_CRASH_POINT, docs/delta.md) until
+# LW_DELTA_CRASH_KILLS processes have died, checking the table after each kill and retrying
+# killed batches. On 2 busy cores: about 10 s and 30-40 s.
 # Both drive the real `lakewatch` binary. Reproduce a crash schedule with
 #   build/delta_crash_test --lakewatch build/lakewatch --work /tmp/crash --kills 100 --seed S
 

@@ -199,13 +199,38 @@ TableView InspectTable(const std::string& lakewatch, const std::string& table, c
   }
   view.commits = static_cast<int64_t>(listing->commits.size());
   for (const delta::CheckpointFile& cp : listing->checkpoints) view.checkpoints.push_back(cp.version);
-  LW_CHECK(!listing->commits.empty() && listing->commits.front() == 0, context + ": commit 0 is missing");
+  LW_CHECK(!listing->commits.empty(), context + ": the log has no commits");
   std::map<std::string, std::string> live;  // decoded path -> as written
   std::set<std::string> ever_added;
+  // Replay from commit 0, or — when log cleanup took the first commits —
+  // from the oldest checkpoint the remaining commits continue.
+  int64_t first = listing->commits.empty() ? 0 : listing->commits.front();
+  if (first > 0) {
+    std::vector<delta::CheckpointFile> base;
+    for (const delta::CheckpointFile& cp : listing->checkpoints) {
+      if (cp.version >= first - 1 && (base.empty() || cp.version == base[0].version)) base.push_back(cp);
+    }
+    auto actions = base.empty() ? Result<delta::ActionSet>(Status::NotFound("none"))
+                                : delta::ReadCheckpoint(store, base);
+    if (!actions.ok()) {
+      Fail(context + ": commits before " + std::to_string(first) + " are gone and no checkpoint continues the log");
+      return view;
+    }
+    for (const delta::Txn& t : actions->txns) view.txns[t.app_id] = t.version;
+    for (const delta::AddFile& a : actions->adds) {
+      auto p = delta::DecodePath(a.path);
+      if (!p.ok()) continue;
+      live[*p] = a.path;
+      ever_added.insert(*p);
+    }
+    first = base[0].version + 1;
+  }
   for (size_t i = 0; i < listing->commits.size(); ++i) {
     int64_t v = listing->commits[i];
-    LW_CHECK(v == static_cast<int64_t>(i), context + ": versions not contiguous: found " + std::to_string(v) +
-                                               " where " + std::to_string(i) + " belongs");
+    if (v < first) continue;  // before the checkpoint replay started from
+    LW_CHECK(v == listing->commits.front() + static_cast<int64_t>(i),
+             context + ": versions not contiguous: found " + std::to_string(v) + " after " +
+                 std::to_string(listing->commits[i - 1]));
     auto content = store.ReadCommit(v);
     if (!content.ok() || content->empty() || content->back() != '\n') {
       Fail(context + ": commit " + std::to_string(v) + " is empty or not complete");
