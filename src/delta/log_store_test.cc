@@ -71,10 +71,11 @@ TEST_F(LogStoreTest, ConcurrentPutIfAbsentHasExactlyOneWinner) {
 }
 
 TEST_F(LogStoreTest, ListIgnoresTemporariesAndClassifiesCheckpoints) {
-  for (const char* name : {".tmp-00000000000000000001.json-1-2-3", ".00000000000000000001.checkpoint.parquet.tmp-4-5",
-                           ".00000000000000000000.json.crc", "00000000000000000000.json",
-                           "00000000000000000001.json", "00000000000000000001.checkpoint.parquet",
-                           "00000000000000000002.checkpoint.0000000001.0000000002.parquet", "_last_checkpoint"}) {
+  for (const char* name :
+       {".tmp-00000000000000000001.json-1-2-3", ".00000000000000000001.checkpoint.parquet.tmp-4-5",
+        ".00000000000000000000.json.crc", "00000000000000000000.json", "00000000000000000001.json",
+        "00000000000000000001.checkpoint.parquet",
+        "00000000000000000002.checkpoint.0000000001.0000000002.parquet", "_last_checkpoint"}) {
     std::ofstream(store().log_dir() + "/" + name) << "x";
   }
   auto listing = store().List();
@@ -90,7 +91,8 @@ TEST_F(LogStoreTest, ListIgnoresTemporariesAndClassifiesCheckpoints) {
 
 TEST_F(LogStoreTest, ReplaceLogFileReplacesAtomically) {
   ASSERT_TRUE(store().ReplaceLogFile("_last_checkpoint", R"({"version":10,"size":3})").ok());
-  ASSERT_TRUE(store().ReplaceLogFile("_last_checkpoint", R"({"version":20,"size":4,"parts":2})").ok());
+  ASSERT_TRUE(
+      store().ReplaceLogFile("_last_checkpoint", R"({"version":20,"size":4,"parts":2})").ok());
   auto last = store().ReadLastCheckpoint();
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(last->version, 20);

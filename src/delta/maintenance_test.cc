@@ -32,7 +32,8 @@ TEST_F(MaintenanceTest, OptimizeCompactsWithDataChangeFalseAndKeepsRowsAndStats)
   ASSERT_EQ(commit->adds.size(), 1u);
   EXPECT_FALSE(commit->adds[0].data_change);
   ASSERT_TRUE(commit->adds[0].stats.has_value());
-  EXPECT_NE(commit->adds[0].stats->find("\"numRecords\":50"), std::string::npos) << *commit->adds[0].stats;
+  EXPECT_NE(commit->adds[0].stats->find("\"numRecords\":50"), std::string::npos)
+      << *commit->adds[0].stats;
   for (const RemoveFile& rm : commit->removes) EXPECT_FALSE(rm.data_change);
   EXPECT_EQ(Ids(t), Range(0, 50));
 }
@@ -48,7 +49,8 @@ TEST_F(MaintenanceTest, OptimizeCompactsEachPartitionSeparately) {
   auto snap = t.Load();
   ASSERT_TRUE(snap.ok());
   std::set<std::string> partitions;
-  for (const LiveFile& f : (*snap)->files()) partitions.insert(*f.add.partition_values.at(0).second);
+  for (const LiveFile& f : (*snap)->files())
+    partitions.insert(*f.add.partition_values.at(0).second);
   EXPECT_EQ(partitions, (std::set<std::string>{"a", "b", "c"}));
   std::vector<int64_t> want = Range(0, 60);
   want.push_back(100);
@@ -159,7 +161,8 @@ TEST_F(MaintenanceTest, CleanupHonoursLogRetentionAndTheOffSwitch) {
 TEST_F(MaintenanceTest, CleanupDeletesStaleTemporariesOnly) {
   DeltaTable t = CreateTable();
   const std::string old_tmp = t.store().log_dir() + "/.tmp-00000000000000000001.json-1-2-3";
-  const std::string old_cp = t.store().log_dir() + "/.00000000000000000010.checkpoint.parquet.tmp-1-2";
+  const std::string old_cp =
+      t.store().log_dir() + "/.00000000000000000010.checkpoint.parquet.tmp-1-2";
   const std::string fresh = t.store().log_dir() + "/.tmp-00000000000000000002.json-4-5-6";
   for (const auto& p : {old_tmp, old_cp, fresh}) std::ofstream(p) << "partial";
   AgeFile(old_tmp, 0.5);

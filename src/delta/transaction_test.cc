@@ -42,7 +42,8 @@ class TransactionTest : public WriterTest {
   }
 
   // Commits one add from `read` (the latest snapshot when null).
-  Result<CommitResult> CommitAdd(const std::string& path, std::shared_ptr<const Snapshot> read = nullptr,
+  Result<CommitResult> CommitAdd(const std::string& path,
+                                 std::shared_ptr<const Snapshot> read = nullptr,
                                  std::optional<Txn> txn = std::nullopt) {
     Transaction tx(table_->store(), read ? read : Latest());
     tx.Add(Add(path));
@@ -73,7 +74,8 @@ TEST_F(TransactionTest, ConcurrentMetadataChangeConflicts) {
   auto r = CommitAdd("a.parquet", read);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
-  EXPECT_NE(r.status().ToString().find("concurrent modification"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().ToString().find("concurrent modification"), std::string::npos)
+      << r.status().ToString();
 }
 
 TEST_F(TransactionTest, RemovingTheSameFileTwiceConflicts) {
@@ -224,7 +226,8 @@ TEST_F(TransactionTest, OlderCheckpointDoesNotMoveLastCheckpointBack) {
 // Regression: log cleanup existed but nothing ever ran it, so expired commit
 // files piled up forever. A checkpoint now runs it, as in Delta.
 TEST_F(TransactionTest, CheckpointDeletesExpiredCommits) {
-  for (int i = 0; i < 12; ++i) ASSERT_TRUE(CommitAdd("f" + std::to_string(i) + ".parquet").ok());  // ckpt at 10
+  for (int i = 0; i < 12; ++i)
+    ASSERT_TRUE(CommitAdd("f" + std::to_string(i) + ".parquet").ok());  // ckpt at 10
   for (int64_t v = 0; v <= 12; ++v) AgeFile(table_->store().CommitPath(v), 40);
   ASSERT_TRUE(WriteCheckpoint(table_->store(), *Latest()).ok());  // at 12
   auto listing = table_->store().List();
@@ -267,7 +270,8 @@ TEST_F(TransactionTest, AppendsSurviveConcurrentSchemaEvolution) {
   for (const std::string& e : errors) EXPECT_EQ(e, "");
   auto snap = Latest();
   EXPECT_EQ(snap->version(), kThreads * kAppends);
-  for (int t = 0; t < kThreads; ++t) EXPECT_GE(snap->schema().FieldIndex("c" + std::to_string(t)), 0);
+  for (int t = 0; t < kThreads; ++t)
+    EXPECT_GE(snap->schema().FieldIndex("c" + std::to_string(t)), 0);
   EXPECT_EQ(Ids(*table_), Range(0, kThreads * kAppends * kRows));
 }
 
@@ -304,7 +308,8 @@ TEST_F(WriterTest, AppendRefusesAFileWithSeveralPartitionValues) {
   ASSERT_TRUE((*w)->Close().ok());
   auto r = t.AppendParquetFiles({path});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().ToString().find("is not constant"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().ToString().find("is not constant"), std::string::npos)
+      << r.status().ToString();
   EXPECT_EQ((*t.Load())->version(), 0);
 }
 

@@ -4,8 +4,8 @@
 // of the library (header only, included by tests alone).
 #pragma once
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +37,8 @@ class WriterTest : public ::testing::Test {
 
   // id long, p string.
   static Schema TestSchema() {
-    return Schema{{Field{"id", DataType::Int64(), true, {}}, Field{"p", DataType::String(), true, {}}}};
+    return Schema{
+        {Field{"id", DataType::Int64(), true, {}}, Field{"p", DataType::String(), true, {}}}};
   }
 
   // Creates `dir_/t` (partitioned by p when asked) with `configuration`.
@@ -53,7 +54,8 @@ class WriterTest : public ::testing::Test {
 
   // A Parquet file of ids [first, first + n) with p = `p`, outside the table;
   // with `extra`, also a string column of that name (schema evolution).
-  std::string WriteIds(int64_t first, int64_t n, const std::string& p = "x", const std::string& extra = "") {
+  std::string WriteIds(int64_t first, int64_t n, const std::string& p = "x",
+                       const std::string& extra = "") {
     Schema schema = TestSchema();
     if (!extra.empty()) schema.fields.push_back(Field{extra, DataType::String(), true, {}});
     RecordBatch b = RecordBatch::Empty(schema);

@@ -49,11 +49,13 @@ int WriterMain(const Config& c, const std::string& table, int w) {
   for (int i = 0; i < c.commits; ++i) {
     std::vector<std::string> argv = {c.lakewatch, "table", "append", table, BatchPath(c, w, i)};
     if (w % 2 == 1) {
-      argv.insert(argv.end(), {"--txn-app-id", "writer-" + std::to_string(w), "--txn-version", std::to_string(i)});
+      argv.insert(argv.end(), {"--txn-app-id", "writer-" + std::to_string(w), "--txn-version",
+                               std::to_string(i)});
     }
     ProcessResult r = Run(argv, c.work);
     log << i << " " << ReportedVersion(r.err) << " " << r.exit_code << "\n";
-    if (r.exit_code != 0) std::fprintf(stderr, "writer %d commit %d failed: %s\n", w, i, r.err.c_str());
+    if (r.exit_code != 0)
+      std::fprintf(stderr, "writer %d commit %d failed: %s\n", w, i, r.err.c_str());
   }
   return 0;
 }
@@ -64,9 +66,11 @@ int Main(const Config& c) {
   const std::string table = c.work + "/table";
   WriteSchemaFile(c.work + "/schema.json");
   for (int w = 0; w < c.writers; ++w) {
-    for (int i = 0; i < c.commits; ++i) WriteBatchFile(BatchPath(c, w, i), FirstId(c, w, i), c.rows, "x");
+    for (int i = 0; i < c.commits; ++i)
+      WriteBatchFile(BatchPath(c, w, i), FirstId(c, w, i), c.rows, "x");
   }
-  ProcessResult created = Run({c.lakewatch, "table", "create", table, "--schema", c.work + "/schema.json"}, c.work);
+  ProcessResult created =
+      Run({c.lakewatch, "table", "create", table, "--schema", c.work + "/schema.json"}, c.work);
   LW_CHECK(created.exit_code == 0, "table create failed: " + created.err);
 
   int64_t start = NowMicros();
@@ -90,22 +94,26 @@ int Main(const Config& c) {
     std::ifstream in(c.work + "/writer-" + std::to_string(w) + ".txt");
     int n = 0;
     for (int64_t i, v, rc; in >> i >> v >> rc; ++n) {
-      LW_CHECK(rc == 0 && v > 0, "writer " + std::to_string(w) + " commit " + std::to_string(i) + " failed");
+      LW_CHECK(rc == 0 && v > 0,
+               "writer " + std::to_string(w) + " commit " + std::to_string(i) + " failed");
       LW_CHECK(batch_of_version.emplace(v, FirstId(c, w, static_cast<int>(i))).second,
                "version " + std::to_string(v) + " reported by two appends");
     }
-    LW_CHECK(n == c.commits, "writer " + std::to_string(w) + " ran " + std::to_string(n) + " appends");
+    LW_CHECK(n == c.commits,
+             "writer " + std::to_string(w) + " ran " + std::to_string(n) + " appends");
   }
 
   TableView view = InspectTable(c.lakewatch, table, c.work, "after the concurrent appends");
-  LW_CHECK(view.version == total, "latest version is " + std::to_string(view.version) + ", expected " +
-                                      std::to_string(total));
+  LW_CHECK(view.version == total, "latest version is " + std::to_string(view.version) +
+                                      ", expected " + std::to_string(total));
   LW_CHECK(view.commits == total + 1, "the log holds " + std::to_string(view.commits) + " commits");
   std::vector<int64_t> expected;
   for (int64_t id = 0; id < total * c.rows; ++id) expected.push_back(id);
-  LW_CHECK(view.ids == expected, "the table holds " + std::to_string(view.ids.size()) + " rows, expected exactly " +
-                                     std::to_string(expected.size()) + " distinct ids");
-  LW_CHECK(static_cast<int64_t>(view.live.size()) == total, "live files: " + std::to_string(view.live.size()));
+  LW_CHECK(view.ids == expected, "the table holds " + std::to_string(view.ids.size()) +
+                                     " rows, expected exactly " + std::to_string(expected.size()) +
+                                     " distinct ids");
+  LW_CHECK(static_cast<int64_t>(view.live.size()) == total,
+           "live files: " + std::to_string(view.live.size()));
   for (int w = 1; w < c.writers; w += 2) {
     auto it = view.txns.find("writer-" + std::to_string(w));
     LW_CHECK(it != view.txns.end() && it->second == c.commits - 1,
@@ -122,8 +130,8 @@ int Main(const Config& c) {
       bool ok = actions.ok() && actions->adds.size() == 1 && actions->adds[0].stats.has_value();
       if (ok) {
         auto stats = delta::ParseStats(*actions->adds[0].stats, (*snap)->schema());
-        ok = stats.ok() && stats->min_values.count("id") && stats->min_values.at("id").i64 == first_id &&
-             stats->num_records == c.rows;
+        ok = stats.ok() && stats->min_values.count("id") &&
+             stats->min_values.at("id").i64 == first_id && stats->num_records == c.rows;
       }
       LW_CHECK(ok, "version " + std::to_string(v) + " does not hold the batch reported for it");
     }
@@ -144,13 +152,15 @@ int Main(const Config& c) {
     std::set<std::string> from_checkpoint;
     for (const delta::LiveFile& f : (*snap)->files()) from_checkpoint.insert(f.path);
     std::set<std::string> listed(view.live.begin(), view.live.end());
-    LW_CHECK(from_checkpoint == listed, "snapshot from the checkpoint differs from the JSON replay");
+    LW_CHECK(from_checkpoint == listed,
+             "snapshot from the checkpoint differs from the JSON replay");
   }
 
-  std::printf("concurrency: %d writers x %d appends = %lld commits in %.1f s; versions 0..%lld contiguous; "
-              "%zu rows; %zu checkpoints; %d failures\n",
-              c.writers, c.commits, static_cast<long long>(total), seconds, static_cast<long long>(view.version),
-              view.ids.size(), cps.size(), Failures());
+  std::printf(
+      "concurrency: %d writers x %d appends = %lld commits in %.1f s; versions 0..%lld contiguous; "
+      "%zu rows; %zu checkpoints; %d failures\n",
+      c.writers, c.commits, static_cast<long long>(total), seconds,
+      static_cast<long long>(view.version), view.ids.size(), cps.size(), Failures());
   if (Failures() == 0) fs::remove_all(c.work);
   return Failures() == 0 ? 0 : 1;
 }
@@ -167,7 +177,9 @@ int main(int argc, char** argv) {
   c.commits = std::stoi(FlagValue(argc, argv, "--commits", "50"));
   c.rows = std::stoi(FlagValue(argc, argv, "--rows", "5"));
   if (c.lakewatch.empty() || c.work.empty()) {
-    std::fprintf(stderr, "usage: %s --lakewatch BIN --work DIR [--writers W] [--commits C] [--rows R]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s --lakewatch BIN --work DIR [--writers W] [--commits C] [--rows R]\n",
+                 argv[0]);
     return 2;
   }
   return lakewatch::delta_tests::Main(c);

@@ -44,8 +44,8 @@ const char* const kKindNames[] = {"append", "optimize", "checkpoint", "vacuum", 
 
 // The crash points each kind of process can reach (docs/delta.md).
 const std::vector<std::vector<std::string>> kCrashPoints = {
-    {"append-after-copy", "commit-before-link", "commit-after-link", "commit-after-sync", "checkpoint-mid-write",
-     "checkpoint-before-last-checkpoint"},
+    {"append-after-copy", "commit-before-link", "commit-after-link", "commit-after-sync",
+     "checkpoint-mid-write", "checkpoint-before-last-checkpoint"},
     {"optimize-after-write", "commit-before-link", "commit-after-link", "commit-after-sync"},
     {"checkpoint-mid-write", "checkpoint-before-last-checkpoint"},
     {},
@@ -55,8 +55,8 @@ const std::vector<std::vector<std::string>> kCrashPoints = {
 constexpr int kRows = 3;  // rows per batch
 
 struct Batch {
-  int lane = 0;      // txn app id "lane-<lane>"
-  int64_t seq = 0;   // txn version
+  int lane = 0;     // txn app id "lane-<lane>"
+  int64_t seq = 0;  // txn version
   int64_t first_id = 0;
   std::string file;
 };
@@ -72,7 +72,10 @@ struct Proc {
 class CrashTest {
  public:
   CrashTest(std::string lakewatch, std::string work, int kills, uint64_t seed)
-      : lakewatch_(std::move(lakewatch)), work_(std::move(work)), kills_wanted_(kills), rng_(seed) {}
+      : lakewatch_(std::move(lakewatch)),
+        work_(std::move(work)),
+        kills_wanted_(kills),
+        rng_(seed) {}
 
   int Main();
 
@@ -83,7 +86,9 @@ class CrashTest {
   void CheckAfterKill(const std::string& context);
   void RetryKilled(const std::vector<int>& killed, const std::string& context);
   void AgeLog() const;
-  int64_t Uniform(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  int64_t Uniform(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
 
   std::string lakewatch_, work_, table_;
   int kills_wanted_;
@@ -104,7 +109,8 @@ void CrashTest::AgeLog() const {
   struct timespec ts[2] = {{old_s, 0}, {old_s, 0}};
   for (const auto& e : fs::directory_iterator(table_ + "/_delta_log")) {
     const std::string name = e.path().filename().string();
-    if (name[0] != '.' && name != "_last_checkpoint") ::utimensat(AT_FDCWD, e.path().c_str(), ts, 0);
+    if (name[0] != '.' && name != "_last_checkpoint")
+      ::utimensat(AT_FDCWD, e.path().c_str(), ts, 0);
   }
 }
 
@@ -124,13 +130,23 @@ std::vector<std::string> CrashTest::Argv(const Proc& p) const {
   switch (p.kind) {
     case Kind::kAppend: {
       const Batch& b = batches_[p.batch];
-      return {lakewatch_, "table", "append", table_, b.file, "--txn-app-id", "lane-" + std::to_string(b.lane),
-              "--txn-version", std::to_string(b.seq)};
+      return {lakewatch_,
+              "table",
+              "append",
+              table_,
+              b.file,
+              "--txn-app-id",
+              "lane-" + std::to_string(b.lane),
+              "--txn-version",
+              std::to_string(b.seq)};
     }
-    case Kind::kOptimize: return {lakewatch_, "table", "optimize", table_};
+    case Kind::kOptimize:
+      return {lakewatch_, "table", "optimize", table_};
     case Kind::kCheckpoint:
-    case Kind::kCleanup: return {lakewatch_, "table", "checkpoint", table_};
-    case Kind::kVacuum: return {lakewatch_, "table", "vacuum", table_, "--retain-hours", "0"};
+    case Kind::kCleanup:
+      return {lakewatch_, "table", "checkpoint", table_};
+    case Kind::kVacuum:
+      return {lakewatch_, "table", "vacuum", table_, "--retain-hours", "0"};
   }
   return {};
 }
@@ -215,13 +231,15 @@ void CrashTest::CheckAfterKill(const std::string& context) {
       attempted.insert(id);
       here += static_cast<int>(present.count(id));
     }
-    const std::string name = context + ": batch lane-" + std::to_string(b.lane) + "/" + std::to_string(b.seq);
+    const std::string name =
+        context + ": batch lane-" + std::to_string(b.lane) + "/" + std::to_string(b.seq);
     LW_CHECK(here == 0 || here == kRows, name + " is partly in the table");
-    if (confirmed_.count(static_cast<int>(i))) LW_CHECK(here == kRows, name + " reported success but is missing");
+    if (confirmed_.count(static_cast<int>(i)))
+      LW_CHECK(here == kRows, name + " reported success but is missing");
     auto txn = view.txns.find("lane-" + std::to_string(b.lane));
     bool txn_covers = txn != view.txns.end() && txn->second >= b.seq;
     LW_CHECK(txn_covers == (here == kRows), name + (here ? " is in the table without its txn"
-                                                          : " is missing but its txn is recorded"));
+                                                         : " is missing but its txn is recorded"));
   }
   for (int64_t id : present) {
     if (!attempted.count(id)) {
@@ -246,8 +264,10 @@ void CrashTest::RetryKilled(const std::vector<int>& killed, const std::string& c
     ++retries_;
     bool skipped = r.err.find("already committed") != std::string::npos;
     skipped_retries_ += skipped ? 1 : 0;
-    LW_CHECK(r.exit_code == 0, context + ": retrying batch " + std::to_string(bi) + " failed: " + r.err);
-    LW_CHECK(!confirmed_.count(bi) || skipped, context + ": a committed batch was appended again: " + r.err);
+    LW_CHECK(r.exit_code == 0,
+             context + ": retrying batch " + std::to_string(bi) + " failed: " + r.err);
+    LW_CHECK(!confirmed_.count(bi) || skipped,
+             context + ": a committed batch was appended again: " + r.err);
     if (r.exit_code == 0) confirmed_.insert(bi);
   }
   // Now every batch ever attempted is in the table exactly once.
@@ -257,8 +277,9 @@ void CrashTest::RetryKilled(const std::vector<int>& killed, const std::string& c
   }
   std::sort(expected.begin(), expected.end());
   std::vector<int64_t> ids = ScanIds(lakewatch_, table_, work_, context + " after retries");
-  LW_CHECK(ids == expected, context + ": after the retries the table holds " + std::to_string(ids.size()) +
-                                " rows, expected each of " + std::to_string(expected.size()) + " exactly once");
+  LW_CHECK(ids == expected, context + ": after the retries the table holds " +
+                                std::to_string(ids.size()) + " rows, expected each of " +
+                                std::to_string(expected.size()) + " exactly once");
 }
 
 int CrashTest::Main() {
@@ -266,23 +287,26 @@ int CrashTest::Main() {
   fs::create_directories(work_ + "/input");
   table_ = work_ + "/table";
   WriteSchemaFile(work_ + "/schema.json");
-  ProcessResult created =
-      Run({lakewatch_, "table", "create", table_, "--schema", work_ + "/schema.json", "--partition-by", "p"}, work_);
+  ProcessResult created = Run({lakewatch_, "table", "create", table_, "--schema",
+                               work_ + "/schema.json", "--partition-by", "p"},
+                              work_);
   LW_CHECK(created.exit_code == 0, "table create failed: " + created.err);
   const int64_t start = NowMicros();
   const int max_rounds = kills_wanted_ * 4 + 10;
   while (kills_ < kills_wanted_ && rounds_ < max_rounds && Failures() < 20) Round(++rounds_);
   const double seconds = static_cast<double>(NowMicros() - start) / 1e6;
-  LW_CHECK(kills_ >= kills_wanted_, "only " + std::to_string(kills_) + " kills in " + std::to_string(rounds_) +
-                                        " rounds");
+  LW_CHECK(kills_ >= kills_wanted_,
+           "only " + std::to_string(kills_) + " kills in " + std::to_string(rounds_) + " rounds");
 
   std::string kinds, points;
   for (const auto& [k, n] : kind_kills_) kinds += " " + k + "=" + std::to_string(n);
   for (const auto& [k, n] : point_hits_) points += " " + k + "=" + std::to_string(n);
-  std::printf("crash: %d kills in %d rounds, %.1f s; by kind:%s; %d at crash points:%s; %zu batches, %d retries "
-              "(%d skipped as already committed); log cleanup took up to %lld commits; %d failures\n",
-              kills_, rounds_, seconds, kinds.c_str(), kills_by_point_, points.c_str(), batches_.size(), retries_,
-              skipped_retries_, static_cast<long long>(cleaned_commits_), Failures());
+  std::printf(
+      "crash: %d kills in %d rounds, %.1f s; by kind:%s; %d at crash points:%s; %zu batches, %d "
+      "retries "
+      "(%d skipped as already committed); log cleanup took up to %lld commits; %d failures\n",
+      kills_, rounds_, seconds, kinds.c_str(), kills_by_point_, points.c_str(), batches_.size(),
+      retries_, skipped_retries_, static_cast<long long>(cleaned_commits_), Failures());
   if (Failures() == 0) fs::remove_all(work_);
   return Failures() == 0 ? 0 : 1;
 }
@@ -299,8 +323,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   int kills = std::stoi(FlagValue(argc, argv, "--kills", "100"));
-  uint64_t seed = std::stoull(FlagValue(argc, argv, "--seed", std::to_string(std::random_device{}())));
-  std::printf("crash: seed %llu (reproduce the schedule with --seed)\n", static_cast<unsigned long long>(seed));
+  uint64_t seed =
+      std::stoull(FlagValue(argc, argv, "--seed", std::to_string(std::random_device{}())));
+  std::printf("crash: seed %llu (reproduce the schedule with --seed)\n",
+              static_cast<unsigned long long>(seed));
   std::fflush(stdout);
   return lakewatch::delta_tests::CrashTest(lakewatch, work, kills, seed).Main();
 }

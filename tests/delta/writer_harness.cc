@@ -61,7 +61,8 @@ void Fail(const std::string& what) {
 int Failures() { return g_failures; }
 
 int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -73,7 +74,8 @@ Child Spawn(const std::vector<std::string>& argv, const std::vector<std::string>
             const std::string& scratch_dir) {
   static int counter = 0;
   Child c;
-  std::string base = scratch_dir + "/proc-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  std::string base =
+      scratch_dir + "/proc-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   c.out_path = base + ".out";
   c.err_path = base + ".err";
   c.start_us = NowMicros();
@@ -132,7 +134,8 @@ void WriteSchemaFile(const std::string& path) {
       << R"({"name":"payload","type":"string","nullable":true,"metadata":{}}]})";
 }
 
-void WriteBatchFile(const std::string& path, int64_t first_id, int64_t rows, const std::string& partition) {
+void WriteBatchFile(const std::string& path, int64_t first_id, int64_t rows,
+                    const std::string& partition) {
   Schema schema{{Field{"id", DataType::Int64(), true, {}}, Field{"p", DataType::String(), true, {}},
                  Field{"payload", DataType::String(), true, {}}}};
   RecordBatch b = RecordBatch::Empty(schema);
@@ -161,9 +164,10 @@ std::string FlagValue(int argc, char** argv, const std::string& name, const std:
   return dflt;
 }
 
-std::vector<int64_t> ScanIds(const std::string& lakewatch, const std::string& table, const std::string& scratch,
-                             const std::string& context) {
-  ProcessResult r = Run({lakewatch, "table", "scan", table, "--columns", "id", "--format", "jsonl"}, scratch);
+std::vector<int64_t> ScanIds(const std::string& lakewatch, const std::string& table,
+                             const std::string& scratch, const std::string& context) {
+  ProcessResult r =
+      Run({lakewatch, "table", "scan", table, "--columns", "id", "--format", "jsonl"}, scratch);
   std::vector<int64_t> ids;
   if (r.exit_code != 0) {
     Fail(context + ": table scan failed: " + r.err);
@@ -181,8 +185,8 @@ std::vector<int64_t> ScanIds(const std::string& lakewatch, const std::string& ta
   return ids;
 }
 
-TableView InspectTable(const std::string& lakewatch, const std::string& table, const std::string& scratch,
-                       const std::string& context) {
+TableView InspectTable(const std::string& lakewatch, const std::string& table,
+                       const std::string& scratch, const std::string& context) {
   TableView view;
   const int failures_before = Failures();
   for (const char* command : {"describe", "history"}) {
@@ -198,7 +202,8 @@ TableView InspectTable(const std::string& lakewatch, const std::string& table, c
     return view;
   }
   view.commits = static_cast<int64_t>(listing->commits.size());
-  for (const delta::CheckpointFile& cp : listing->checkpoints) view.checkpoints.push_back(cp.version);
+  for (const delta::CheckpointFile& cp : listing->checkpoints)
+    view.checkpoints.push_back(cp.version);
   LW_CHECK(!listing->commits.empty(), context + ": the log has no commits");
   std::map<std::string, std::string> live;  // decoded path -> as written
   std::set<std::string> ever_added;
@@ -208,12 +213,14 @@ TableView InspectTable(const std::string& lakewatch, const std::string& table, c
   if (first > 0) {
     std::vector<delta::CheckpointFile> base;
     for (const delta::CheckpointFile& cp : listing->checkpoints) {
-      if (cp.version >= first - 1 && (base.empty() || cp.version == base[0].version)) base.push_back(cp);
+      if (cp.version >= first - 1 && (base.empty() || cp.version == base[0].version))
+        base.push_back(cp);
     }
     auto actions = base.empty() ? Result<delta::ActionSet>(Status::NotFound("none"))
                                 : delta::ReadCheckpoint(store, base);
     if (!actions.ok()) {
-      Fail(context + ": commits before " + std::to_string(first) + " are gone and no checkpoint continues the log");
+      Fail(context + ": commits before " + std::to_string(first) +
+           " are gone and no checkpoint continues the log");
       return view;
     }
     for (const delta::Txn& t : actions->txns) view.txns[t.app_id] = t.version;
@@ -238,15 +245,17 @@ TableView InspectTable(const std::string& lakewatch, const std::string& table, c
     }
     auto actions = delta::ParseCommit(*content, v);
     if (!actions.ok()) {
-      Fail(context + ": commit " + std::to_string(v) + " does not parse: " + actions.status().ToString());
+      Fail(context + ": commit " + std::to_string(v) +
+           " does not parse: " + actions.status().ToString());
       continue;
     }
-    LW_CHECK(actions->commit_info.has_value(), context + ": commit " + std::to_string(v) + " has no commitInfo");
+    LW_CHECK(actions->commit_info.has_value(),
+             context + ": commit " + std::to_string(v) + " has no commitInfo");
     for (const delta::Txn& t : actions->txns) view.txns[t.app_id] = t.version;
     for (const delta::RemoveFile& r : actions->removes) {
       auto p = delta::DecodePath(r.path);
-      LW_CHECK(p.ok() && live.erase(*p) == 1,
-               context + ": commit " + std::to_string(v) + " removes " + r.path + ", which is not live");
+      LW_CHECK(p.ok() && live.erase(*p) == 1, context + ": commit " + std::to_string(v) +
+                                                  " removes " + r.path + ", which is not live");
     }
     for (const delta::AddFile& a : actions->adds) {
       auto p = delta::DecodePath(a.path);
@@ -276,7 +285,8 @@ TableView InspectTable(const std::string& lakewatch, const std::string& table, c
   std::set<std::string> replayed;
   for (const auto& [p, raw] : live) replayed.insert(p);
   LW_CHECK(listed == replayed, context + ": `table files` (" + std::to_string(listed.size()) +
-                                   " files) differs from the replayed log (" + std::to_string(replayed.size()) + ")");
+                                   " files) differs from the replayed log (" +
+                                   std::to_string(replayed.size()) + ")");
 
   view.ids = ScanIds(lakewatch, table, scratch, context);
   for (size_t i = 1; i < view.ids.size(); ++i) {

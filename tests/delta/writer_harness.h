@@ -24,8 +24,8 @@ namespace lakewatch::delta_tests {
 // Prints "FAIL: <what>" and counts it.
 void Fail(const std::string& what);
 int Failures();
-#define LW_CHECK(cond, what)       \
-  do {                             \
+#define LW_CHECK(cond, what)                           \
+  do {                                                 \
     if (!(cond)) ::lakewatch::delta_tests::Fail(what); \
   } while (0)
 
@@ -63,18 +63,19 @@ void SleepMicros(int64_t us);
 // when partitioned), payload string. Written as Spark schema JSON to `path`.
 void WriteSchemaFile(const std::string& path);
 // A Parquet file of ids [first_id, first_id + rows) with p = `partition`.
-void WriteBatchFile(const std::string& path, int64_t first_id, int64_t rows, const std::string& partition);
+void WriteBatchFile(const std::string& path, int64_t first_id, int64_t rows,
+                    const std::string& partition);
 
 // ---- inspection
 
 struct TableView {
-  bool ok = false;                   // every command and the log replay succeeded
-  int64_t version = -1;              // latest commit in the log
-  std::vector<int64_t> ids;          // `table scan` ids, sorted
-  std::vector<std::string> live;     // `table files` paths
+  bool ok = false;                      // every command and the log replay succeeded
+  int64_t version = -1;                 // latest commit in the log
+  std::vector<int64_t> ids;             // `table scan` ids, sorted
+  std::vector<std::string> live;        // `table files` paths
   std::map<std::string, int64_t> txns;  // from the log replay
-  std::vector<int64_t> checkpoints;  // checkpoint versions present
-  int64_t commits = 0;               // commit files present
+  std::vector<int64_t> checkpoints;     // checkpoint versions present
+  int64_t commits = 0;                  // commit files present
 };
 
 // Runs `table describe`, `table history`, `table scan --columns id`, `table files`, replays
@@ -83,12 +84,12 @@ struct TableView {
 // a newline, parses, starts with commitInfo); no data path is added twice
 // in the log; no live path twice; the replayed live set equals `table files`;
 // no id twice. Failures are reported with `context`.
-TableView InspectTable(const std::string& lakewatch, const std::string& table, const std::string& scratch,
-                       const std::string& context);
+TableView InspectTable(const std::string& lakewatch, const std::string& table,
+                       const std::string& scratch, const std::string& context);
 
 // Sorted ids of `table scan` (empty and a failure when the scan fails).
-std::vector<int64_t> ScanIds(const std::string& lakewatch, const std::string& table, const std::string& scratch,
-                             const std::string& context);
+std::vector<int64_t> ScanIds(const std::string& lakewatch, const std::string& table,
+                             const std::string& scratch, const std::string& context);
 
 // "appended ... as version N" in an append's stderr: N, or -1.
 int64_t ReportedVersion(const std::string& stderr_text);
