@@ -38,5 +38,9 @@ foreach(src ${LW_FUZZ_SOURCES})
   target_compile_options(${name} PRIVATE ${LW_WARNINGS} -fsanitize=fuzzer,${LW_FUZZ_SAN}
                          -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer,${LW_FUZZ_SAN})
+  # Targets over Delta log parsing (fuzz_delta_*) also need the delta module.
+  if(name MATCHES "^fuzz_delta")
+    target_link_libraries(${name} PRIVATE lakewatch_delta)
+  endif()
   target_link_libraries(${name} PRIVATE lakewatch_parquet lakewatch_common)
 endforeach()

@@ -17,7 +17,8 @@ build=${FUZZ_BUILD:-build-fuzz}
 shared="$root/../shared/data"
 
 # Seed inputs for a target, one path per line, from the shared corpus (absent outside the
-# workplace: then none). Matched on the target's name.
+# workplace: then none). Matched on the target's name. Sizes are in k: find rounds sizes up to
+# whole units, so `-size -1M` would match empty files only.
 seed_files() {
   local name=$1
   [ -d "$shared" ] || return 0
@@ -25,13 +26,14 @@ seed_files() {
     *parquet*|*thrift*|*page*)
       find "$shared/conformance" -name '*.parquet' -size -4M ;;
     *delta*|*log_replay*|*checkpoint*)
-      find "$shared/conformance/delta-golden" -path '*_delta_log/*' -name '*.json' -size -1M ;;
+      find "$shared/conformance/delta-golden" -path '*_delta_log/*' \
+        \( -name '*.json' -o -name '*.checkpoint*.parquet' \) -size -1024k ;;
     *json*|*ingest*|*flatten*)
-      [ -d "$shared/json" ] && find "$shared/json" -type f -size -1M | head -n 2000 ;;
+      [ -d "$shared/json" ] && find "$shared/json" -type f -size -1024k | head -n 2000 ;;
     *logfmt*|*csv*|*text*|*template*)
-      [ -d "$shared/logs" ] && find "$shared/logs" -type f -size -1M | head -n 500 ;;
+      [ -d "$shared/logs" ] && find "$shared/logs" -type f -size -1024k | head -n 500 ;;
     *sql*|*lexer*|*parser*)
-      [ -d "$shared/sql" ] && find "$shared/sql" -type f -size -1M | head -n 2000 ;;
+      [ -d "$shared/sql" ] && find "$shared/sql" -type f -size -1024k | head -n 2000 ;;
   esac
   return 0
 }
