@@ -74,8 +74,8 @@ bool CheckpointWithinBudget(std::string_view bytes) {
   for (const auto& rg : (*reader)->metadata().row_groups) {
     if (rg.num_rows > kMaxDeclaredRows) return false;
     for (const auto& chunk : rg.columns) {
-      if (chunk.meta_data.has_value() && (chunk.meta_data->num_values < 0 ||
-                                          chunk.meta_data->num_values > kMaxDeclaredRows)) {
+      if (chunk.meta_data.has_value() &&
+          (chunk.meta_data->num_values < 0 || chunk.meta_data->num_values > kMaxDeclaredRows)) {
         return false;
       }
     }
@@ -115,7 +115,8 @@ void CheckRoundTrip(const delta::ActionSet& a) {
     std::abort();
   }
   if (again->adds.size() != a.adds.size() || again->removes.size() != a.removes.size() ||
-      again->txns.size() != a.txns.size() || again->protocol.has_value() != a.protocol.has_value() ||
+      again->txns.size() != a.txns.size() ||
+      again->protocol.has_value() != a.protocol.has_value() ||
       again->metadata.has_value() != a.metadata.has_value()) {
     std::fprintf(stderr, "serialized actions re-parse to other actions:\n%s\n", text.c_str());
     std::abort();

@@ -380,9 +380,10 @@ Status Snapshot::CheckReadable() const {
     // Reader version 2 means column mapping. Delta's readers that lack it
     // refuse the table whatever its mode, and so does lakewatch.
     auto mode = metadata_.Config("delta.columnMapping.mode");
-    return Status::NotSupported(fmt::format(
-        "{}: table requires Delta reader version 2 (column mapping, mode {}), which lakewatch does not implement",
-        table_path_, mode.value_or("none")));
+    return Status::NotSupported(
+        fmt::format("{}: table requires Delta reader version 2 (column mapping, mode {}), which "
+                    "lakewatch does not implement",
+                    table_path_, mode.value_or("none")));
   }
   if (p.min_reader_version == 3) {
     std::vector<std::string> missing;

@@ -142,7 +142,8 @@ Result<ColumnPtr> AdaptColumn(const ColumnPtr& src, const TypePtr& to, const std
         c->children.push_back(NullColumn(sub.type, src->length));
         continue;
       }
-      LW_ASSIGN_OR_RETURN(ColumnPtr child, AdaptColumn(src->children[j], sub.type, where + "." + sub.name));
+      LW_ASSIGN_OR_RETURN(ColumnPtr child,
+                          AdaptColumn(src->children[j], sub.type, where + "." + sub.name));
       c->children.push_back(std::move(child));
     }
     return c;
@@ -152,11 +153,14 @@ Result<ColumnPtr> AdaptColumn(const ColumnPtr& src, const TypePtr& to, const std
   c->offsets = src->offsets;
   for (size_t k = 0; k < to->num_fields(); ++k) {
     const Field& sub = to->fields()[k];
-    LW_ASSIGN_OR_RETURN(ColumnPtr child, AdaptColumn(src->children[k], sub.type, where + "." + sub.name));
+    LW_ASSIGN_OR_RETURN(ColumnPtr child,
+                        AdaptColumn(src->children[k], sub.type, where + "." + sub.name));
     c->children.push_back(std::move(child));
   }
   return c;
 }
+
+namespace {
 
 // The type of dotted path `path` in `schema`, pruned to that path.
 Result<Field> ProjectField(const Schema& schema, const std::string& path) {

@@ -87,8 +87,9 @@ TEST_F(ScanTest, TimestampStoredWithoutUtcAdjustmentReadsAsTimestamp) {
 // golden_data/hive/delta/deltatbl-map-types-correctly ("stores column 'c14'
 // as map<string,bigint>, the table as map<string,bigint>").
 TEST_F(ScanTest, NestedColumnWithOtherNullabilityReads) {
-  Schema file_schema{{Field{"m", DataType::Map(DataType::String(), DataType::Int64(), false), true, {}},
-                      Field{"l", DataType::List(DataType::Int32(), false), true, {}}}};
+  Schema file_schema{
+      {Field{"m", DataType::Map(DataType::String(), DataType::Int64(), false), true, {}},
+       Field{"l", DataType::List(DataType::Int32(), false), true, {}}}};
   RecordBatch b = RecordBatch::Empty(file_schema);
   b.columns[0]->children[0]->AppendString("k");
   b.columns[0]->children[1]->Append<int64_t>(7);
@@ -98,8 +99,9 @@ TEST_F(ScanTest, NestedColumnWithOtherNullabilityReads) {
   b.columns[1]->FinishListRow();
   b.num_rows = 1;
   WriteData("a.parquet", b);
-  Schema table_schema{{Field{"m", DataType::Map(DataType::String(), DataType::Int64(), true), true, {}},
-                       Field{"l", DataType::List(DataType::Int32(), true), true, {}}}};
+  Schema table_schema{
+      {Field{"m", DataType::Map(DataType::String(), DataType::Int64(), true), true, {}},
+       Field{"l", DataType::List(DataType::Int32(), true), true, {}}}};
   WriteLog(table_schema, {"a.parquet"});
 
   auto batches = ScanAll();
