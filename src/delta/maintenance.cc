@@ -134,17 +134,19 @@ Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& 
           ob.schema = data_schema;
           for (const Field& df : data_schema.fields) {
             int j = b.schema.FieldIndex(df.name);
-            if (j >= 0 && b.columns[j]->type->Equals(*df.type)) {
-              ob.columns.push_back(b.columns[j]);
-            } else if (j < 0) {
+            if (j < 0) {
               auto c = Column::Make(df.type);
               for (int64_t r = 0; r < b.num_rows; ++r) c->AppendNull();
               ob.columns.push_back(c);
-            } else {
-              cleanup();
-              return Status::NotSupported(fmt::format("optimize: {} stores '{}' as {}, the table as {}", f->path,
-                                                      df.name, b.columns[j]->type->ToString(), df.type->ToString()));
+              continue;
             }
+            // Nested fields added to the table after this file was written become nulls.
+            auto adapted = AdaptColumn(b.columns[j], df.type, df.name);
+            if (!adapted.ok()) {
+              cleanup();
+              return adapted.status().WithContext("optimize: " + f->path);
+            }
+            ob.columns.push_back(std::move(adapted).value());
           }
           Status st = (*writer)->WriteBatch(ob);
           if (!st.ok()) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -55,6 +56,67 @@ TEST_F(MaintenanceTest, OptimizeCompactsEachPartitionSeparately) {
   std::vector<int64_t> want = Range(0, 60);
   want.push_back(100);
   EXPECT_EQ(Ids(t), want);
+}
+
+// Regression (found by tests/delta/delta_interop.mjs): table append refused
+// a file whose struct column has a new nested field instead of evolving the
+// schema; optimize then has to widen the older files' structs.
+TEST_F(MaintenanceTest, AppendEvolvesNestedFieldsAndOptimizeWidensOldFiles) {
+  auto features = [](bool with_country) {
+    std::vector<Field> f = {Field{"amount", DataType::Double(), true, {}}};
+    if (with_country) f.push_back(Field{"country", DataType::String(), true, {}});
+    return Schema{{Field{"id", DataType::Int64(), true, {}}, Field{"features", DataType::Struct(f), true, {}}}};
+  };
+  auto write = [&](bool with_country, int64_t id) {
+    Schema schema = features(with_country);
+    RecordBatch b = RecordBatch::Empty(schema);
+    b.columns[0]->Append<int64_t>(id);
+    Column& st = *b.columns[1];
+    st.children[0]->Append<double>(1.5);
+    if (with_country) st.children[1]->AppendString("DE");
+    st.FinishStructRow();
+    b.num_rows = 1;
+    std::string path = dir_ + "/input/nested-" + std::to_string(id) + ".parquet";
+    auto w = parquet::ParquetFileWriter::Open(path, schema);
+    EXPECT_TRUE(w.ok() && (*w)->WriteBatch(b).ok() && (*w)->Close().ok());
+    return path;
+  };
+  DeltaTable t(dir_ + "/nested");
+  ASSERT_TRUE(t.Create(features(false), CreateOptions{}).ok());
+  ASSERT_TRUE(t.AppendParquetFiles({write(false, 1)}).ok());
+  auto evolved = t.AppendParquetFiles({write(true, 2)});
+  ASSERT_TRUE(evolved.ok()) << evolved.status().ToString();
+  auto snap = t.Load();
+  ASSERT_TRUE(snap.ok());
+  EXPECT_TRUE((*snap)->schema().fields[1].type->Equals(*features(true).fields[1].type))
+      << (*snap)->schema().fields[1].type->ToString();
+  auto optimized = Optimize(t);
+  ASSERT_TRUE(optimized.ok()) << optimized.status().ToString();
+  EXPECT_EQ(optimized->files_removed, 2);
+  snap = t.Load();
+  ASSERT_TRUE(snap.ok());
+  auto batches = t.Scan(**snap, ScanOptions{});
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  std::map<int64_t, bool> country_null;
+  for (const RecordBatch& b : *batches) {
+    for (int64_t r = 0; r < b.num_rows; ++r) {
+      country_null[b.columns[0]->Value<int64_t>(r)] = !b.columns[1]->children[1]->IsValid(r);
+    }
+  }
+  EXPECT_EQ(country_null, (std::map<int64_t, bool>{{1, true}, {2, false}}));
+  // A field of another type is still refused.
+  Schema clash = features(false);
+  clash.fields[1].type = DataType::Struct({Field{"amount", DataType::String(), true, {}}});
+  RecordBatch b = RecordBatch::Empty(clash);
+  b.columns[0]->Append<int64_t>(3);
+  b.columns[1]->children[0]->AppendString("x");
+  b.columns[1]->FinishStructRow();
+  b.num_rows = 1;
+  auto w = parquet::ParquetFileWriter::Open(dir_ + "/input/clash.parquet", clash);
+  ASSERT_TRUE(w.ok() && (*w)->WriteBatch(b).ok() && (*w)->Close().ok());
+  auto refused = t.AppendParquetFiles({dir_ + "/input/clash.parquet"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().ToString().find("features.amount"), std::string::npos) << refused.status().ToString();
 }
 
 TEST_F(MaintenanceTest, OptimizeWithNothingToCompactCommitsNothing) {

@@ -104,6 +104,8 @@ ColumnPtr ConstantColumn(const Scalar& value, const TypePtr& type, int64_t n) {
   return c;
 }
 
+}  // namespace
+
 // Reads column `src`, as a data file stores it, as table type `to`. Equal
 // shapes pass through; the differences Delta readers accept are bridged:
 // nullability and the names of list/map fields, struct fields added to the
@@ -381,8 +383,51 @@ Result<PartitionValues> FilePartitionValues(parquet::ParquetFileReader& reader, 
   return out;
 }
 
-// Checks every file's columns against `schema` and adds the new ones
-// (nullable: schema evolution). Returns whether `schema` grew.
+// `table` widened by what `file` adds: struct fields the table lacks
+// (nullable, also inside lists and maps), recursively. Fields the file lacks
+// must be nullable; anything else must be the same type. `where` names the
+// column in errors.
+Result<TypePtr> MergeType(const TypePtr& table, const TypePtr& file, const std::string& where, bool* evolved) {
+  auto mismatch = [&] {
+    return Status::InvalidArgument(fmt::format("column '{}' is {} in the file but {} in the table", where,
+                                               file->ToString(), table->ToString()));
+  };
+  if (table->id() != file->id()) return mismatch();
+  if (!table->is_nested()) {
+    if (!table->Equals(*file)) return mismatch();
+    return table;
+  }
+  std::vector<Field> fields = table->fields();
+  if (table->id() == TypeId::kStruct) {
+    for (const Field& ff : file->fields()) {
+      int i = table->FieldIndex(ff.name);
+      if (i < 0) {
+        Field nf = ff;
+        nf.nullable = true;
+        fields.push_back(std::move(nf));
+        *evolved = true;
+        continue;
+      }
+      LW_ASSIGN_OR_RETURN(fields[i].type, MergeType(fields[i].type, ff.type, where + "." + ff.name, evolved));
+    }
+    for (const Field& tf : table->fields()) {
+      if (file->FieldIndex(tf.name) < 0 && !tf.nullable) {
+        return Status::InvalidArgument(fmt::format("lacks field '{}.{}', which is not nullable", where, tf.name));
+      }
+    }
+    return DataType::Struct(std::move(fields));
+  }
+  if (file->num_fields() != fields.size()) return mismatch();
+  for (size_t k = 0; k < fields.size(); ++k) {
+    LW_ASSIGN_OR_RETURN(fields[k].type, MergeType(fields[k].type, file->field(k).type, where, evolved));
+  }
+  if (table->id() == TypeId::kList) return DataType::List(fields[0].type, fields[0].nullable);
+  return DataType::Map(fields[0].type, fields[1].type, fields[1].nullable);
+}
+
+// Checks every file's columns against `schema` and adds what they add
+// (nullable columns and nested fields: schema evolution). Returns whether
+// `schema` grew.
 Result<bool> MergeFileSchemas(const std::vector<StagedFile>& files, const std::string& table, Schema* schema) {
   bool evolved = false;
   for (const StagedFile& f : files) {
@@ -393,11 +438,11 @@ Result<bool> MergeFileSchemas(const std::vector<StagedFile>& files, const std::s
         nf.nullable = true;
         schema->fields.push_back(nf);
         evolved = true;
-      } else if (!schema->fields[i].type->Equals(*field.type)) {
-        return Status::InvalidArgument(fmt::format("{}: column '{}' is {} in the file but {} in table {}", f.source,
-                                                   field.name, field.type->ToString(),
-                                                   schema->fields[i].type->ToString(), table));
+        continue;
       }
+      auto merged = MergeType(schema->fields[i].type, field.type, field.name, &evolved);
+      if (!merged.ok()) return merged.status().WithContext(f.source + " (table " + table + ")");
+      schema->fields[i].type = std::move(merged).value();
     }
     for (const Field& field : schema->fields) {
       if (f.schema.FieldIndex(field.name) < 0 && !field.nullable) {

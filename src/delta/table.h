@@ -96,6 +96,11 @@ class DeltaTable {
 // __HIVE_DEFAULT_PARTITION__. The log path is then EncodePath(dir/name).
 std::string PartitionDirName(const std::string& column, const std::optional<std::string>& value);
 
+// Reads column `src`, as a data file stores it, as table type `to` (struct
+// fields added later as nulls, …; see table.cc). NotSupported naming `where`
+// when the shapes cannot be bridged. Used by scans and by optimize.
+Result<ColumnPtr> AdaptColumn(const ColumnPtr& src, const TypePtr& to, const std::string& where);
+
 // Footer statistics of a Parquet file as Delta `stats` JSON for `schema`.
 Result<std::string> StatsJsonFromParquet(const std::string& parquet_path, const Schema& schema);
 
