@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <unordered_map>
 
 #include "delta/schema_json.h"
@@ -24,12 +25,18 @@ Result<std::string> NormalizePath(const std::string& raw) {
   return DecodePath(p);
 }
 
-std::string FileKey(const std::string& path, const std::optional<DeletionVectorDescriptor>& dv) {
-  if (!dv.has_value()) return path;
-  return path + '\n' + dv->UniqueId();
+// The replay key of a file: its decoded path made absolute against the table
+// root (Delta canonicalizes paths, so a relative add and an absolute remove of
+// the same file match), plus the deletion vector's id.
+std::string FileKey(const std::string& root, const std::string& path,
+                    const std::optional<DeletionVectorDescriptor>& dv) {
+  std::string key = !path.empty() && path[0] == '/' ? path : root + '/' + path;
+  if (dv.has_value()) key += '\n' + dv->UniqueId();
+  return key;
 }
 
 struct Replay {
+  std::string root;  // absolute table path
   std::optional<Protocol> protocol;
   std::optional<Metadata> metadata;
   std::unordered_map<std::string, LiveFile> live;
@@ -42,13 +49,13 @@ struct Replay {
     for (Txn& t : a.txns) txns[t.app_id] = t.version;
     for (RemoveFile& r : a.removes) {
       LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(r.path));
-      std::string key = FileKey(path, r.deletion_vector);
+      std::string key = FileKey(root, path, r.deletion_vector);
       live.erase(key);
       tombstones[key] = std::move(r);
     }
     for (AddFile& add : a.adds) {
       LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(add.path));
-      std::string key = FileKey(path, add.deletion_vector);
+      std::string key = FileKey(root, path, add.deletion_vector);
       tombstones.erase(key);
       live[key] = LiveFile{std::move(add), std::move(path)};
     }
@@ -303,6 +310,9 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store, Sn
   }
 
   Replay replay;
+  std::error_code ec;
+  replay.root = std::filesystem::absolute(store.table_path(), ec).lexically_normal().string();
+  while (replay.root.size() > 1 && replay.root.back() == '/') replay.root.pop_back();
   if (!cp_parts.empty()) {
     auto actions = ReadCheckpoint(store, cp_parts);
     if (!actions.ok()) return actions.status().WithContext(fmt::format("checkpoint {}", start));

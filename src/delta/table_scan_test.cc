@@ -157,5 +157,21 @@ TEST_F(ScanTest, LogWithoutCommitsIsNotATable) {
       << snap.status().ToString();
 }
 
+// Delta keys files by canonical path: a file added by its relative path and
+// removed by its absolute file: URI (or the other way round) is gone.
+TEST_F(ScanTest, RemoveByAbsoluteUriMatchesRelativeAdd) {
+  WriteLog(Schema{{Field{"a", DataType::Int64(), true, {}}}}, {"x%20y.parquet", "z.parquet"});
+  const std::string abs = std::filesystem::absolute(table_).lexically_normal().string();
+  RemoveFile rm;
+  rm.path = "file:" + EncodePath(abs + "/x y.parquet");
+  std::ofstream(table_ + "/_delta_log/00000000000000000001.json") << ToJson(rm) << "\n";
+
+  auto snap = Snapshot::Load(LogStore(table_));
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  ASSERT_EQ((*snap)->files().size(), 1u);
+  EXPECT_EQ((*snap)->files()[0].path, "z.parquet");
+  EXPECT_EQ((*snap)->tombstones().size(), 1u);
+}
+
 }  // namespace
 }  // namespace lakewatch::delta
