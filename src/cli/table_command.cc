@@ -27,7 +27,7 @@ struct TableArgs {
   int64_t txn_version = -1;
   int64_t version = -1;
   double retain_hours = 168;
-  bool dry_run = false;
+  bool dry_run = false, force = false;
   int64_t limit = -1;
 };
 
@@ -306,6 +306,7 @@ Status VacuumCommand(const GlobalOptions& g, const TableArgs& a) {
   delta::VacuumOptions o;
   o.retain_hours = a.retain_hours;
   o.dry_run = a.dry_run;
+  o.force = a.force;
   LW_ASSIGN_OR_RETURN(auto r, delta::Vacuum(table, o));
   for (const std::string& f : r.files) std::printf("%s\n", f.c_str());
   std::fprintf(stderr, "vacuum: %s %zu file%s (%lld bytes) in %s\n", a.dry_run ? "would delete" : "deleted",
@@ -384,6 +385,8 @@ void RegisterTableCommands(CLI::App* app, const GlobalOptions* global, Handler* 
   vacuum->add_option("table", a->table, "table name or path")->required();
   vacuum->add_option("--retain-hours", a->retain_hours, "keep files younger than this (default 168)");
   vacuum->add_flag("--dry-run", a->dry_run, "list the files, delete nothing");
+  vacuum->add_flag("--force", a->force,
+                   "allow a retention below the table's deletedFileRetentionDuration (7 days)");
   vacuum->callback([=] { *handler = [=] { return VacuumCommand(*global, *a); }; });
 }
 

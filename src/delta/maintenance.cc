@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cerrno>
 #include <cstring>
@@ -49,7 +50,9 @@ int64_t RetentionMs(const std::optional<std::string>& text, int64_t dflt) {
   if (i == std::string::npos) return dflt;
   size_t j = i;
   while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-  int64_t n = std::stoll(s.substr(i, j - i));
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(s.data() + i, s.data() + j, n);
+  if (ec != std::errc() || end != s.data() + j || n > 100LL * 365 * 86400) return dflt;
   std::string unit = s.substr(j);
   int64_t ms = 0;
   if (unit.find("week") != std::string::npos) ms = n * 7 * 86400000LL;
@@ -236,6 +239,18 @@ Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& option
   LW_ASSIGN_OR_RETURN(auto snap, table.Load());
   LW_RETURN_IF_ERROR(snap->CheckWritable());
   if (options.retain_hours < 0) return Status::InvalidArgument("--retain-hours must be >= 0");
+  // As Delta does: a retention shorter than the table's deletedFileRetentionDuration could delete
+  // files that a running writer has written but not yet committed, or that readers of recent
+  // versions still need; it takes an explicit override.
+  const int64_t table_retention_ms =
+      RetentionMs(snap->metadata().Config("delta.deletedFileRetentionDuration"), 7LL * 86400000LL);
+  if (!options.force && options.retain_hours * 3600000.0 < static_cast<double>(table_retention_ms)) {
+    return Status::InvalidArgument(fmt::format(
+        "vacuum with a retention of {} hours is below the table's deletedFileRetentionDuration ({} "
+        "hours): files of appends still in progress and of recent versions could be deleted; pass "
+        "--force if no writer is running and time travel to older versions is not needed",
+        options.retain_hours, static_cast<double>(table_retention_ms) / 3600000.0));
+  }
   std::set<std::string> live;
   for (const LiveFile& f : snap->files()) live.insert(f.path);
   int64_t cutoff_ms = NowMillis() - static_cast<int64_t>(options.retain_hours * 3600000.0);

@@ -36,6 +36,9 @@ Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& 
 struct VacuumOptions {
   double retain_hours = 168;  // files (and crashed writers' temporaries) younger than this stay
   bool dry_run = false;
+  // A retention below the table's delta.deletedFileRetentionDuration (default 7 days) is refused
+  // unless forced, as Delta does: it could delete files of a commit still in progress.
+  bool force = false;
 };
 
 struct VacuumResult {

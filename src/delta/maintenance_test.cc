@@ -141,15 +141,36 @@ TEST_F(MaintenanceTest, VacuumDeletesOnlyUnreferencedFilesPastTheRetention) {
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->files.empty());
   // Retention 0, dry run: lists the 3 compacted files and the orphan, deletes nothing.
-  auto dry = Vacuum(t, VacuumOptions{0, true});
+  auto dry = Vacuum(t, VacuumOptions{0, true, true});
   ASSERT_TRUE(dry.ok());
   EXPECT_EQ(dry->files.size(), 4u);
   for (const std::string& f : dry->files) EXPECT_TRUE(Exists(t.path() + "/" + f));
-  auto done = Vacuum(t, VacuumOptions{0, false});
+  auto done = Vacuum(t, VacuumOptions{0, false, true});
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->files, dry->files);
   for (const std::string& f : done->files) EXPECT_FALSE(Exists(t.path() + "/" + f));
   EXPECT_EQ(Ids(t), Range(0, 30));  // every live file is still there
+}
+
+// Regression: `vacuum --retain-hours 0` ran while an append was between copying its data
+// files and committing them, deleted those files, and the commit then named missing files.
+// As in Delta, a retention below delta.deletedFileRetentionDuration needs an override.
+TEST_F(MaintenanceTest, VacuumRefusesARetentionBelowTheTablesUnlessForced) {
+  DeltaTable t = CreateTable();
+  Append(t, 0, 10);
+  auto refused = Vacuum(t, VacuumOptions{1, true, false});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("deletedFileRetentionDuration (168 hours)"),
+            std::string::npos)
+      << refused.status().ToString();
+  EXPECT_TRUE(Vacuum(t, VacuumOptions{1, true, true}).ok());
+  EXPECT_TRUE(Vacuum(t, VacuumOptions{168, true, false}).ok());
+}
+
+TEST_F(MaintenanceTest, VacuumRetentionCheckFollowsTheTableProperty) {
+  DeltaTable shorter = CreateTable(false, {{"delta.deletedFileRetentionDuration", "interval 2 hours"}});
+  EXPECT_TRUE(Vacuum(shorter, VacuumOptions{2, true, false}).ok());
+  EXPECT_FALSE(Vacuum(shorter, VacuumOptions{1, true, false}).ok());
 }
 
 // Regression: vacuum judged removed files by their modification time, so a

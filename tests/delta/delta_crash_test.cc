@@ -146,7 +146,7 @@ std::vector<std::string> CrashTest::Argv(const Proc& p) const {
     case Kind::kCleanup:
       return {lakewatch_, "table", "checkpoint", table_};
     case Kind::kVacuum:
-      return {lakewatch_, "table", "vacuum", table_, "--retain-hours", "0"};
+      return {lakewatch_, "table", "vacuum", table_, "--retain-hours", "0", "--force"};
   }
   return {};
 }

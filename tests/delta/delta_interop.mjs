@@ -9,7 +9,7 @@
 //  - `events`: unpartitioned, nested (struct, list) and typed columns; 14 appends (so commit 10
 //    writes a checkpoint by itself), a new column added by the 6th and a new field inside a
 //    struct column by the 9th (schema evolution), then
-//    `table optimize`, `table checkpoint`, two more appends, `table vacuum --retain-hours 0`;
+//    `table optimize`, `table checkpoint`, two more appends, `table vacuum --retain-hours 0 --force`;
 //  - `parts`: partitioned by a string, an int, a date and a timestamp column, with nulls and
 //    values that need escaping (space, '/', '%', '=', ',', '#', '?', ':', '\', a literal "%41",
 //    non-ASCII), an empty string (a null partition value by PROTOCOL.md "Partition Value
@@ -719,7 +719,11 @@ async function CheckVacuum(b, table, results, label) {
   const young = (await b.Lw(['table', 'vacuum', table])).split('\n').filter((l) => l);
   results.Check(`${label}: vacuum with the default retention deletes nothing young`,
                 young.length ? `deleted ${young.join(', ')}` : '');
-  const deleted = (await b.Lw(['table', 'vacuum', table, '--retain-hours', '0']))
+  const refused = await b.Lw(['table', 'vacuum', table, '--retain-hours', '0']).then(
+    () => '', (e) => String(e.message ?? e));
+  results.Check(`${label}: vacuum --retain-hours 0 without --force is refused`,
+                refused.includes('deletedFileRetentionDuration') ? '' : `not refused: ${refused}`);
+  const deleted = (await b.Lw(['table', 'vacuum', table, '--retain-hours', '0', '--force']))
     .split('\n').filter((l) => l);
   results.Check(`${label}: vacuum --retain-hours 0 deletes exactly the unreferenced files`,
                 MultisetDiff(deleted, stale), `${deleted.length} deleted`);
