@@ -228,17 +228,33 @@ Result<ActionSet> ReadCheckpoint(const LogStore& store, const std::vector<Checkp
   return out;
 }
 
-Result<std::vector<int64_t>> CommitTimestamps(const LogStore& store, int64_t first, int64_t last) {
+Result<int64_t> CommitTime(const LogStore& store, int64_t version) {
+  LW_ASSIGN_OR_RETURN(std::string content, store.ReadCommit(version));
+  const std::string_view first_line = std::string_view(content).substr(0, content.find('\n'));
+  if (first_line.find("\"inCommitTimestamp\"") != std::string_view::npos) {
+    auto actions = ParseCommit(first_line, version);
+    if (actions.ok() && actions->commit_info.has_value() &&
+        actions->commit_info->in_commit_timestamp.has_value()) {
+      return *actions->commit_info->in_commit_timestamp;
+    }
+  }
+  return store.CommitMtimeMs(version);
+}
+
+Result<std::vector<int64_t>> CommitTimestamps(const LogStore& store,
+                                              const std::vector<int64_t>& versions) {
   std::vector<int64_t> ts;
-  for (int64_t v = first; v <= last; ++v) {
-    LW_ASSIGN_OR_RETURN(int64_t t, store.CommitMtimeMs(v));
+  ts.reserve(versions.size());
+  for (int64_t v : versions) {
+    LW_ASSIGN_OR_RETURN(int64_t t, CommitTime(store, v));
     if (!ts.empty() && t <= ts.back()) t = ts.back() + 1;
     ts.push_back(t);
   }
   return ts;
 }
 
-Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store, SnapshotOptions options) {
+Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store,
+                                                       SnapshotOptions options) {
   LW_ASSIGN_OR_RETURN(LogListing listing, store.List());
   if (listing.commits.empty() && listing.checkpoints.empty()) {
     return Status::NotFound(store.table_path() +
@@ -258,10 +274,10 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store, Sn
     }
   } else if (options.timestamp_ms.has_value()) {
     if (listing.commits.empty()) return Status::NotFound(store.table_path() + ": no commits to travel to");
-    LW_ASSIGN_OR_RETURN(auto ts, CommitTimestamps(store, earliest_commit, latest));
+    LW_ASSIGN_OR_RETURN(auto ts, CommitTimestamps(store, listing.commits));
     int64_t found = -1;
     for (size_t i = 0; i < ts.size(); ++i) {
-      if (ts[i] <= *options.timestamp_ms) found = earliest_commit + static_cast<int64_t>(i);
+      if (ts[i] <= *options.timestamp_ms) found = listing.commits[i];
     }
     if (found < 0) {
       return Status::NotFound(fmt::format("{}: timestamp {} is before the earliest commit ({} at {})",

@@ -78,9 +78,14 @@ class Snapshot {
   std::map<std::string, int64_t> txns_;
 };
 
-// Commit timestamps of versions [first, last] (ms), made monotonic as Delta
-// does (a commit older than its predecessor counts as predecessor + 1).
-Result<std::vector<int64_t>> CommitTimestamps(const LogStore& store, int64_t first, int64_t last);
+// Commit time of one version (ms): the inCommitTimestamp of its commitInfo
+// when the writer recorded one (the protocol then puts commitInfo first, so
+// only the first line is parsed), else the commit file's modification time.
+Result<int64_t> CommitTime(const LogStore& store, int64_t version);
+// Commit times of `versions` (ascending commit files), made monotonic as
+// Delta does (a commit older than its predecessor counts as predecessor + 1).
+Result<std::vector<int64_t>> CommitTimestamps(const LogStore& store,
+                                              const std::vector<int64_t>& versions);
 
 // Reads the actions of a checkpoint's Parquet file(s).
 Result<ActionSet> ReadCheckpoint(const LogStore& store, const std::vector<CheckpointFile>& parts);

@@ -5,6 +5,8 @@
 // test can give the log a schema the data files do not store exactly.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -171,6 +173,39 @@ TEST_F(ScanTest, RemoveByAbsoluteUriMatchesRelativeAdd) {
   ASSERT_EQ((*snap)->files().size(), 1u);
   EXPECT_EQ((*snap)->files()[0].path, "z.parquet");
   EXPECT_EQ((*snap)->tombstones().size(), 1u);
+}
+
+// With in-commit timestamps, time travel by timestamp goes by them, not by
+// the commit files' modification times (here deliberately the other way
+// round: the older commit has the newer mtime).
+TEST_F(ScanTest, TimestampTravelUsesInCommitTimestamps) {
+  WriteLog(Schema{{Field{"a", DataType::Int64(), true, {}}}}, {});
+  const std::string v0 = table_ + "/_delta_log/00000000000000000000.json";
+  const std::string v1 = table_ + "/_delta_log/00000000000000000001.json";
+  std::string log0;
+  {
+    std::ifstream in(v0);
+    log0.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::ofstream(v0) << "{\"commitInfo\":{\"inCommitTimestamp\":1000000,\"timestamp\":1}}\n" << log0;
+  std::ofstream(v1) << "{\"commitInfo\":{\"inCommitTimestamp\":2000000,\"timestamp\":2}}\n";
+  auto set_mtime = [](const std::string& path, time_t seconds) {
+    std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() -
+                                               std::chrono::seconds(std::time(nullptr) - seconds));
+  };
+  set_mtime(v0, 5000000);
+  set_mtime(v1, 10);
+
+  // The version loaded at `ms`, or -1 when the load fails.
+  auto at = [&](int64_t ms) -> int64_t {
+    SnapshotOptions o;
+    o.timestamp_ms = ms;
+    auto snap = Snapshot::Load(LogStore(table_), o);
+    return snap.ok() ? (*snap)->version() : -1;
+  };
+  EXPECT_EQ(at(1500000), 0);
+  EXPECT_EQ(at(2000000), 1);
+  EXPECT_EQ(at(999999), -1);
 }
 
 }  // namespace
