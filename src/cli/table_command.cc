@@ -14,6 +14,7 @@
 #include "delta/maintenance.h"
 #include "delta/schema_json.h"
 #include "delta/table.h"
+#include "parquet/file_reader.h"
 
 namespace lakewatch::cli {
 
@@ -256,8 +257,34 @@ Status CreateCommand(const GlobalOptions& g, const TableArgs& a) {
   return Status::OK();
 }
 
+// `table append` into a table that does not exist yet creates it (as Spark's append mode does)
+// with the first file's columns, all nullable, partitioned by --partition-by. Two appends
+// racing to create it both succeed: the loser of version 0 appends to the winner's table.
+Status CreateFromFileIfAbsent(const DeltaTable& table, const TableArgs& a) {
+  auto listing = delta::LogStore(table.path()).List();
+  if (listing.ok() && (!listing->commits.empty() || !listing->checkpoints.empty())) {
+    return Status::OK();
+  }
+  if (!listing.ok() && listing.status().code() != StatusCode::kNotFound) return listing.status();
+  LW_ASSIGN_OR_RETURN(auto reader, parquet::ParquetFileReader::Open(a.files.front()));
+  Schema schema = reader->schema().logical();
+  for (Field& f : schema.fields) f.nullable = true;
+  delta::CreateOptions co;
+  co.partition_columns = Split(a.partition_by);
+  auto created = table.Create(schema, co);
+  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
+    return created.status();
+  }
+  if (created.ok()) {
+    std::fprintf(stderr, "created %s (version 0) with the columns of %s\n", table.path().c_str(),
+                 a.files.front().c_str());
+  }
+  return Status::OK();
+}
+
 Status AppendCommand(const GlobalOptions& g, const TableArgs& a) {
   DeltaTable table(ResolveTable(g, a.table));
+  LW_RETURN_IF_ERROR(CreateFromFileIfAbsent(table, a));
   std::optional<delta::Txn> txn;
   if (!a.txn_app_id.empty() || a.txn_version >= 0) {
     if (a.txn_app_id.empty() || a.txn_version < 0) {
@@ -366,6 +393,8 @@ void RegisterTableCommands(CLI::App* app, const GlobalOptions* global, Handler* 
   CLI::App* append = t->add_subcommand("append", "copy Parquet files into the table in one commit");
   append->add_option("table", a->table, "table name or path")->required();
   append->add_option("files", a->files, "Parquet files")->required();
+  append->add_option("--partition-by", a->partition_by,
+                     "when the table does not exist yet: create it partitioned by these columns");
   append->add_option("--txn-app-id", a->txn_app_id,
                      "idempotent batch: application id (with --txn-version)");
   append->add_option("--txn-version", a->txn_version,

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -194,9 +195,10 @@ std::optional<CheckpointFile> LogStore::ReadLastCheckpoint() const {
 }
 
 Status LogStore::CreateLogDir() const {
-  if (::mkdir(table_path_.c_str(), 0755) != 0 && errno != EEXIST) {
-    return Status::IOError(table_path_ + ": mkdir: " + std::strerror(errno));
-  }
+  // The table directory and its missing parents (a data directory used for the first time).
+  std::error_code ec;
+  std::filesystem::create_directories(table_path_, ec);
+  if (ec) return Status::IOError(table_path_ + ": mkdir: " + ec.message());
   std::string d = log_dir();
   if (::mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) {
     return Status::IOError(d + ": mkdir: " + std::strerror(errno));
