@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -155,6 +156,42 @@ int Main(const Config& c) {
     LW_CHECK(from_checkpoint == listed,
              "snapshot from the checkpoint differs from the JSON replay");
   }
+
+  // Appends racing to create a table that does not exist yet: exactly one creates it (version
+  // 0), every append lands once, and the table has the files' columns.
+  const std::string fresh = c.work + "/fresh/table";
+  std::vector<pid_t> racers;
+  for (int w = 0; w < c.writers; ++w) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ProcessResult r = Run({c.lakewatch, "table", "append", fresh, BatchPath(c, w, 0)}, c.work);
+      if (r.exit_code != 0) std::fprintf(stderr, "racing append %d: %s\n", w, r.err.c_str());
+      ::_exit(r.exit_code == 0 ? 0 : 1);
+    }
+    racers.push_back(pid);
+  }
+  for (pid_t pid : racers) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    LW_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "an append creating the table failed");
+  }
+  TableView created_view = InspectTable(c.lakewatch, fresh, c.work, "after appends racing to create");
+  LW_CHECK(created_view.version == c.writers && created_view.commits == c.writers + 1,
+           "racing creation: latest version " + std::to_string(created_view.version));
+  std::vector<int64_t> fresh_ids;
+  for (int w = 0; w < c.writers; ++w) {
+    for (int64_t id = FirstId(c, w, 0); id < FirstId(c, w, 0) + c.rows; ++id) fresh_ids.push_back(id);
+  }
+  std::sort(fresh_ids.begin(), fresh_ids.end());
+  LW_CHECK(created_view.ids == fresh_ids, "racing creation: the table holds " +
+                                              std::to_string(created_view.ids.size()) + " rows");
+  int creates = 0;
+  for (int64_t v = 0; v <= created_view.version; ++v) {
+    auto content = delta::LogStore(fresh).ReadCommit(v);
+    auto actions = content.ok() ? delta::ParseCommit(*content, v) : content.status();
+    if (actions.ok() && actions->metadata.has_value()) ++creates;
+  }
+  LW_CHECK(creates == 1, "racing creation: " + std::to_string(creates) + " commits with metaData");
 
   std::printf(
       "concurrency: %d writers x %d appends = %lld commits in %.1f s; versions 0..%lld contiguous; "
