@@ -45,6 +45,10 @@ TEST(TimeTest, CivilRoundTrip) {
   EXPECT_EQ(FormatTimestampMicros(1704141296123456), "2024-01-01T20:34:56.123456Z");
   EXPECT_EQ(FormatTimestampMicros(-1), "1969-12-31T23:59:59.999999Z");
   EXPECT_EQ(FormatTimestampMicros(0, false), "1970-01-01T00:00:00.000000");
+  // Years beyond 9999 carry the ISO 8601 sign, as Spark and DuckDB print them.
+  EXPECT_EQ(FormatDate(DaysFromCivil(9999, 12, 31)), "9999-12-31");
+  EXPECT_EQ(FormatDate(DaysFromCivil(52951, 7, 27)), "+52951-07-27");
+  EXPECT_EQ(FormatDate(DaysFromCivil(-1, 1, 1)), "-0001-01-01");
 }
 
 TEST(ColumnTest, BuildsNestedWithNulls) {

@@ -33,7 +33,11 @@ void AppendDate(int64_t days, std::string* out) {
   CivilDate c = CivilFromDays(days);
   char buf[48];
   int n;
-  if (c.year >= 0) {
+  if (c.year > 9999) {
+    // ISO 8601 expanded years carry a sign (as Spark and DuckDB print them).
+    n = std::snprintf(buf, sizeof(buf), "+%lld-%02d-%02d", static_cast<long long>(c.year),
+                      c.month, c.day);
+  } else if (c.year >= 0) {
     n = std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d", static_cast<long long>(c.year),
                       c.month, c.day);
   } else {

@@ -21,7 +21,7 @@
 //    integer oracle column;
 //  - dates and timestamps compare by value: with or without the trailing "Z" (lakewatch prints
 //    timestamp_ntz without it, the peers always add it), and with or without a "+" before years
-//    beyond 9999 (the peers print "+52951-07-27", lakewatch "52951-07-27"). Where the oracle says the column is UTC-adjusted
+//    beyond 9999 (the peers and lakewatch print "+52951-07-27"; older peers may omit it). Where the oracle says the column is UTC-adjusted
 //    (TIMESTAMP WITH TIME ZONE) and it was not INT96, the actual value must carry the Z. INT96 is
 //    read as UTC by lakewatch (Spark's mapping) but as naive TIMESTAMP by DuckDB: either is fine;
 //  - INT96 values outside the int64-nanosecond range (before 1677-09-21 or after 2262-04-11) are
