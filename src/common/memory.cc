@@ -26,9 +26,14 @@ namespace lakewatch::memory {
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kSmallGranule = size_t{64} << 10;  // blocks below a huge page
 constexpr auto kMaxCacheAge = std::chrono::seconds(10);
 
-size_t RoundUp(size_t n) { return (n + kHugePage - 1) / kHugePage * kHugePage; }
+// Blocks of a huge page or more are whole huge pages; smaller ones whole 64 KiB granules.
+size_t RoundUp(size_t n) {
+  const size_t g = n >= kHugePage ? kHugePage : kSmallGranule;
+  return (n + g - 1) / g * g;
+}
 
 size_t DefaultCacheLimit() {
   if (const char* env = std::getenv("LAKEWATCH_BLOCK_CACHE_MB")) {
@@ -64,42 +69,30 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ExpireLocked(Clock::now());
-      // The smallest cached block that is large enough, unless it is much larger (shrinking it
-      // would throw away pages a later large request could reuse); else the largest smaller
-      // one, grown.
+      // The smallest cached block that is large enough, unless it is much larger: then a new
+      // mapping (resizing a cached block would give back touched pages or map untouched ones,
+      // and page faults are what the cache is there to avoid).
       auto it = cache_.lower_bound(want);
-      if (it != cache_.end() && it->first > 2 * want + 4 * kHugePage) {
-        it = it == cache_.begin() ? cache_.end() : std::prev(it);
-      } else if (it == cache_.end() && !cache_.empty()) {
-        it = std::prev(cache_.end());
-      }
-      if (it != cache_.end()) {
+      if (it != cache_.end() && it->first <= 2 * want + kHugePage) {
         p = it->second.p;
         have = it->first;
         cached_ -= static_cast<int64_t>(have);
         cache_.erase(it);
         ++hits_;
       }
-      mapped_ += static_cast<int64_t>(want);
+      mapped_ += static_cast<int64_t>(p != nullptr ? have : want);
     }
     if (p == nullptr) {
       p = Map(want);
-    } else if (have != want) {
-      // Shrinking gives the tail's pages back; growing keeps the touched head and maps a tail.
-      void* q = ::mremap(p, have, want, MREMAP_MAYMOVE);
-      if (q == MAP_FAILED) {
-        ::munmap(p, have);
-        q = Map(want);
-      }
-      p = q;
+      have = want;
     }
-    *size = want;
+    *size = have;
     return p;
   }
 
   void* Reallocate(void* p, size_t old_size, size_t* size) {
     size_t want = RoundUp(std::max(*size, size_t{1}));
-    if (want == old_size) {
+    if (want <= old_size) {  // shrinking keeps the block
       *size = old_size;
       return p;
     }
@@ -156,7 +149,17 @@ class Pool {
 
   void* Map(size_t size) {
     // Over-map by one huge page and trim, so the block starts on a 2 MiB boundary and the
-    // kernel can back it with huge pages.
+    // kernel can back it with huge pages. Smaller blocks are plain mappings.
+    if (size < kHugePage) {
+      void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (p == MAP_FAILED) {
+        mapped_ -= static_cast<int64_t>(size);
+        throw std::bad_alloc();
+      }
+      ++maps_;
+      return p;
+    }
     size_t len = size + kHugePage;
     void* raw = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) {
