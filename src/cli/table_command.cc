@@ -92,11 +92,11 @@ Status Print(const TableArgs& a, const SimpleTable& t) {
   return Status::OK();
 }
 
-int64_t NumRecords(const delta::AddFile& add, const Schema& schema) {
+int64_t NumRecords(const delta::AddFile& add) {
   if (!add.stats.has_value()) return -1;
-  auto s = delta::ParseStats(*add.stats, schema);
-  if (!s.ok() || !s->num_records.has_value()) return -1;
-  return *s->num_records;
+  auto n = delta::StatsNumRecords(*add.stats);
+  if (!n.ok() || !n->has_value()) return -1;
+  return **n;
 }
 
 Status ListCommand(const GlobalOptions& g, const TableArgs& a) {
@@ -143,7 +143,7 @@ Status DescribeCommand(const GlobalOptions& g, const TableArgs& a) {
   bool rows_known = true;
   for (const auto& f : snap->files()) {
     bytes += f.add.size;
-    int64_t n = NumRecords(f.add, snap->schema());
+    int64_t n = NumRecords(f.add);
     if (n < 0) rows_known = false;
     else rows += n;
   }
@@ -204,7 +204,7 @@ Status FilesCommand(const GlobalOptions& g, const TableArgs& a) {
   for (const auto& f : snap->files()) {
     t.cols[0]->AppendString(f.path);
     t.cols[1]->Append<int64_t>(f.add.size);
-    int64_t n = NumRecords(f.add, snap->schema());
+    int64_t n = NumRecords(f.add);
     if (n >= 0) t.cols[2]->Append<int64_t>(n);
     else t.cols[2]->AppendNull();
     std::string part;

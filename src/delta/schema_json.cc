@@ -821,6 +821,7 @@ void AppendTypeJson(const DataType& t, std::string* out) {
 class StatsParser {
  public:
   Result<FileStats> Parse(std::string_view json, const Schema& schema);
+  Result<std::optional<int64_t>> NumRecords(std::string_view json);
 
  private:
   Status Fail(const std::string& where, std::string_view what) const {
@@ -1048,6 +1049,27 @@ Result<FileStats> StatsParser::Parse(std::string_view json, const Schema& schema
     return Fail("", "content after the stats object");
   }
   return stats;
+}
+
+Result<std::optional<int64_t>> StatsParser::NumRecords(std::string_view json) {
+  const simdjson::padded_string padded(json.data(), json.size());
+  od::document doc;
+  if (auto err = parser_.iterate(padded).get(doc)) return JsonFail(err, "");
+  od::value root;
+  if (auto err = doc.get_value().get(root)) return JsonFail(err, "");
+  std::optional<int64_t> out;
+  // The other members are skipped by the on-demand parser, not decoded.
+  LW_RETURN_IF_ERROR(ForEachField(root, "", [&](std::string_view key, od::value& value) -> Status {
+    if (key != "numRecords") return Status::OK();
+    bool null;
+    if (auto err = value.is_null().get(null)) return JsonFail(err, "numRecords");
+    if (null) return Status::OK();
+    int64_t n;
+    if (auto err = value.get_int64().get(n)) return TypeFail(err, value, "numRecords", "an integer");
+    out = n;
+    return Status::OK();
+  }));
+  return out;
 }
 
 // Appends the JSON text of `v` as a stats bound of a `column` column, or
@@ -1291,6 +1313,11 @@ std::optional<std::string> FormatPartitionValue(const Scalar& value) {
 Result<FileStats> ParseStats(std::string_view json, const Schema& schema) {
   thread_local StatsParser parser;  // keeps its buffers across the files of a scan
   return parser.Parse(json, schema);
+}
+
+Result<std::optional<int64_t>> StatsNumRecords(std::string_view json) {
+  thread_local StatsParser parser;
+  return parser.NumRecords(json);
 }
 
 std::string StatsToJson(const FileStats& stats, const Schema& schema) {

@@ -76,6 +76,9 @@ struct FileStats {
 // Timestamps in stats are truncated to milliseconds by Spark: the parser
 // keeps them as written; a scan must widen max bounds by 999 µs.
 Result<FileStats> ParseStats(std::string_view json, const Schema& schema);
+// Only the top-level numRecords of a stats JSON (nullopt when absent or null), skipping the
+// rest without decoding it: what listing a table's row counts needs.
+Result<std::optional<int64_t>> StatsNumRecords(std::string_view json);
 // Writes stats the way Delta on Spark does: {"numRecords":..,"minValues":{..},
 // "maxValues":{..},"nullCount":{..}} (+ "tightBounds":false only when false),
 // objects nested per the schema's structs, columns in schema order, keys of

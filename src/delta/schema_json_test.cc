@@ -814,5 +814,23 @@ TEST(SchemaCorpus, KnownPartitionValues) {
   EXPECT_EQ(checked, 2);
 }
 
+TEST(Stats, NumRecordsAloneSkipsTheRest) {
+  auto n = StatsNumRecords(R"({"minValues":{"numRecords":1,"a":[1,{"x":2}]},"numRecords":42,)"
+                           R"("nullCount":{"a":0}})");
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_TRUE(n->has_value());
+  EXPECT_EQ(**n, 42) << "the top-level member, not the column named numRecords";
+  auto absent = StatsNumRecords(R"({"minValues":{}})");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->has_value());
+  auto null = StatsNumRecords(R"({"numRecords":null})");
+  ASSERT_TRUE(null.ok());
+  EXPECT_FALSE(null->has_value());
+  auto bad = StatsNumRecords(R"({"numRecords":"7"})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("numRecords"), std::string::npos) << bad.status().ToString();
+  EXPECT_FALSE(StatsNumRecords(R"({"numRecords":)").ok());
+}
+
 }  // namespace
 }  // namespace lakewatch::delta

@@ -25,41 +25,126 @@ Result<std::string> NormalizePath(const std::string& raw) {
   return DecodePath(p);
 }
 
-// The replay key of a file: its decoded path made absolute against the table
-// root (Delta canonicalizes paths, so a relative add and an absolute remove of
-// the same file match), plus the deletion vector's id.
-std::string FileKey(const std::string& root, const std::string& path,
-                    const std::optional<DeletionVectorDescriptor>& dv) {
-  std::string key = !path.empty() && path[0] == '/' ? path : root + '/' + path;
-  if (dv.has_value()) key += '\n' + dv->UniqueId();
-  return key;
+// Hash of string keys that also takes string_views (heterogeneous lookup).
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// The replay key of a file: its decoded path relative to the table root when it lies inside it
+// (Delta canonicalizes paths, so a relative add and an absolute remove of the same file match),
+// else the absolute path; plus the deletion vector's id. A view of `path` when that is the key
+// (the common case: a relative path without a deletion vector), else built in `*scratch`.
+std::string_view FileKey(std::string_view root_slash, const std::string& path,
+                         const std::optional<DeletionVectorDescriptor>& dv, std::string* scratch) {
+  std::string_view key = path;
+  if (!key.empty() && key[0] == '/' && key.substr(0, root_slash.size()) == root_slash) {
+    key.remove_prefix(root_slash.size());
+  }
+  if (!dv.has_value()) return key;
+  scratch->assign(key);
+  *scratch += '\n';
+  *scratch += dv->UniqueId();
+  return *scratch;
 }
 
+// Log replay. The files a checkpoint lists are already reconciled (one action per file), and a
+// checkpoint is followed by a few commits at most, so the commits are replayed first into a
+// small map keyed by file, and the checkpoint's actions are then kept unless a commit touched
+// their file: no hash map entry per checkpoint file.
 struct Replay {
-  std::string root;  // absolute table path
+  std::string root_slash;  // absolute table path + '/'
   std::optional<Protocol> protocol;
   std::optional<Metadata> metadata;
-  std::unordered_map<std::string, LiveFile> live;
-  std::unordered_map<std::string, RemoveFile> tombstones;
   std::map<std::string, int64_t> txns;
+  std::unordered_map<std::string, LiveFile, KeyHash, std::equal_to<>> live;
+  std::unordered_map<std::string, RemoveFile, KeyHash, std::equal_to<>> removed;
 
-  Status Apply(ActionSet&& a) {
-    if (a.protocol.has_value()) protocol = std::move(a.protocol);
-    if (a.metadata.has_value()) metadata = std::move(a.metadata);
-    for (Txn& t : a.txns) txns[t.app_id] = t.version;
+  void ApplyTableActions(ActionSet* a) {
+    if (a->protocol.has_value()) protocol = std::move(a->protocol);
+    if (a->metadata.has_value()) metadata = std::move(a->metadata);
+    for (Txn& t : a->txns) txns[t.app_id] = t.version;
+  }
+
+  // A commit: its removes, then its adds, each the newest action for its file.
+  Status ApplyCommit(ActionSet&& a) {
+    ApplyTableActions(&a);
+    std::string scratch;
     for (RemoveFile& r : a.removes) {
       LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(r.path));
-      std::string key = FileKey(root, path, r.deletion_vector);
-      live.erase(key);
-      tombstones[key] = std::move(r);
+      std::string key(FileKey(root_slash, path, r.deletion_vector, &scratch));
+      if (auto it = live.find(key); it != live.end()) live.erase(it);
+      removed.insert_or_assign(std::move(key), std::move(r));
     }
     for (AddFile& add : a.adds) {
       LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(add.path));
-      std::string key = FileKey(root, path, add.deletion_vector);
-      tombstones.erase(key);
-      live[key] = LiveFile{std::move(add), std::move(path)};
+      std::string key(FileKey(root_slash, path, add.deletion_vector, &scratch));
+      if (auto it = removed.find(key); it != removed.end()) removed.erase(it);
+      live.insert_or_assign(std::move(key), LiveFile{std::move(add), std::move(path)});
     }
     return Status::OK();
+  }
+
+  bool Touched(std::string_view key) const {
+    return live.find(key) != live.end() || removed.find(key) != removed.end();
+  }
+
+  // Merges the checkpoint's reconciled actions (read before the commits, applied under them)
+  // and the commits' outcome into the snapshot's files (sorted by path) and tombstones.
+  Status Finish(ActionSet&& checkpoint, std::vector<LiveFile>* files,
+                std::vector<RemoveFile>* tombstones) {
+    std::string scratch;
+    files->reserve(checkpoint.adds.size() + live.size());
+    for (AddFile& add : checkpoint.adds) {
+      LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(add.path));
+      if (Touched(FileKey(root_slash, path, add.deletion_vector, &scratch))) continue;
+      files->push_back(LiveFile{std::move(add), std::move(path)});
+    }
+    const size_t from_checkpoint = files->size();
+    for (auto& [key, f] : live) files->push_back(std::move(f));
+    tombstones->reserve(checkpoint.removes.size() + removed.size());
+    for (RemoveFile& r : checkpoint.removes) {
+      LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(r.path));
+      if (Touched(FileKey(root_slash, path, r.deletion_vector, &scratch))) continue;
+      tombstones->push_back(std::move(r));
+    }
+    for (auto& [key, r] : removed) tombstones->push_back(std::move(r));
+    SortByPath(from_checkpoint, files);
+    return Status::OK();
+  }
+
+  // Orders the files by path (then deletion vector). The checkpoint's part, files[0, n), is
+  // usually sorted already (lakewatch writes it so): the commits' files are sorted and merged
+  // in. A file listed twice by a malformed checkpoint is kept once (the later one).
+  static void SortByPath(size_t n, std::vector<LiveFile>* files) {
+    auto dv_id = [](const LiveFile& f) {
+      return f.add.deletion_vector.has_value() ? f.add.deletion_vector->UniqueId() : std::string();
+    };
+    auto less = [&](uint32_t a, uint32_t b) {
+      const LiveFile& x = (*files)[a];
+      const LiveFile& y = (*files)[b];
+      if (int c = x.path.compare(y.path); c != 0) return c < 0;
+      if (!x.add.deletion_vector.has_value() && !y.add.deletion_vector.has_value()) return false;
+      return dv_id(x) < dv_id(y);
+    };
+    std::vector<uint32_t> order(files->size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto mid = order.begin() + static_cast<std::ptrdiff_t>(n);
+    if (!std::is_sorted(order.begin(), mid, less)) std::stable_sort(order.begin(), mid, less);
+    std::stable_sort(mid, order.end(), less);
+    std::inplace_merge(order.begin(), mid, order.end(), less);
+    bool identity = true;
+    for (uint32_t i = 0; i + 1 < order.size() && identity; ++i) {
+      identity = order[i] == i && less(order[i], order[i + 1]);
+    }
+    if (identity) return;
+    std::vector<LiveFile> sorted;
+    sorted.reserve(order.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i + 1 < order.size() && !less(order[i], order[i + 1])) continue;  // a duplicate
+      sorted.push_back(std::move((*files)[order[i]]));
+    }
+    files->swap(sorted);
   }
 };
 
@@ -139,12 +224,13 @@ Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSe
   const Column* txn = col("txn");
   const Column* meta = col("metaData");
   const Column* proto = col("protocol");
+  if (add != nullptr) out->adds.reserve(out->adds.size() + static_cast<size_t>(batch.num_rows));
   for (int64_t r = 0; r < batch.num_rows; ++r) {
     if (add != nullptr && add->IsValid(r)) {
       AddFile a;
       auto path = Str(Child(*add, "path"), r);
       if (!path.has_value()) return Status::Corrupt(file + ": checkpoint add without path");
-      a.path = *path;
+      a.path = std::move(*path);
       a.partition_values = PartMap(Child(*add, "partitionValues"), r);
       a.size = Int(Child(*add, "size"), r).value_or(0);
       a.modification_time = Int(Child(*add, "modificationTime"), r).value_or(0);
@@ -160,7 +246,7 @@ Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSe
       RemoveFile rm;
       auto path = Str(Child(*remove, "path"), r);
       if (!path.has_value()) return Status::Corrupt(file + ": checkpoint remove without path");
-      rm.path = *path;
+      rm.path = std::move(*path);
       rm.deletion_timestamp = Int(Child(*remove, "deletionTimestamp"), r);
       rm.data_change = Bool(Child(*remove, "dataChange"), r).value_or(false);
       rm.extended_file_metadata = Bool(Child(*remove, "extendedFileMetadata"), r);
@@ -327,12 +413,15 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store,
 
   Replay replay;
   std::error_code ec;
-  replay.root = std::filesystem::absolute(store.table_path(), ec).lexically_normal().string();
-  while (replay.root.size() > 1 && replay.root.back() == '/') replay.root.pop_back();
+  std::string root = std::filesystem::absolute(store.table_path(), ec).lexically_normal().string();
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  replay.root_slash = root + '/';
+  ActionSet checkpoint;
   if (!cp_parts.empty()) {
     auto actions = ReadCheckpoint(store, cp_parts);
     if (!actions.ok()) return actions.status().WithContext(fmt::format("checkpoint {}", start));
-    LW_RETURN_IF_ERROR(replay.Apply(std::move(actions).value()));
+    checkpoint = std::move(actions).value();
+    replay.ApplyTableActions(&checkpoint);
   }
   std::optional<int64_t> in_commit_ts;
   for (int64_t v : needed) {
@@ -340,7 +429,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store,
     auto actions = ParseCommit(content, v);
     if (!actions.ok()) return actions.status().WithContext(store.table_path());
     if (v == target && actions->commit_info.has_value()) in_commit_ts = actions->commit_info->in_commit_timestamp;
-    LW_RETURN_IF_ERROR(replay.Apply(std::move(actions).value()));
+    LW_RETURN_IF_ERROR(replay.ApplyCommit(std::move(actions).value()));
   }
   if (!replay.protocol.has_value()) {
     return Status::Corrupt(fmt::format("{}: no protocol action at version {}", store.table_path(), target));
@@ -372,11 +461,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store,
       s->schema_status_ = schema.status().WithContext(store.table_path() + ": schemaString");
     }
   }
-  s->files_.reserve(replay.live.size());
-  for (auto& [key, f] : replay.live) s->files_.push_back(std::move(f));
-  std::sort(s->files_.begin(), s->files_.end(), [](const LiveFile& a, const LiveFile& b) { return a.path < b.path; });
-  s->tombstones_.reserve(replay.tombstones.size());
-  for (auto& [key, r] : replay.tombstones) s->tombstones_.push_back(std::move(r));
+  LW_RETURN_IF_ERROR(replay.Finish(std::move(checkpoint), &s->files_, &s->tombstones_));
   return std::shared_ptr<const Snapshot>(std::move(s));
 }
 
