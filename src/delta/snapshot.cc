@@ -91,16 +91,21 @@ struct Replay {
 
   // Merges the checkpoint's reconciled actions (read before the commits, applied under them)
   // and the commits' outcome into the snapshot's files (sorted by path) and tombstones.
+  // `files` holds the checkpoint's adds on entry (paths not yet decoded).
   Status Finish(ActionSet&& checkpoint, std::vector<LiveFile>* files,
                 std::vector<RemoveFile>* tombstones) {
     std::string scratch;
-    files->reserve(checkpoint.adds.size() + live.size());
-    for (AddFile& add : checkpoint.adds) {
-      LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(add.path));
-      if (Touched(FileKey(root_slash, path, add.deletion_vector, &scratch))) continue;
-      files->push_back(LiveFile{std::move(add), std::move(path)});
+    size_t kept = 0;
+    for (size_t i = 0; i < files->size(); ++i) {
+      LiveFile& f = (*files)[i];
+      LW_ASSIGN_OR_RETURN(f.path, NormalizePath(f.add.path));
+      if (Touched(FileKey(root_slash, f.path, f.add.deletion_vector, &scratch))) continue;
+      if (kept != i) (*files)[kept] = std::move(f);
+      ++kept;
     }
+    files->resize(kept);
     const size_t from_checkpoint = files->size();
+    files->reserve(files->size() + live.size());
     for (auto& [key, f] : live) files->push_back(std::move(f));
     tombstones->reserve(checkpoint.removes.size() + removed.size());
     for (RemoveFile& r : checkpoint.removes) {
@@ -214,7 +219,10 @@ std::optional<DeletionVectorDescriptor> Dv(const Column* c, int64_t row) {
   return dv;
 }
 
-Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSet* out) {
+// Appends the actions of a checkpoint's rows to `out`; with `live`, the adds go there instead
+// (as LiveFiles whose path is still to be decoded), saving a copy of the largest list.
+Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSet* out,
+                     std::vector<LiveFile>* live) {
   auto col = [&](const char* name) -> const Column* {
     int i = batch.schema.FieldIndex(name);
     return i < 0 ? nullptr : batch.columns[i].get();
@@ -224,7 +232,13 @@ Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSe
   const Column* txn = col("txn");
   const Column* meta = col("metaData");
   const Column* proto = col("protocol");
-  if (add != nullptr) out->adds.reserve(out->adds.size() + static_cast<size_t>(batch.num_rows));
+  if (add != nullptr) {
+    if (live != nullptr) {
+      live->reserve(live->size() + static_cast<size_t>(batch.num_rows));
+    } else {
+      out->adds.reserve(out->adds.size() + static_cast<size_t>(batch.num_rows));
+    }
+  }
   for (int64_t r = 0; r < batch.num_rows; ++r) {
     if (add != nullptr && add->IsValid(r)) {
       AddFile a;
@@ -240,7 +254,11 @@ Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSe
       a.deletion_vector = Dv(Child(*add, "deletionVector"), r);
       a.base_row_id = Int(Child(*add, "baseRowId"), r);
       a.default_row_commit_version = Int(Child(*add, "defaultRowCommitVersion"), r);
-      out->adds.push_back(std::move(a));
+      if (live != nullptr) {
+        live->push_back(LiveFile{std::move(a), std::string()});
+      } else {
+        out->adds.push_back(std::move(a));
+      }
     }
     if (remove != nullptr && remove->IsValid(r)) {
       RemoveFile rm;
@@ -295,8 +313,10 @@ Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSe
 
 }  // namespace
 
-Result<ActionSet> ReadCheckpoint(const LogStore& store, const std::vector<CheckpointFile>& parts) {
-  ActionSet out;
+namespace {
+
+Status ReadCheckpointParts(const LogStore& store, const std::vector<CheckpointFile>& parts,
+                           ActionSet* out, std::vector<LiveFile>* live) {
   for (const CheckpointFile& cp : parts) {
     std::string path = store.log_dir() + "/" + cp.name;
     LW_ASSIGN_OR_RETURN(auto reader, parquet::ParquetFileReader::Open(path));
@@ -308,9 +328,17 @@ Result<ActionSet> ReadCheckpoint(const LogStore& store, const std::vector<Checkp
     LW_ASSIGN_OR_RETURN(auto plans, reader->schema().Project(wanted));
     for (int g = 0; g < reader->num_row_groups(); ++g) {
       LW_ASSIGN_OR_RETURN(RecordBatch batch, reader->ReadRowGroup(g, plans));
-      LW_RETURN_IF_ERROR(RowsToActions(batch, path, &out));
+      LW_RETURN_IF_ERROR(RowsToActions(batch, path, out, live));
     }
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<ActionSet> ReadCheckpoint(const LogStore& store, const std::vector<CheckpointFile>& parts) {
+  ActionSet out;
+  LW_RETURN_IF_ERROR(ReadCheckpointParts(store, parts, &out, nullptr));
   return out;
 }
 
@@ -416,11 +444,11 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store,
   std::string root = std::filesystem::absolute(store.table_path(), ec).lexically_normal().string();
   while (!root.empty() && root.back() == '/') root.pop_back();
   replay.root_slash = root + '/';
+  std::shared_ptr<Snapshot> s(new Snapshot());
   ActionSet checkpoint;
   if (!cp_parts.empty()) {
-    auto actions = ReadCheckpoint(store, cp_parts);
-    if (!actions.ok()) return actions.status().WithContext(fmt::format("checkpoint {}", start));
-    checkpoint = std::move(actions).value();
+    Status read = ReadCheckpointParts(store, cp_parts, &checkpoint, &s->files_);
+    if (!read.ok()) return read.WithContext(fmt::format("checkpoint {}", start));
     replay.ApplyTableActions(&checkpoint);
   }
   std::optional<int64_t> in_commit_ts;
@@ -438,7 +466,6 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(const LogStore& store,
     return Status::Corrupt(fmt::format("{}: no metaData action at version {}", store.table_path(), target));
   }
 
-  std::shared_ptr<Snapshot> s(new Snapshot());
   s->table_path_ = store.table_path();
   s->version_ = target;
   s->checkpoint_version_ = start;
