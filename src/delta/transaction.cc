@@ -74,6 +74,19 @@ Status Transaction::CheckConflicts(const ActionSet& w, int64_t version) const {
 
 Result<CommitResult> Transaction::Commit(int max_attempts) {
   CommitResult result;
+  // delta.appendOnly: data may be added and rearranged (dataChange=false), never deleted.
+  if (read_ != nullptr) {
+    auto append_only = read_->metadata().Config("delta.appendOnly");
+    if (append_only.has_value() && *append_only == "true") {
+      for (const RemoveFile& r : removes_) {
+        if (r.data_change) {
+          return Status::InvalidArgument(fmt::format(
+              "{}: the table is append-only (delta.appendOnly=true): removing {} is not allowed",
+              store_.table_path(), r.path));
+        }
+      }
+    }
+  }
   if (read_ != nullptr && txn_.has_value()) {
     auto seen = read_->TxnVersion(txn_->app_id);
     if (seen.has_value() && *seen >= txn_->version) {

@@ -78,6 +78,28 @@ TEST_F(TransactionTest, ConcurrentMetadataChangeConflicts) {
       << r.status().ToString();
 }
 
+TEST_F(TransactionTest, AppendOnlyTablesRefuseDeletesButAllowRearranging) {
+  ASSERT_TRUE(CommitAdd("a.parquet").ok());
+  ASSERT_TRUE(CommitAdd("b.parquet").ok());
+  {
+    Transaction set(table_->store(), Latest());
+    Metadata m = Latest()->metadata();
+    m.configuration.emplace_back("delta.appendOnly", "true");
+    set.SetMetadata(m);
+    ASSERT_TRUE(set.Commit().ok());
+  }
+  Transaction del(table_->store(), Latest());
+  del.Remove(Remove("a.parquet"));
+  auto refused = del.Commit();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("append-only"), std::string::npos)
+      << refused.status().ToString();
+  Transaction compact(table_->store(), Latest());
+  compact.Remove(Remove("b.parquet", /*data_change=*/false));
+  EXPECT_TRUE(compact.Commit().ok()) << "rearranging (dataChange=false) is allowed";
+  EXPECT_TRUE(CommitAdd("c.parquet").ok()) << "appends are allowed";
+}
+
 TEST_F(TransactionTest, RemovingTheSameFileTwiceConflicts) {
   ASSERT_TRUE(CommitAdd("a.parquet").ok());
   auto read = Latest();
