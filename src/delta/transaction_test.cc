@@ -146,7 +146,8 @@ TEST_F(TransactionTest, CompactionRetriesPastConcurrentBlindAppend) {
   auto r = compact.Commit();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::set<std::string> live;
-  for (const LiveFile& f : Latest()->files()) live.insert(f.path);
+  auto latest = Latest();  // held: a range-for over Latest()->files() would dangle
+  for (const LiveFile& f : latest->files()) live.insert(f.path);
   EXPECT_EQ(live, (std::set<std::string>{"ab.parquet", "c.parquet"}));
 }
 
