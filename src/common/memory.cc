@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <list>
 #include <map>
 #include <mutex>
 #include <new>
@@ -50,9 +51,16 @@ size_t DefaultCacheLimit() {
 
 using Clock = std::chrono::steady_clock;
 
+// A freed block kept for reuse. The cache is a list in the order of freeing (oldest first: what
+// expiry and eviction take) indexed by size (what allocation searches), both O(log n).
+struct Cached;
+using CacheList = std::list<Cached>;
+using SizeIndex = std::multimap<size_t, CacheList::iterator>;
 struct Cached {
   void* p;
+  size_t size;
   Clock::time_point freed;
+  SizeIndex::iterator by_size;
 };
 
 class Pool {
@@ -72,12 +80,14 @@ class Pool {
       // The smallest cached block that is large enough, unless it is much larger: then a new
       // mapping (resizing a cached block would give back touched pages or map untouched ones,
       // and page faults are what the cache is there to avoid).
-      auto it = cache_.lower_bound(want);
-      if (it != cache_.end() && it->first <= 2 * want + kHugePage) {
-        p = it->second.p;
-        have = it->first;
+      auto it = by_size_.lower_bound(want);
+      if (it != by_size_.end() && it->first <= 2 * want + kHugePage) {
+        CacheList::iterator entry = it->second;
+        p = entry->p;
+        have = entry->size;
         cached_ -= static_cast<int64_t>(have);
-        cache_.erase(it);
+        by_size_.erase(it);
+        fifo_.erase(entry);
         ++hits_;
       }
       mapped_ += static_cast<int64_t>(p != nullptr ? have : want);
@@ -123,8 +133,9 @@ class Pool {
       ::munmap(p, size);
       return;
     }
-    while (!cache_.empty() && static_cast<size_t>(cached_) + size > limit_) EvictOldestLocked();
-    cache_.emplace(size, Cached{p, now});
+    while (!fifo_.empty() && static_cast<size_t>(cached_) + size > limit_) EvictOldestLocked();
+    fifo_.push_back(Cached{p, size, now, {}});
+    fifo_.back().by_size = by_size_.emplace(size, std::prev(fifo_.end()));
     cached_ += static_cast<int64_t>(size);
   }
 
@@ -141,7 +152,7 @@ class Pool {
   void SetLimit(size_t bytes) {
     std::lock_guard<std::mutex> lock(mu_);
     limit_ = bytes;
-    while (!cache_.empty() && static_cast<size_t>(cached_) > limit_) EvictOldestLocked();
+    while (!fifo_.empty() && static_cast<size_t>(cached_) > limit_) EvictOldestLocked();
   }
 
  private:
@@ -180,29 +191,20 @@ class Pool {
   }
 
   void EvictOldestLocked() {
-    auto oldest = cache_.begin();
-    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-      if (it->second.freed < oldest->second.freed) oldest = it;
-    }
-    ::munmap(oldest->second.p, oldest->first);
-    cached_ -= static_cast<int64_t>(oldest->first);
-    cache_.erase(oldest);
+    Cached& oldest = fifo_.front();
+    ::munmap(oldest.p, oldest.size);
+    cached_ -= static_cast<int64_t>(oldest.size);
+    by_size_.erase(oldest.by_size);
+    fifo_.pop_front();
   }
 
   void ExpireLocked(Clock::time_point now) {
-    for (auto it = cache_.begin(); it != cache_.end();) {
-      if (now - it->second.freed > kMaxCacheAge) {
-        ::munmap(it->second.p, it->first);
-        cached_ -= static_cast<int64_t>(it->first);
-        it = cache_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    while (!fifo_.empty() && now - fifo_.front().freed > kMaxCacheAge) EvictOldestLocked();
   }
 
   std::mutex mu_;
-  std::multimap<size_t, Cached> cache_;  // by size
+  CacheList fifo_;    // freed blocks, oldest first
+  SizeIndex by_size_;  // the same blocks by size
   size_t limit_;
   int64_t cached_ = 0, mapped_ = 0, hits_ = 0, maps_ = 0;
 };
