@@ -2,7 +2,7 @@
 // bytes (std::vector<uint8_t> would), used for column data, string bytes,
 // offsets and encoded pages. Typed views via data<T>().
 //
-// Memory: blocks of 128 KiB and more come from common/memory.h (huge pages, grown in place,
+// Memory: blocks of 1 MiB and more come from common/memory.h (huge pages, grown in place,
 // recycled through a process-wide cache); smaller ones from malloc.
 //
 // Ownership: owns its memory; movable, copyable (deep copy).

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <list>
 #include <map>
 #include <mutex>
 #include <new>
@@ -27,14 +26,9 @@ namespace lakewatch::memory {
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
-constexpr size_t kSmallGranule = size_t{64} << 10;  // blocks below a huge page
 constexpr auto kMaxCacheAge = std::chrono::seconds(10);
 
-// Blocks of a huge page or more are whole huge pages; smaller ones whole 64 KiB granules.
-size_t RoundUp(size_t n) {
-  const size_t g = n >= kHugePage ? kHugePage : kSmallGranule;
-  return (n + g - 1) / g * g;
-}
+size_t RoundUp(size_t n) { return (n + kHugePage - 1) / kHugePage * kHugePage; }
 
 size_t DefaultCacheLimit() {
   if (const char* env = std::getenv("LAKEWATCH_BLOCK_CACHE_MB")) {
@@ -51,16 +45,9 @@ size_t DefaultCacheLimit() {
 
 using Clock = std::chrono::steady_clock;
 
-// A freed block kept for reuse. The cache is a list in the order of freeing (oldest first: what
-// expiry and eviction take) indexed by size (what allocation searches), both O(log n).
-struct Cached;
-using CacheList = std::list<Cached>;
-using SizeIndex = std::multimap<size_t, CacheList::iterator>;
 struct Cached {
   void* p;
-  size_t size;
   Clock::time_point freed;
-  SizeIndex::iterator by_size;
 };
 
 class Pool {
@@ -77,32 +64,42 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ExpireLocked(Clock::now());
-      // The smallest cached block that is large enough, unless it is much larger: then a new
-      // mapping (resizing a cached block would give back touched pages or map untouched ones,
-      // and page faults are what the cache is there to avoid).
-      auto it = by_size_.lower_bound(want);
-      if (it != by_size_.end() && it->first <= 2 * want + kHugePage) {
-        CacheList::iterator entry = it->second;
-        p = entry->p;
-        have = entry->size;
+      // The smallest cached block that is large enough, unless it is much larger (shrinking it
+      // would throw away pages a later large request could reuse); else the largest smaller
+      // one, grown.
+      auto it = cache_.lower_bound(want);
+      if (it != cache_.end() && it->first > 2 * want + 4 * kHugePage) {
+        it = it == cache_.begin() ? cache_.end() : std::prev(it);
+      } else if (it == cache_.end() && !cache_.empty()) {
+        it = std::prev(cache_.end());
+      }
+      if (it != cache_.end()) {
+        p = it->second.p;
+        have = it->first;
         cached_ -= static_cast<int64_t>(have);
-        by_size_.erase(it);
-        fifo_.erase(entry);
+        cache_.erase(it);
         ++hits_;
       }
-      mapped_ += static_cast<int64_t>(p != nullptr ? have : want);
+      mapped_ += static_cast<int64_t>(want);
     }
     if (p == nullptr) {
       p = Map(want);
-      have = want;
+    } else if (have != want) {
+      // Shrinking gives the tail's pages back; growing keeps the touched head and maps a tail.
+      void* q = ::mremap(p, have, want, MREMAP_MAYMOVE);
+      if (q == MAP_FAILED) {
+        ::munmap(p, have);
+        q = Map(want);
+      }
+      p = q;
     }
-    *size = have;
+    *size = want;
     return p;
   }
 
   void* Reallocate(void* p, size_t old_size, size_t* size) {
     size_t want = RoundUp(std::max(*size, size_t{1}));
-    if (want <= old_size) {  // shrinking keeps the block
+    if (want == old_size) {
       *size = old_size;
       return p;
     }
@@ -133,9 +130,8 @@ class Pool {
       ::munmap(p, size);
       return;
     }
-    while (!fifo_.empty() && static_cast<size_t>(cached_) + size > limit_) EvictOldestLocked();
-    fifo_.push_back(Cached{p, size, now, {}});
-    fifo_.back().by_size = by_size_.emplace(size, std::prev(fifo_.end()));
+    while (!cache_.empty() && static_cast<size_t>(cached_) + size > limit_) EvictOldestLocked();
+    cache_.emplace(size, Cached{p, now});
     cached_ += static_cast<int64_t>(size);
   }
 
@@ -152,7 +148,7 @@ class Pool {
   void SetLimit(size_t bytes) {
     std::lock_guard<std::mutex> lock(mu_);
     limit_ = bytes;
-    while (!fifo_.empty() && static_cast<size_t>(cached_) > limit_) EvictOldestLocked();
+    while (!cache_.empty() && static_cast<size_t>(cached_) > limit_) EvictOldestLocked();
   }
 
  private:
@@ -160,17 +156,7 @@ class Pool {
 
   void* Map(size_t size) {
     // Over-map by one huge page and trim, so the block starts on a 2 MiB boundary and the
-    // kernel can back it with huge pages. Smaller blocks are plain mappings.
-    if (size < kHugePage) {
-      void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (p == MAP_FAILED) {
-        mapped_ -= static_cast<int64_t>(size);
-        throw std::bad_alloc();
-      }
-      ++maps_;
-      return p;
-    }
+    // kernel can back it with huge pages.
     size_t len = size + kHugePage;
     void* raw = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) {
@@ -191,20 +177,29 @@ class Pool {
   }
 
   void EvictOldestLocked() {
-    Cached& oldest = fifo_.front();
-    ::munmap(oldest.p, oldest.size);
-    cached_ -= static_cast<int64_t>(oldest.size);
-    by_size_.erase(oldest.by_size);
-    fifo_.pop_front();
+    auto oldest = cache_.begin();
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (it->second.freed < oldest->second.freed) oldest = it;
+    }
+    ::munmap(oldest->second.p, oldest->first);
+    cached_ -= static_cast<int64_t>(oldest->first);
+    cache_.erase(oldest);
   }
 
   void ExpireLocked(Clock::time_point now) {
-    while (!fifo_.empty() && now - fifo_.front().freed > kMaxCacheAge) EvictOldestLocked();
+    for (auto it = cache_.begin(); it != cache_.end();) {
+      if (now - it->second.freed > kMaxCacheAge) {
+        ::munmap(it->second.p, it->first);
+        cached_ -= static_cast<int64_t>(it->first);
+        it = cache_.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
 
   std::mutex mu_;
-  CacheList fifo_;    // freed blocks, oldest first
-  SizeIndex by_size_;  // the same blocks by size
+  std::multimap<size_t, Cached> cache_;  // by size
   size_t limit_;
   int64_t cached_ = 0, mapped_ = 0, hits_ = 0, maps_ = 0;
 };

@@ -1,7 +1,7 @@
-// Large-block memory for column data: blocks of 128 KiB and more are mapped directly (those of
-// 2 MiB and more 2 MiB-aligned and backed by transparent huge pages where the kernel allows),
-// grown in place by mremap, and on free kept in a bounded process-wide cache for the next
-// allocation instead of being returned to the kernel.
+// Large-block memory for column data: blocks of 1 MiB and more are mapped directly, backed by
+// transparent huge pages where the kernel allows (madvise), grown in place by mremap, and on
+// free kept in a bounded process-wide cache for the next allocation instead of being returned to
+// the kernel.
 //
 // Why: decoding a row group fills tens to hundreds of MiB of fresh column buffers. With the
 // default allocator every such buffer is a new mapping that is zero-filled page by page on first
@@ -23,13 +23,13 @@
 namespace lakewatch::memory {
 
 // Requests of at least this many bytes take the large-block path.
-constexpr size_t kLargeBlockThreshold = size_t{128} << 10;
+constexpr size_t kLargeBlockThreshold = size_t{1} << 20;
 
 // Returns a block of at least *size bytes (uninitialized) and sets *size to its usable size.
 // Throws std::bad_alloc when memory is exhausted.
 void* AllocateLarge(size_t* size);
 
-// Grows a block from AllocateLarge to at least *size bytes (a smaller size keeps it), keeping the first
+// Grows (or shrinks) a block from AllocateLarge to at least *size bytes, keeping the first
 // min(old_size, *size) bytes; sets *size to the new usable size. Throws std::bad_alloc.
 void* ReallocateLarge(void* p, size_t old_size, size_t* size);
 
