@@ -199,7 +199,7 @@ Status FilesCommand(const GlobalOptions& g, const TableArgs& a) {
   t.AddColumn("path", DataType::String());
   t.AddColumn("size", DataType::Int64());
   t.AddColumn("rows", DataType::Int64());
-  t.AddColumn("partition", DataType::String());
+  t.AddColumn("partition", DataType::Map(DataType::String(), DataType::String()));
   t.AddColumn("modified", DataType::Timestamp());
   for (const auto& f : snap->files()) {
     t.cols[0]->AppendString(f.path);
@@ -207,9 +207,17 @@ Status FilesCommand(const GlobalOptions& g, const TableArgs& a) {
     int64_t n = NumRecords(f.add);
     if (n >= 0) t.cols[2]->Append<int64_t>(n);
     else t.cols[2]->AppendNull();
-    std::string part;
-    for (const auto& [k, v] : f.add.partition_values) part += (part.empty() ? "" : ",") + k + "=" + v.value_or("null");
-    t.cols[3]->AppendString(part);
+    // A map (a JSON object in json/jsonl output): values with ',' or '=' and null stay apart.
+    Column& part = *t.cols[3];
+    for (const auto& [k, v] : f.add.partition_values) {
+      part.children[0]->AppendString(k);
+      if (v.has_value()) {
+        part.children[1]->AppendString(*v);
+      } else {
+        part.children[1]->AppendNull();
+      }
+    }
+    part.FinishListRow();
     t.cols[4]->Append<int64_t>(f.add.modification_time * 1000);
   }
   return Print(a, t);

@@ -417,8 +417,8 @@ async function Replay(table, version, { useCheckpoint = true } = {}) {
 function FileLines(state) {
   return [...state.files].map(([p, add]) => {
     const stats = add.stats ? JSON.parse(add.stats) : {};
-    const partition = Object.entries(add.partitionValues ?? {})
-      .map(([k, v]) => `${k}=${v ?? 'null'}`).join(',');
+    const partition = Object.fromEntries(Object.entries(add.partitionValues ?? {})
+      .map(([k, v]) => [k, v ?? null]));
     return JsonText({ path: p, size: add.size, rows: stats.numRecords ?? null, partition,
                       modified: TimestampMillisText(add.modificationTime) });
   });
