@@ -24,6 +24,7 @@
 
 #include <simdjson.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstring>
 
@@ -1059,5 +1060,28 @@ std::string EncodePath(std::string_view path) {
   }
   return out;
 }
+
+int64_t IntervalMs(const std::optional<std::string>& text, int64_t dflt) {
+  if (!text.has_value()) return dflt;
+  std::string s = *text;
+  for (auto& c : s) c = static_cast<char>(std::tolower(c));
+  size_t i = s.find_first_of("0123456789");
+  if (i == std::string::npos) return dflt;
+  size_t j = i;
+  while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(s.data() + i, s.data() + j, n);
+  if (ec != std::errc() || end != s.data() + j || n > 100LL * 365 * 86400) return dflt;
+  std::string unit = s.substr(j);
+  int64_t ms = 0;
+  if (unit.find("week") != std::string::npos) ms = n * 7 * 86400000LL;
+  else if (unit.find("day") != std::string::npos) ms = n * 86400000LL;
+  else if (unit.find("hour") != std::string::npos) ms = n * 3600000LL;
+  else if (unit.find("minute") != std::string::npos) ms = n * 60000LL;
+  else if (unit.find("second") != std::string::npos) ms = n * 1000LL;
+  else return dflt;
+  return ms;
+}
+
 
 }  // namespace lakewatch::delta

@@ -155,4 +155,8 @@ Result<std::string> DecodePath(std::string_view uri_path);
 // Absolute URIs ("s3://...") must not be passed through this.
 std::string EncodePath(std::string_view path);
 
+// A table property holding a duration ("interval 7 days", "168 hours", "30 days", weeks,
+// minutes, seconds) in milliseconds; `dflt` when absent or unreadable.
+int64_t IntervalMs(const std::optional<std::string>& text, int64_t dflt);
+
 }  // namespace lakewatch::delta

@@ -41,29 +41,6 @@ std::string PartitionKey(const PartitionValues& pv) {
   return k;
 }
 
-// Parses a retention like "interval 7 days", "168 hours", "30 days"; falls back to `dflt`.
-int64_t RetentionMs(const std::optional<std::string>& text, int64_t dflt) {
-  if (!text.has_value()) return dflt;
-  std::string s = *text;
-  for (auto& c : s) c = static_cast<char>(std::tolower(c));
-  size_t i = s.find_first_of("0123456789");
-  if (i == std::string::npos) return dflt;
-  size_t j = i;
-  while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(s.data() + i, s.data() + j, n);
-  if (ec != std::errc() || end != s.data() + j || n > 100LL * 365 * 86400) return dflt;
-  std::string unit = s.substr(j);
-  int64_t ms = 0;
-  if (unit.find("week") != std::string::npos) ms = n * 7 * 86400000LL;
-  else if (unit.find("day") != std::string::npos) ms = n * 86400000LL;
-  else if (unit.find("hour") != std::string::npos) ms = n * 3600000LL;
-  else if (unit.find("minute") != std::string::npos) ms = n * 60000LL;
-  else if (unit.find("second") != std::string::npos) ms = n * 1000LL;
-  else return dflt;
-  return ms;
-}
-
 }  // namespace
 
 Result<OptimizeResult> Optimize(const DeltaTable& table, const OptimizeOptions& options) {
@@ -243,7 +220,7 @@ Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& option
   // files that a running writer has written but not yet committed, or that readers of recent
   // versions still need; it takes an explicit override.
   const int64_t table_retention_ms =
-      RetentionMs(snap->metadata().Config("delta.deletedFileRetentionDuration"), 7LL * 86400000LL);
+      IntervalMs(snap->metadata().Config("delta.deletedFileRetentionDuration"), 7LL * 86400000LL);
   if (!options.force && options.retain_hours * 3600000.0 < static_cast<double>(table_retention_ms)) {
     return Status::InvalidArgument(fmt::format(
         "vacuum with a retention of {} hours is below the table's deletedFileRetentionDuration ({} "
@@ -327,7 +304,7 @@ Result<int64_t> CleanupLog(const LogStore& store, const Snapshot& snapshot, int6
   const int64_t kTemporaryAgeMs = 3600 * 1000;
   int64_t deleted = DeleteStaleTemporaries(store.log_dir(), now_ms - kTemporaryAgeMs);
   LW_ASSIGN_OR_RETURN(LogListing listing, store.List());
-  int64_t retention = RetentionMs(snapshot.metadata().Config("delta.logRetentionDuration"), 30LL * 86400000LL);
+  int64_t retention = IntervalMs(snapshot.metadata().Config("delta.logRetentionDuration"), 30LL * 86400000LL);
   const int64_t cutoff = now_ms - retention;
   auto expired = [&](const std::string& name) {
     struct stat sb;

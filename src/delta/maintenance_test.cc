@@ -167,6 +167,28 @@ TEST_F(MaintenanceTest, VacuumRefusesARetentionBelowTheTablesUnlessForced) {
   EXPECT_TRUE(Vacuum(t, VacuumOptions{168, true, false}).ok());
 }
 
+// Regression: checkpoints kept tombstones for 7 days whatever the table's
+// delta.deletedFileRetentionDuration said.
+TEST_F(MaintenanceTest, CheckpointKeepsTombstonesForTheTablesRetention) {
+  for (const char* retention : {"interval 1 weeks", "interval 0 seconds"}) {
+    SCOPED_TRACE(retention);
+    std::filesystem::remove_all(dir_ + "/t");
+    DeltaTable t = CreateTable(false, {{"delta.deletedFileRetentionDuration", retention}});
+    for (int i = 0; i < 3; ++i) Append(t, i * 10, 10);
+    ASSERT_TRUE(Optimize(t).ok());  // removes the three small files
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto snap = t.Load();
+    ASSERT_TRUE(snap.ok());
+    ASSERT_TRUE(WriteCheckpoint(t.store(), **snap).ok());
+    auto listing = t.store().List();
+    ASSERT_TRUE(listing.ok());
+    ASSERT_FALSE(listing->checkpoints.empty());
+    auto actions = ReadCheckpoint(t.store(), {listing->checkpoints.back()});
+    ASSERT_TRUE(actions.ok()) << actions.status().ToString();
+    EXPECT_EQ(actions->removes.size(), std::string(retention) == "interval 0 seconds" ? 0u : 3u);
+  }
+}
+
 TEST_F(MaintenanceTest, VacuumRetentionCheckFollowsTheTableProperty) {
   DeltaTable shorter = CreateTable(false, {{"delta.deletedFileRetentionDuration", "interval 2 hours"}});
   EXPECT_TRUE(Vacuum(shorter, VacuumOptions{2, true, false}).ok());

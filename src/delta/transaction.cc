@@ -297,8 +297,10 @@ Status WriteCheckpoint(const LogStore& store, const Snapshot& snap) {
     add.FinishStructRow();
     null_except(&add);
   }
-  // Tombstones younger than the retention stay (vacuum needs them).
-  int64_t retention_ms = int64_t{7} * 24 * 3600 * 1000;
+  // Tombstones younger than delta.deletedFileRetentionDuration (default 7 days) stay: vacuum
+  // needs them.
+  const int64_t retention_ms =
+      IntervalMs(snap.metadata().Config("delta.deletedFileRetentionDuration"), int64_t{7} * 86400000);
   int64_t now = NowMillis();
   for (const RemoveFile& r : snap.tombstones()) {
     if (r.deletion_timestamp.value_or(now) < now - retention_ms) continue;
