@@ -73,13 +73,13 @@ struct Replay {
     for (RemoveFile& r : a.removes) {
       LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(r.path));
       std::string key(FileKey(root_slash, path, r.deletion_vector, &scratch));
-      if (auto it = live.find(key); it != live.end()) live.erase(it);
+      live.erase(key);
       removed.insert_or_assign(std::move(key), std::move(r));
     }
     for (AddFile& add : a.adds) {
       LW_ASSIGN_OR_RETURN(std::string path, NormalizePath(add.path));
       std::string key(FileKey(root_slash, path, add.deletion_vector, &scratch));
-      if (auto it = removed.find(key); it != removed.end()) removed.erase(it);
+      removed.erase(key);
       live.insert_or_assign(std::move(key), LiveFile{std::move(add), std::move(path)});
     }
     return Status::OK();
