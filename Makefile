@@ -4,7 +4,8 @@
 #   make test    install dependencies, build, run every test: unit/end-to-end (ctest), the unit
 #                tests and the conformance tests again under ASan+UBSan, and each libFuzzer target for 60 s
 #
-# Other targets: deps, build, bench, bench-delta, fuzz (FUZZ_SECONDS=600 per target), clean, distclean.
+# Other targets: deps, build, bench, bench-delta, bench-ingest, fuzz (FUZZ_SECONDS=600 per target),
+# clean, distclean.
 # Builds use Ninja with JOBS parallel jobs (default 2, the CI machine's cores).
 
 SHELL := /bin/bash
@@ -26,7 +27,8 @@ export ASAN_OPTIONS ?= detect_leaks=1:check_initialization_order=1
 # Steps run one after another even under `make -j`: the parallelism is inside Ninja and ctest.
 .NOTPARALLEL:
 
-.PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench bench-delta fuzz clean distclean
+.PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench bench-delta bench-ingest fuzz \
+        clean distclean
 
 deps:
 	scripts/deps.sh
@@ -68,6 +70,12 @@ bench: build
 # Delta snapshot load time, 10,000 commits / ~100,000 files (bench/delta_bench.cc; a few minutes).
 bench-delta: build
 	build/delta_bench $(DELTA_BENCH_ARGS)
+
+# lakewatch ingest vs DuckDB read_json_auto → Parquet on generated ML events (bench/run_ingest.sh;
+# 1M and 3M events, 1 and 2 threads, best of 3: ~15 minutes, ~4 GB of disk in /tmp).
+INGEST_BENCH_EVENTS ?= 1000000 3000000
+bench-ingest: build
+	bench/run_ingest.sh $(INGEST_BENCH_EVENTS)
 
 fuzz: deps
 	$(MAKE) --no-print-directory fuzz-build

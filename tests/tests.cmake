@@ -39,3 +39,5 @@ include(${CMAKE_SOURCE_DIR}/tests/delta/delta_interop.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/delta/delta_writer_tests.cmake OPTIONAL)
 # Delta Lake tests (golden tables, ...).
 include(${CMAKE_SOURCE_DIR}/tests/delta/delta_tests.cmake OPTIONAL)
+# End-to-end tests of lakewatch ingest (JSON differential, JSONTestSuite, real samples).
+include(${CMAKE_SOURCE_DIR}/tests/ingest/ingest_tests.cmake OPTIONAL)

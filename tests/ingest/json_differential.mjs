@@ -1,0 +1,666 @@
+#!/usr/bin/env node
+// Differential test of `lakewatch ingest` on JSON lines: DuckDB's read_json of the input against
+// DuckDB reading the Parquet files lakewatch wrote, value by value.
+//
+// Usage: node tests/ingest/json_differential.mjs [--lakewatch BUILD/lakewatch] [--keep] [--verbose]
+//        [--records N] (default 20000) [--write-input DIR] (only write the inputs to DIR)
+// Needs node_modules (npm @duckdb/node-api); exits 77 = skipped without it. Needs no shared data.
+//
+// 1. Generates N nested events (seeded, deterministic) full of edge cases: nulls and missing
+//    fields, empty lists and objects, lists with null elements, \u escapes (accents, surrogate
+//    pairs, control characters, NUL), raw UTF-8, integers at ±2^53 and ±2^63 and beyond 2^64,
+//    floats with exponents and -0.0, integers in float fields, a field that is an integer on
+//    most rows and a string on some, nested lists of structs, lists of lists, 12 levels of
+//    nesting, an object keyed by data (host names) that must become a map, dotted and non-ASCII
+//    keys, names Delta refuses (a space), names of system columns (`date`), an empty key,
+//    timestamps in several RFC 3339 forms (Z, offsets, 0/3/6/9 fraction digits) and missing
+//    ones, blank lines and CRLF line ends. Writes them to good.jsonl, and to bad.jsonl two
+//    records lakewatch must quarantine: a malformed line and an object nested deeper than the
+//    reader's limit (64).
+// 2. `lakewatch ingest --table diff --input-format jsonl good.jsonl bad.jsonl --format json`:
+//    the summary counts N rows and 2 quarantined; the quarantine table holds both bad lines
+//    (_source, _line, non-empty reason, raw = the line's bytes).
+// 3. DuckDB reads good.jsonl (read_json, newline_delimited, sample_size=-1) and every live file
+//    of the table (read_parquet(files, union_by_name)); rows are matched by `_line` (the line
+//    each record was written to) and `_source`; for every top-level input field the two
+//    canonical values (tests/peers/canonical.mjs) must be equal, up to the intended
+//    differences below. `_rest` is overlaid first: its JSON Pointer keys put back every value
+//    that fit no column (docs: "a value that fits no column type is never dropped").
+// 4. System columns: `timestamp` equals the input's timestamp parsed here (RFC 3339 → UTC
+//    micros, fraction digits beyond 6 truncated), `date` (the file's partition value) is its
+//    UTC date (null when there is no timestamp), `_source` is good.jsonl's name, `_rest` is
+//    null unless some value did not fit.
+//
+// Intended differences (representation, never value; each is counted and printed per field):
+//   int-vs-double    one side an integer, the other a double of the same value (DuckDB makes a
+//                    column with integers and floats DOUBLE; lakewatch may keep a bigint column
+//                    and put non-integral values in _rest, or widen; beyond 2^64 DuckDB has only
+//                    DOUBLE)
+//   scalar-as-text   a number/boolean on one side, its JSON text as a string on the other
+//                    (mixed-type fields: DuckDB VARCHAR, lakewatch widens new columns to string)
+//   json-text        an object/list on one side, its JSON text on the other (DuckDB's JSON type
+//                    for fields of mixed shape)
+//   timestamp-text   the same instant as a typed timestamp on one side and RFC 3339 text on the
+//                    other (lakewatch types only the timestamp column; DuckDB detects timestamp
+//                    strings only when one format fits every row)
+//   empty-object     {} on one side, null (or an object of nulls) on the other
+//   null-members     an object member that is null on one side and absent on the other (a
+//                    struct lists every field; a map or JSON text only the present ones)
+// Renamed columns (lakewatch's naming rules, src/ingest/record_builder.h): a name with one of
+// " ,;{}()\n\t=" has it replaced by '_', the empty name is `_empty` (DuckDB calls it C1), a name
+// of a system column gets a trailing '_' (`date` → `date_`).
+//
+// Exit status: 0 all good, 1 failures, 77 skipped.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import {
+  Ingest, kSummaryKeys, NeedNodeModules, ParseArgs, Random, Results, RunStatusText, Scan,
+  SqlIdent, SqlString, TableFiles,
+} from './ingest_common.mjs';
+
+const kMaxDepth = 64;  // the reader's nesting limit (BuilderOptions::max_depth)
+const kSystemColumns = new Set(['timestamp', 'date', '_source', '_line', '_rest']);
+const kTimestampFields = ['timestamp', '@timestamp', 'ts', 'time'];
+
+// ---------------------------------------------------------------- input generation
+
+// A JSON token written exactly as given (number forms JSON.stringify cannot produce).
+class Raw {
+  constructor(text) { this.text = text; }
+}
+
+function JsonOf(v) {
+  if (v instanceof Raw) return v.text;
+  if (v === null) return 'null';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(JsonOf).join(',')}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${JsonOf(x)}`).join(',')}}`;
+}
+
+// Strings that exercise the JSON string grammar. Raw: escaped forms; plain: raw UTF-8.
+const kMessages = [
+  new Raw('"caf\\u00e9 cr\\u00e8me"'),
+  new Raw('"emoji \\ud83d\\ude00 pair"'),
+  new Raw('"tab\\there\\nnewline \\"quoted\\" back\\\\slash \\/ slash"'),
+  new Raw('"control \\u0001\\u001f end"'),
+  new Raw('"nul \\u0000 inside"'),
+  new Raw('"\\u00fc\\u00f6\\u00e4 \\u6771\\u4eac"'),
+  'Zürich 東京 naïve — “quotes” 😀',
+  '',
+  ' leading and trailing spaces ',
+  'user 1234 logged in from 10.0.0.1',
+  'user 987 logged out',
+  'payment of 12.50 EUR declined: insufficient funds',
+  'a'.repeat(300),
+];
+const kInt64Edges = [0n, 1n, -1n, 9007199254740991n, 9007199254740992n, 9007199254740993n,
+  -9007199254740993n, 9223372036854775807n, -9223372036854775808n, 4294967296n, -2147483649n];
+const kBigBeyond = ['18446744073709551615', '18446744073709551616', '-9223372036854775809',
+  '100000000000000000000000', '123456789012345678901234567890'];
+const kFloatForms = ['1.5e-7', '6.02E23', '-2.5e+3', '0.1', '1e308', '5e-324', '-0.0', '2.2250738585072014e-308',
+  '3.141592653589793', '1E2', '-1.0e-0', '0.30000000000000004', '123456.789e3'];
+const kCountries = ['DE', 'US', 'FR', 'NG', 'BR', null];
+const kHosts = Array.from({ length: 400 }, (_, i) => `host-${String(i).padStart(3, '0')}.example.com`);
+
+function Pad(n, w = 2) { return String(n).padStart(w, '0'); }
+
+// RFC 3339 text for epoch millis `ms` in one of several forms; returns [text, micros (bigint)].
+function TimestampForm(rand, ms) {
+  const d = new Date(ms);
+  const base = `${d.getUTCFullYear()}-${Pad(d.getUTCMonth() + 1)}-${Pad(d.getUTCDate())}`;
+  const hms = (x) => `${Pad(x.getUTCHours())}:${Pad(x.getUTCMinutes())}:${Pad(x.getUTCSeconds())}`;
+  const micro = BigInt(ms) * 1000n;
+  const r = rand();
+  if (r < 0.55) return [d.toISOString(), micro];  // ms + Z
+  if (r < 0.7) {
+    const s = Math.floor(ms / 1000) * 1000;
+    return [`${base}T${hms(d)}Z`, BigInt(s) * 1000n];
+  }
+  if (r < 0.8) {  // micros
+    const us = Math.floor(rand() * 1000);
+    return [`${base}T${hms(d)}.${Pad(ms % 1000, 3)}${Pad(us, 3)}Z`, micro + BigInt(us)];
+  }
+  if (r < 0.88) {  // nanos: truncated to micros
+    const ns = Math.floor(rand() * 1000000);
+    return [`${base}T${hms(d)}.${Pad(ms % 1000, 3)}${Pad(ns, 6)}Z`, micro + BigInt(Math.floor(ns / 1000))];
+  }
+  // an offset: the same instant written in another zone
+  const offMin = [120, -300, 330, -570][Math.floor(rand() * 4)];
+  const local = new Date(ms + offMin * 60000);
+  const lbase = `${local.getUTCFullYear()}-${Pad(local.getUTCMonth() + 1)}-${Pad(local.getUTCDate())}`;
+  const sign = offMin < 0 ? '-' : '+';
+  const a = Math.abs(offMin);
+  return [`${lbase}T${hms(local)}.${Pad(ms % 1000, 3)}${sign}${Pad(Math.floor(a / 60))}:${Pad(a % 60)}`, micro];
+}
+
+function Deep(rand, depth, leaf) {
+  let v = { leaf };
+  for (let i = depth - 1; i >= 1; i--) {
+    const o = { [`l${i}`]: v };
+    if (rand() < 0.3) o[`s${i}`] = `d${i}`;
+    v = o;
+  }
+  return v;
+}
+
+// Returns { records: [{ line, text, timestampMicros|null }], goodText, badText, badLines }.
+function Generate(n, seed) {
+  const rand = Random(seed);
+  const pick = (a) => a[Math.floor(rand() * a.length)];
+  const lines = [];
+  const records = [];
+  let t = Date.UTC(2025, 10, 20, 22, 0, 0);  // crosses midnight UTC several times
+  for (let id = 1; id <= n; id++) {
+    t += Math.floor(rand() * 60000);
+    const r = { id };
+    let tsMicros = null;
+    const tsr = rand();
+    if (tsr < 0.03) {
+      // missing
+    } else if (tsr < 0.04) {
+      r.timestamp = null;
+    } else {
+      const [text, micros] = TimestampForm(rand, t);
+      r.timestamp = text;
+      tsMicros = micros;
+    }
+    if (rand() < 0.95) r.level = rand() < 0.05 ? null : pick(['info', 'warn', 'error', 'debug']);
+    if (rand() < 0.9) r.message = pick(kMessages);
+    if (rand() < 0.9) {
+      r.user = { name: pick(['Ana', 'Björn', 'Zoë', '李雷', null]), email: rand() < 0.5 ? `u${id}@example.com` : null };
+      if (rand() < 0.2) delete r.user.email;
+    }
+    r.count = rand() < 0.3 ? pick(kInt64Edges) : BigInt(Math.floor(rand() * 2000) - 1000);
+    if (rand() < 0.8) r.big = rand() < 0.05 ? new Raw(pick(kBigBeyond)) : BigInt(Math.floor(rand() * 1e6));
+    if (rand() < 0.9) {
+      // mostly floats, sometimes integers or exponent forms
+      const u = rand();
+      r.score = u < 0.2 ? new Raw(pick(kFloatForms)) : u < 0.3 ? BigInt(Math.floor(rand() * 10)) : Math.round(rand() * 1e6) / 1e6;
+    }
+    if (rand() < 0.9) r.ratio = new Raw(rand() < 0.5 ? pick(kFloatForms) : (rand()).toExponential(4));
+    r.flag = rand() < 0.1 ? null : rand() < 0.5;
+    if (rand() < 0.9) {
+      r.model = { name: pick(['fraud', 'churn', 'rank']), version: pick(['v1', 'v2', '3.0.1']) };
+      if (rand() < 0.7) {
+        r.model.params = { lr: Math.round(rand() * 1e4) / 1e6, layers: BigInt(1 + Math.floor(rand() * 12)),
+                           activations: Array.from({ length: Math.floor(rand() * 4) }, () => pick(['relu', 'tanh', 'gelu'])) };
+      }
+      if (rand() < 0.1) delete r.model.version;
+    }
+    if (rand() < 0.9) {
+      r.features = {
+        amount: Math.round(rand() * 1e5) / 100,
+        geo: rand() < 0.1 ? null : {
+          country: pick(kCountries),
+          city: pick(['Berlin', 'São Paulo', 'Lagos', 'Paris', null]),
+          coords: rand() < 0.2 ? null : { lat: Math.round((rand() * 180 - 90) * 1e4) / 1e4, lon: Math.round((rand() * 360 - 180) * 1e4) / 1e4 },
+        },
+        tags: rand() < 0.2 ? [] : Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(['a', 'b', 'c'])),
+      };
+    }
+    const tr = rand();
+    if (tr < 0.1) r.tags = null;
+    else if (tr < 0.25) r.tags = [];
+    else if (tr < 0.3) { /* missing */ } else {
+      r.tags = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => (rand() < 0.1 ? null : pick(['canary', 'shadow', 'ab:a', 'ab:b', 'ü'])));
+    }
+    if (rand() < 0.7) r.embedding = Array.from({ length: Math.floor(rand() * 8) }, () => Math.round((rand() * 2 - 1) * 1e6) / 1e6);
+    if (rand() < 0.6) {
+      r.items = Array.from({ length: Math.floor(rand() * 4) }, () => ({
+        sku: `sku-${Math.floor(rand() * 1000)}`,
+        qty: BigInt(1 + Math.floor(rand() * 5)),
+        price: rand() < 0.1 ? null : Math.round(rand() * 1e4) / 100,
+        attrs: Array.from({ length: Math.floor(rand() * 3) }, () => ({ k: pick(['color', 'size']), v: pick(['red', 'XL', null]) })),
+      }));
+    }
+    if (rand() < 0.5) {
+      r.matrix = Array.from({ length: Math.floor(rand() * 3) },
+                            () => Array.from({ length: Math.floor(rand() * 4) }, () => BigInt(Math.floor(rand() * 100))));
+    }
+    if (rand() < 0.3) r.deep = Deep(rand, 12, BigInt(id));
+    if (rand() < 0.7) {
+      const c = {};
+      for (let k = Math.floor(rand() * 5); k >= 0; k--) c[pick(kHosts)] = BigInt(Math.floor(rand() * 1e6));
+      r.counters = c;
+    }
+    if (rand() < 0.3) r['http.status'] = BigInt(pick([200, 201, 301, 404, 500]));
+    if (rand() < 0.3) r['user name'] = pick(['ana', 'bo', 'cy']);
+    if (rand() < 0.2) r.date = `2025-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 10)}`;
+    if (rand() < 0.05) r[''] = BigInt(Math.floor(rand() * 10));
+    if (rand() < 0.2) r['ключ'] = pick(['значение', 'ß', '']);
+    if (rand() < 0.9) r.mixed = rand() < 0.05 ? pick(['n/a', 'unknown', '12abc']) : BigInt(Math.floor(rand() * 1000));
+    if (rand() < 0.2) r.nullonly = null;
+    if (rand() < 0.3) r.empty_obj = rand() < 0.5 ? {} : { a: BigInt(Math.floor(rand() * 10)) };
+    if (rand() < 0.1) {
+      const [text] = TimestampForm(rand, t + Math.floor(rand() * 86400000));
+      r.feedback = { label: pick(['fraud', 'ok']), received_at: text };
+    }
+    records.push({ id, text: JsonOf(r), tsMicros, obj: r });
+  }
+  // Lines: CRLF on some, a blank line after some (line numbers must count them).
+  let line = 0;
+  for (const rec of records) {
+    line++;
+    rec.line = line;
+    const crlf = rand() < 0.05;
+    lines.push(rec.text + (crlf ? '\r\n' : '\n'));
+    if (rand() < 0.01) {
+      lines.push(rand() < 0.5 ? '\n' : '\r\n');
+      line++;
+    }
+  }
+  // bad.jsonl: a good record, a malformed one, a good one, one nested too deep.
+  const tooDeep = `{"id":0,"deep":${'{"a":'.repeat(kMaxDepth + 5)}1${'}'.repeat(kMaxDepth + 5)}}`;
+  const badLines = [
+    `{"id":-1,"timestamp":"2025-11-21T00:00:00Z","message":"good one in bad.jsonl"}`,
+    `{"id":-2,"timestamp":"2025-11-21T00:00:01Z","message":"unterminated`,
+    `{"id":-3,"timestamp":"2025-11-21T00:00:02Z","message":"good two"}`,
+    tooDeep,
+  ];
+  return { records, goodText: lines.join(''), badText: badLines.join('\n') + '\n', badLines,
+           badQuarantinedLines: [2, 4], badGoodLines: [1, 3] };
+}
+
+// ---------------------------------------------------------------- canonical values
+
+// JSON text -> plain tree with BigInt integers (exact), key order kept.
+function ParseExact(text) {
+  return Plain(kPeers.ParseJson(text));
+}
+
+function Plain(v) {
+  if (v instanceof Map) {
+    const out = {};
+    for (const [k, x] of v) out[k] = Plain(x);
+    return out;
+  }
+  if (Array.isArray(v)) return v.map(Plain);
+  return v;
+}
+
+const kPeers = {};
+
+// RFC 3339 / "YYYY-MM-DD HH:MM:SS[.f][Z|±hh:mm]" -> micros (bigint), fraction truncated to
+// micros; null if not a timestamp.
+function TimestampMicros(s) {
+  if (typeof s !== 'string') return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  let micros = BigInt(ms) * 1000n + BigInt((m[7] ?? '').padEnd(6, '0').slice(0, 6) || '0');
+  const z = m[8];
+  if (z && z !== 'Z' && z !== 'z') {
+    const sign = z[0] === '-' ? -1n : 1n;
+    const digits = z.slice(1).replace(':', '');
+    const off = BigInt(Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    micros -= sign * off * 60000000n;
+  }
+  return micros;
+}
+
+function UtcDate(micros) {
+  const d = new Date(Number(micros / 1000n - (micros % 1000n < 0n ? 1n : 0n)));
+  return d.toISOString().slice(0, 10);
+}
+
+const IsObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const IsNum = (v) => typeof v === 'number' || typeof v === 'bigint';
+
+// Compares DuckDB's canonical value `d` (from the input) with lakewatch's `o`. Returns
+// { ok, cats: Set of intended-difference categories used, why }.
+function CompareValues(d, o, where = '') {
+  const cats = new Set();
+  const why = Cmp(d, o, where, cats);
+  return { ok: why === null, cats, why };
+}
+
+function Cmp(d, o, where, cats) {
+  if (d === undefined) d = null;
+  if (o === undefined) o = null;
+  if (d === null && o === null) return null;
+  // {} or an all-null object against null
+  if ((d === null && IsObject(o)) || (o === null && IsObject(d))) {
+    const obj = d ?? o;
+    if (Object.values(obj).every((x) => x === null)) {
+      cats.add(Object.keys(obj).length ? 'null-members' : 'empty-object');
+      return null;
+    }
+    return `${where}: ${Show(d)} vs ${Show(o)}`;
+  }
+  if (d === null || o === null) return `${where}: ${Show(d)} vs ${Show(o)}`;
+  if (IsObject(d) && IsObject(o)) {
+    const keys = new Set([...Object.keys(d), ...Object.keys(o)]);
+    for (const k of keys) {
+      const inD = k in d, inO = k in o;
+      if (!inD || !inO) {
+        const v = inD ? d[k] : o[k];
+        if (v === null) { cats.add('null-members'); continue; }
+        if (IsObject(v) && Object.values(v).every((x) => x === null)) { cats.add('null-members'); continue; }
+        return `${where}/${k}: only in ${inD ? 'DuckDB' : 'lakewatch'}: ${Show(v)}`;
+      }
+      const w = Cmp(d[k], o[k], `${where}/${k}`, cats);
+      if (w) return w;
+    }
+    return null;
+  }
+  if (Array.isArray(d) && Array.isArray(o)) {
+    if (d.length !== o.length) return `${where}: list of ${d.length} vs ${o.length}: ${Show(d)} vs ${Show(o)}`;
+    for (let i = 0; i < d.length; i++) {
+      const w = Cmp(d[i], o[i], `${where}/${i}`, cats);
+      if (w) return w;
+    }
+    return null;
+  }
+  if (IsNum(d) && IsNum(o)) {
+    if (typeof d === typeof o) return d === o || (Number.isNaN(d) && Number.isNaN(o)) ? null : `${where}: ${Show(d)} vs ${Show(o)}`;
+    if (Number(d) === Number(o)) { cats.add('int-vs-double'); return null; }
+    return `${where}: ${Show(d)} vs ${Show(o)}`;
+  }
+  if (typeof d === 'string' && typeof o === 'string') {
+    if (d === o) return null;
+    const a = TimestampMicros(d), b = TimestampMicros(o);
+    if (a !== null && a === b) { cats.add('timestamp-text'); return null; }
+    return `${where}: ${Show(d)} vs ${Show(o)}`;
+  }
+  // a string against a non-string: text of a scalar, or JSON text of an object/list
+  const [s, v] = typeof d === 'string' ? [d, o] : typeof o === 'string' ? [o, d] : [null, null];
+  if (s !== null) {
+    if (!IsObject(v) && !Array.isArray(v)) {
+      if (kPeers.JsonText(v) === s || String(v) === s) { cats.add('scalar-as-text'); return null; }
+      if (IsNum(v) && /^-?\d/.test(s) && Number(s) === Number(v)) { cats.add('scalar-as-text'); return null; }
+      return `${where}: ${Show(d)} vs ${Show(o)}`;
+    }
+    let parsed;
+    try {
+      parsed = ParseExact(s);
+    } catch {
+      return `${where}: ${Show(d)} vs ${Show(o)}`;
+    }
+    cats.add('json-text');
+    return typeof d === 'string' ? Cmp(parsed, o, where, cats) : Cmp(d, parsed, where, cats);
+  }
+  return `${where}: ${Show(d)} vs ${Show(o)}`;
+}
+
+function Show(v) {
+  const t = kPeers.JsonText(v);
+  return t.length > 200 ? `${t.slice(0, 200)}…` : t;
+}
+
+// Sets `value` at JSON Pointer `pointer` (RFC 6901) inside `root` (a plain object), creating
+// objects/lists on the way.
+function SetAtPointer(root, pointer, value) {
+  const parts = pointer.split('/').slice(1).map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+  let cur = root;
+  for (let i = 0; i < parts.length; i++) {
+    const last = i === parts.length - 1;
+    const key = Array.isArray(cur) ? Number(parts[i]) : parts[i];
+    if (last) {
+      cur[key] = value;
+    } else {
+      if (cur[key] === null || cur[key] === undefined || typeof cur[key] !== 'object') {
+        cur[key] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      }
+      cur = cur[key];
+    }
+  }
+}
+
+// lakewatch's column name for a top-level input key.
+function OurName(key, timestampSource) {
+  if (key === '') return '_empty';
+  let n = key.replace(/[ ,;{}()\n\t=]/g, '_');
+  if (kSystemColumns.has(n) && key !== timestampSource) n += '_';
+  return n;
+}
+
+// DuckDB's column name for a top-level input key: read_json names the empty key C<position>.
+function DuckNamer(duckNames, keys) {
+  const known = new Set(keys);
+  const generated = duckNames.find((n) => /^C\d+$/.test(n) && !known.has(n));
+  return (key) => (key === '' ? generated : key);
+}
+
+// ---------------------------------------------------------------- the test
+
+async function Main() {
+  NeedNodeModules();
+  const args = ParseArgs(process.argv.slice(2));
+  let records = 20000;
+  let writeInput = null;  // --write-input DIR: only write good.jsonl and bad.jsonl there
+  for (let i = 0; i < args.rest.length; i++) {
+    if (args.rest[i] === '--records') records = Number(args.rest[++i]);
+    else if (args.rest[i] === '--write-input') writeInput = args.rest[++i];
+  }
+  if (writeInput) {
+    const g = Generate(records, 20251127);
+    writeFileSync(path.join(writeInput, 'good.jsonl'), g.goodText);
+    writeFileSync(path.join(writeInput, 'bad.jsonl'), g.badText);
+    process.exit(0);
+  }
+  const { DuckDBPeer } = await import('../peers/duckdb_query.mjs');
+  Object.assign(kPeers, await import('../conformance/compare.mjs'), await import('../peers/canonical.mjs'));
+
+  const started = Date.now();
+  const results = new Results(args.verbose);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lakewatch-ingest-diff-'));
+  const data = path.join(dir, 'data');
+  const good = path.join(dir, 'good.jsonl');
+  const bad = path.join(dir, 'bad.jsonl');
+  const gen = Generate(records, 20251127);
+  writeFileSync(good, gen.goodText);
+  writeFileSync(bad, gen.badText);
+  console.log(`input: ${records} records, ${gen.goodText.length} characters in ${good}; 4 lines in ${bad}`);
+
+  const peer = await DuckDBPeer.Create({ threads: 1 });
+  await peer.Query("SET TimeZone = 'UTC'");
+  try {
+    await Differential(args, peer, results, { dir, data, good, bad, gen, records });
+    await TimestampSources(args, peer, results, dir);
+  } catch (e) {
+    results.Check('differential ran to the end', e?.stack ?? String(e));
+  }
+  peer.Close();
+  if (args.keep) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+  results.Finish(started, 'json_differential');
+}
+
+async function Differential(args, peer, results, { data, good, bad, gen, records }) {
+  const ing = await Ingest(args.lakewatch, data, 'diff', [good, bad], ['--input-format', 'jsonl']);
+  const s = ing.summary;
+  const expectedRows = records + gen.badGoodLines.length;
+  if (!results.Check('ingest exits 0 with a JSON summary', ing.run.code === 0 && s ? null
+    : `${RunStatusText(ing.run, 300000)}\nstdout: ${ing.run.stdout.slice(-1000)}\nstderr: ${ing.run.stderr.slice(-2000)}`)) return;
+  results.Check('summary has every contract key', kSummaryKeys.filter((k) => !(k in s)).map((k) => `missing "${k}"`).join(', ') || null);
+  results.Check('summary: rows', s.rows === expectedRows ? null : `rows ${s.rows}, expected ${expectedRows}`);
+  results.Check('summary: quarantined', s.quarantined === gen.badQuarantinedLines.length ? null
+    : `quarantined ${s.quarantined}, expected ${gen.badQuarantinedLines.length}`);
+  results.Check('summary: table, version, bytes_in', s.table === 'diff' && Number.isInteger(s.version) &&
+    s.bytes_in === Buffer.byteLength(gen.goodText) + Buffer.byteLength(gen.badText) ? null
+    : `table ${s.table}, version ${s.version}, bytes_in ${s.bytes_in} (input files hold ` +
+      `${Buffer.byteLength(gen.goodText) + Buffer.byteLength(gen.badText)})`);
+
+  // Quarantine: both bad lines of bad.jsonl, with their bytes.
+  const qt = s.quarantine_table ?? 'diff_quarantine';
+  const q = await Scan(args.lakewatch, data, qt);
+  if (results.Check(`quarantine table ${qt} readable`, q.rows ? null : q.run.stderr.trim())) {
+    const got = q.rows.map((r) => `${path.basename(String(r._source))}:${r._line}`).sort();
+    const want = gen.badQuarantinedLines.map((l) => `bad.jsonl:${l}`).sort();
+    results.Check('quarantine: the malformed and the too-deep line, by _source and _line',
+      JSON.stringify(got) === JSON.stringify(want) ? null : `got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    for (const r of q.rows) {
+      const line = gen.badLines[r._line - 1];
+      const rawText = r.raw === null || r.raw === undefined ? null : Buffer.from(String(r.raw), 'base64').toString('utf8');
+      results.Check(`quarantine line ${r._line}: reason and raw bytes`,
+        typeof r.reason === 'string' && r.reason.trim() !== '' && rawText !== null && rawText.replace(/\r?\n$/, '') === line
+          ? null : `reason ${JSON.stringify(r.reason)}, raw ${JSON.stringify(rawText?.slice(0, 100))}`,
+        args.verbose ? `reason: ${r.reason}` : '');
+      const offset = gen.badLines.slice(0, r._line - 1).reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
+      results.Check(`quarantine line ${r._line}: _offset`, Number(r._offset) === offset ? null : `_offset ${r._offset}, expected ${offset}`);
+    }
+    console.log(`note  quarantine reasons: ${q.rows.map((r) => JSON.stringify(r.reason)).join('; ')}`);
+  }
+
+  // Our rows, read by DuckDB from the live data files.
+  const tf = await TableFiles(args.lakewatch, data, 'diff');
+  if (!results.Check('table files', tf.files ? null : tf.run.stderr.trim())) return;
+  const fileList = `[${tf.files.map((f) => SqlString(f.abs)).join(', ')}]`;
+  const partOf = new Map(tf.files.map((f) => [f.abs, f.partition ?? {}]));
+  const ours = await peer.QueryCanonical(
+    `SELECT * FROM read_parquet(${fileList}, union_by_name = true, filename = true)`);
+  const ourTypes = new Map(ours.names.map((n, i) => [n, ours.types[i].toString()]));
+  results.Check('data files hold every row', ours.rows.length === expectedRows ? null : `${ours.rows.length} rows, expected ${expectedRows}`);
+  const fileRows = tf.files.reduce((a, f) => a + Number(f.rows ?? 0), 0);
+  results.Check('table files: numRecords sum', fileRows === expectedRows ? null : `${fileRows}, expected ${expectedRows}`);
+  const scanned = await Scan(args.lakewatch, data, 'diff', { columns: ['_line'] });
+  results.Check('lakewatch table scan: row count', scanned.rows?.length === expectedRows ? null
+    : `${scanned.rows?.length ?? scanned.run.stderr.trim()}, expected ${expectedRows}`);
+  for (const c of ['timestamp', '_source', '_line', '_rest']) {
+    results.Check(`column ${c} present`, ourTypes.has(c) ? null : `columns: ${ours.names.join(', ')}`);
+  }
+  console.log(`our columns: ${ours.names.map((n) => `${n} ${ourTypes.get(n)}`).join(', ')}`);
+
+  // Index our rows of good.jsonl by _line.
+  const byLine = new Map();
+  const sourceProblems = [];
+  for (const r of ours.rows) {
+    const src = String(r._source);
+    if (path.basename(src) === 'bad.jsonl') continue;
+    if (path.basename(src) !== 'good.jsonl') { sourceProblems.push(`_source ${JSON.stringify(src)}`); continue; }
+    const line = Number(r._line);
+    if (byLine.has(line)) sourceProblems.push(`_line ${line} twice`);
+    byLine.set(line, r);
+  }
+  results.Check('_source names the file', sourceProblems.length ? sourceProblems.slice(0, 5).join('; ') : null,
+    `e.g. ${JSON.stringify(ours.rows[0]?._source)}`);
+
+  // DuckDB's reading of the input.
+  const input = await peer.QueryCanonical(
+    `SELECT * FROM read_json(${SqlString(good)}, format = 'newline_delimited', sample_size = -1)`);
+  const duckTypes = new Map(input.names.map((n, i) => [n, input.types[i].toString()]));
+  results.Check('DuckDB reads every input record', input.rows.length === records ? null : `${input.rows.length}, expected ${records}`);
+  const recById = new Map(gen.records.map((r) => [r.id, r]));
+  const keys = [...new Set(gen.records.flatMap((r) => Object.keys(r.obj)))];
+  const DuckName = DuckNamer(input.names, keys);
+
+  const stats = new Map(keys.map((k) => [k, { compared: 0, equal: 0, cats: new Map(), bad: [] }]));
+  const sys = { ts: [], date: [], rest: [], missing: [] };
+  for (const drow of input.rows) {
+    const rec = recById.get(Number(drow.id));
+    const orow = byLine.get(rec.line);
+    if (!orow) { sys.missing.push(rec.line); continue; }
+    // lakewatch's view of the record: columns by input key, then the _rest overlay.
+    const tree = {};
+    for (const k of keys) {
+      const col = OurName(k, 'timestamp');
+      if (col in orow) tree[k] = orow[col];
+    }
+    let restKeys = [];
+    if (orow._rest !== null && orow._rest !== undefined) {
+      const rest = ParseExact(String(orow._rest));
+      restKeys = Object.keys(rest);
+      for (const [ptr, v] of Object.entries(rest)) SetAtPointer(tree, ptr, v);
+    }
+    if (restKeys.length) sys.rest.push(`${rec.line}: ${restKeys.join(' ')}`);
+    for (const k of keys) {
+      const st = stats.get(k);
+      let dv = drow[DuckName(k)];
+      let jsonText = false;
+      if (duckTypes.get(DuckName(k)) === 'JSON' && typeof dv === 'string') {
+        dv = ParseExact(dv);  // DuckDB's JSON type (a field of mixed types): the value as JSON text
+        jsonText = true;
+      }
+      const ov = tree[k];
+      st.compared++;
+      const c = CompareValues(dv, ov, `/${k}`);
+      if (c.ok && jsonText) c.cats.add('json-text');
+      if (!c.ok) {
+        if (st.bad.length < 3) st.bad.push(`line ${rec.line}: ${c.why}`);
+        continue;
+      }
+      if (!c.cats.size) st.equal++;
+      for (const cat of c.cats) st.cats.set(cat, (st.cats.get(cat) ?? 0) + 1);
+    }
+    // System columns against the input text itself.
+    const wantTs = rec.tsMicros;
+    const gotTs = orow.timestamp === null ? null : TimestampMicros(orow.timestamp);
+    if (wantTs !== gotTs) {
+      sys.ts.push(`line ${rec.line}: ${JSON.stringify(rec.obj.timestamp)} -> ${JSON.stringify(orow.timestamp)}`);
+    }
+    const part = partOf.get(orow.filename) ?? partOf.get(path.resolve(orow.filename));
+    const wantDate = wantTs === null ? null : UtcDate(wantTs);
+    const gotDate = part ? (part.date ?? null) : undefined;
+    if (gotDate !== wantDate) sys.date.push(`line ${rec.line}: file ${path.basename(path.dirname(orow.filename))}, partition ${JSON.stringify(gotDate)}, expected ${wantDate}`);
+  }
+  results.Check('every input record has a row (by _line)', sys.missing.length ? `${sys.missing.length} missing, e.g. lines ${sys.missing.slice(0, 10).join(', ')}` : null);
+  results.Check('timestamp = the input timestamp in UTC micros (fraction beyond µs truncated)',
+    sys.ts.length ? `${sys.ts.length} rows differ:\n${sys.ts.slice(0, 5).join('\n')}` : null);
+  results.Check('date partition = UTC date of timestamp (null without one)',
+    sys.date.length ? `${sys.date.length} rows differ:\n${sys.date.slice(0, 5).join('\n')}` : null);
+  console.log(`note  ${sys.rest.length} rows carry _rest${sys.rest.length ? `, e.g. ${sys.rest.slice(0, 3).join('; ')}` : ''}`);
+
+  console.log('\nfield | DuckDB type (input) | lakewatch type | compared | equal | intended differences');
+  for (const k of keys) {
+    const st = stats.get(k);
+    const cats = [...st.cats].map(([c, n]) => `${c} ×${n}`).join(', ');
+    console.log(`  ${JSON.stringify(k)} | ${duckTypes.get(DuckName(k)) ?? '—'} | ${ourTypes.get(OurName(k, 'timestamp')) ?? '— (no column)'} | ` +
+                `${st.compared} | ${st.equal} | ${cats || '—'}`);
+  }
+  console.log('');
+  for (const k of keys) {
+    const st = stats.get(k);
+    results.Check(`field ${JSON.stringify(k)}: every value equal up to intended differences`,
+      st.bad.length ? `${st.compared - st.equal - [...st.cats.values()].reduce((a, b) => a + b, 0)} or more rows differ, e.g.\n${st.bad.join('\n')}` : null);
+  }
+}
+
+// The timestamp comes from the first present of timestamp, @timestamp, ts, time, or from
+// --timestamp FIELD; a source field with another name is kept as well.
+async function TimestampSources(args, peer, results, dir) {
+  const data = path.join(dir, 'ts-data');
+  const file = path.join(dir, 'ts.jsonl');
+  const ms = Date.UTC(2025, 10, 24, 16, 0, 0, 123);
+  const rows = [
+    { '@timestamp': '2025-11-24T16:00:00.123Z', n: 1 },
+    { ts: '2025-11-24T18:00:00.123+02:00', n: 2 },
+    { time: '2025-11-24T16:00:00.123Z', n: 3 },
+    { ts: '2025-11-24T16:00:00.123Z', time: '1999-01-01T00:00:00Z', n: 4 },  // ts before time
+    { event_time: '2025-11-24T16:00:00.123Z', n: 5 },                       // no known field
+  ];
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const ing = await Ingest(args.lakewatch, data, 'ts', [file], ['--input-format', 'jsonl']);
+  if (!results.Check('timestamp sources: ingest', ing.run.code === 0 && ing.summary?.rows === rows.length ? null
+    : `${RunStatusText(ing.run, 300000)} ${ing.run.stderr.trim()} summary ${JSON.stringify(ing.summary)}`)) return;
+  const scan = await Scan(args.lakewatch, data, 'ts');
+  if (!results.Check('timestamp sources: scan', scan.rows ? null : scan.run.stderr.trim())) return;
+  const want = kPeers.TimestampMillisText(ms);
+  const byN = new Map(scan.rows.map((r) => [r.n, r]));
+  for (const r of rows) {
+    const got = byN.get(r.n);
+    const source = kTimestampFields.find((f) => f in r);
+    const expectTs = source ? want : null;
+    let problem = null;
+    if (!got) problem = 'row missing';
+    else if (got.timestamp !== expectTs) problem = `timestamp ${JSON.stringify(got.timestamp)}, expected ${expectTs}`;
+    else if (source && source !== 'timestamp' && got[source] === undefined) problem = `source field ${source} not kept: ${JSON.stringify(got)}`;
+    results.Check(`timestamp sources: ${JSON.stringify(r)}`, problem);
+  }
+  // --timestamp FIELD names the source.
+  const data2 = path.join(dir, 'ts-data2');
+  const ing2 = await Ingest(args.lakewatch, data2, 'ts', [file], ['--input-format', 'jsonl', '--timestamp', 'event_time']);
+  const scan2 = ing2.run.code === 0 ? await Scan(args.lakewatch, data2, 'ts') : { rows: null };
+  const r5 = scan2.rows?.find((r) => r.n === 5);
+  results.Check('--timestamp event_time: used as the timestamp and kept',
+    r5 && r5.timestamp === want && r5.event_time !== undefined ? null
+      : `${RunStatusText(ing2.run, 300000)} ${ing2.run.stderr.trim()} row ${JSON.stringify(r5)}`);
+}
+
+Main().catch((e) => {
+  console.log(`FAIL: ${e?.stack ?? e}`);
+  process.exit(1);
+});
