@@ -314,15 +314,6 @@ Result<std::string> StatsJsonFromParquet(const std::string& parquet_path, const 
 
 namespace {
 
-// An input file of an append, copied into the table.
-struct StagedFile {
-  std::string source;
-  std::string name;  // relative to the table
-  Schema schema;     // the file's logical schema
-  PartitionValues partition_values;
-  int64_t size = 0;
-};
-
 // The partition values of `file`: each partition column must hold one
 // value (or only nulls) in the file. Footer statistics decide it for
 // fixed-width types; strings and binaries are read, because statistics may
@@ -428,9 +419,9 @@ Result<TypePtr> MergeType(const TypePtr& table, const TypePtr& file, const std::
 // Checks every file's columns against `schema` and adds what they add
 // (nullable columns and nested fields: schema evolution). Returns whether
 // `schema` grew.
-Result<bool> MergeFileSchemas(const std::vector<StagedFile>& files, const std::string& table, Schema* schema) {
+Result<bool> MergeFileSchemas(const std::vector<DataFile>& files, const std::string& table, Schema* schema) {
   bool evolved = false;
-  for (const StagedFile& f : files) {
+  for (const DataFile& f : files) {
     for (const Field& field : f.schema.fields) {
       int i = schema->FieldIndex(field.name);
       if (i < 0) {
@@ -475,9 +466,9 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
   };
   if (already_committed(*snap)) return skipped(*snap);  // a retried batch: nothing to copy
   const std::vector<std::string> partition_columns = snap->metadata().partition_columns;
-  std::vector<StagedFile> staged;
+  std::vector<DataFile> staged;
   auto cleanup = [&] {
-    for (const StagedFile& f : staged) ::unlink((path() + "/" + f.name).c_str());
+    for (const DataFile& f : staged) ::unlink((path() + "/" + f.name).c_str());
   };
   auto fail = [&](Status st) {
     cleanup();
@@ -486,7 +477,7 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
   for (const std::string& file : files) {
     auto reader = parquet::ParquetFileReader::Open(file);
     if (!reader.ok()) return fail(reader.status());
-    StagedFile f;
+    DataFile f;
     f.source = file;
     f.schema = (*reader)->schema().logical();
     auto pv = FilePartitionValues(**reader, file, partition_columns);
@@ -510,19 +501,91 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
   // The copies' directory entries (and new partition directories) must be
   // durable before a commit names them.
   std::vector<std::string> names;
-  for (const StagedFile& f : staged) names.push_back(f.name);
+  for (const DataFile& f : staged) names.push_back(f.name);
   if (Status st = SyncDirsOf(path(), names); !st.ok()) return fail(st);
   CrashPoint("append-after-copy");
 
-  // A concurrent schema change (another append adding columns) does not fail
-  // the append: it is checked against the new schema and committed again.
+  CommitFilesOptions options;
+  if (txn.has_value()) options.txns.push_back(*txn);
+  bool in_doubt = false;
+  auto result = CommitDataFiles(staged, options, &in_doubt);
+  if (!result.ok()) {
+    if (!in_doubt) cleanup();  // else the commit may name the files: keep them
+    return result;
+  }
+  if (result->duplicate) cleanup();
+  return result;
+}
+
+Result<CommitResult> DeltaTable::CommitDataFiles(const std::vector<DataFile>& files,
+                                                 const CommitFilesOptions& options, bool* in_doubt) const {
+  if (in_doubt != nullptr) *in_doubt = false;
+  std::shared_ptr<const Snapshot> snap;
+  auto loaded = Snapshot::Load(store_);
+  if (loaded.ok()) {
+    snap = std::move(loaded).value();
+  } else if (!options.create.has_value() || loaded.status().code() != StatusCode::kNotFound) {
+    return loaded.status();
+  }
+  if (snap == nullptr) {
+    // Create the table with the files in version 0.
+    Schema schema;
+    auto merged = MergeFileSchemas(files, path(), &schema);
+    if (!merged.ok()) return merged.status();
+    const CreateOptions& co = *options.create;
+    for (const std::string& p : co.partition_columns) {
+      if (schema.FieldIndex(p) < 0) return Status::InvalidArgument("partition column '" + p + "' is not in the data");
+    }
+    LW_RETURN_IF_ERROR(store_.CreateLogDir());
+    Metadata m;
+    m.id = NewUuid();
+    m.name = co.name;
+    m.description = co.description;
+    m.schema_string = SchemaToJson(schema);
+    m.partition_columns = co.partition_columns;
+    m.configuration = co.configuration;
+    m.created_time = NowMillis();
+    Transaction tx(store_, nullptr);
+    tx.SetProtocol(Protocol{});
+    tx.SetMetadata(std::move(m));
+    for (const Txn& t : options.txns) tx.AddTxn(t.app_id, t.version);
+    const int64_t now = NowMillis();
+    for (const DataFile& f : files) {
+      AddFile add;
+      add.path = EncodePath(f.name);
+      add.partition_values = f.partition_values;
+      add.size = f.size;
+      add.modification_time = now;
+      add.data_change = true;
+      auto stats = StatsJsonFromParquet(path() + "/" + f.name, schema);
+      if (stats.ok()) add.stats = *stats;
+      tx.Add(std::move(add));
+    }
+    tx.SetOperation("WRITE", {{"mode", "\"ErrorIfExists\""}});
+    auto result = tx.Commit(1);
+    if (result.ok() || result.status().code() != StatusCode::kAlreadyExists) {
+      if (!result.ok() && in_doubt != nullptr) *in_doubt = tx.commit_in_doubt();
+      return result;
+    }
+    // Another writer created the table first: append to it.
+    LW_ASSIGN_OR_RETURN(snap, Snapshot::Load(store_));
+  }
+  LW_RETURN_IF_ERROR(snap->CheckWritable());
+  const std::vector<std::string> partition_columns = snap->metadata().partition_columns;
+  for (const DataFile& f : files) {
+    if (f.partition_values.size() != partition_columns.size()) {
+      return Status::InvalidArgument(fmt::format("{}: has {} partition values, table {} has {} partition columns",
+                                                 f.source.empty() ? f.name : f.source, f.partition_values.size(),
+                                                 path(), partition_columns.size()));
+    }
+  }
   for (int round = 0;; ++round) {
     Schema schema = snap->schema();
-    auto evolved = MergeFileSchemas(staged, path(), &schema);
-    if (!evolved.ok()) return fail(evolved.status());
+    auto evolved = MergeFileSchemas(files, path(), &schema);
+    if (!evolved.ok()) return evolved.status();
     Transaction tx(store_, snap);
     const int64_t now = NowMillis();
-    for (const StagedFile& f : staged) {
+    for (const DataFile& f : files) {
       AddFile add;
       add.path = EncodePath(f.name);
       add.partition_values = f.partition_values;
@@ -538,24 +601,19 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
       m.schema_string = SchemaToJson(schema);
       tx.SetMetadata(std::move(m));
     }
-    if (txn.has_value()) tx.SetTxn(txn->app_id, txn->version);
+    for (const Txn& t : options.txns) tx.AddTxn(t.app_id, t.version);
     tx.SetOperation("WRITE", {{"mode", "\"Append\""}});
     auto result = tx.Commit();
-    if (result.ok()) {
-      if (result->duplicate) cleanup();
+    if (result.ok()) return result;
+    if (tx.commit_in_doubt()) {
+      if (in_doubt != nullptr) *in_doubt = true;
       return result;
     }
-    if (tx.commit_in_doubt()) return result;  // the commit may name the files: keep them
-    if (!tx.lost_to_metadata_change() || round == kSchemaChangeRetries) return fail(result.status());
-    auto next = Snapshot::Load(store_);
-    if (!next.ok()) return fail(next.status());
-    snap = std::move(next).value();
-    if (Status st = snap->CheckWritable(); !st.ok()) return fail(st);
-    if (snap->metadata().partition_columns != partition_columns) return fail(result.status());
-    if (already_committed(*snap)) {
-      cleanup();
-      return skipped(*snap);
-    }
+    if (!tx.lost_to_metadata_change() || round == kSchemaChangeRetries) return result;
+    // Another writer changed the schema: check the files against the new one.
+    LW_ASSIGN_OR_RETURN(snap, Snapshot::Load(store_));
+    LW_RETURN_IF_ERROR(snap->CheckWritable());
+    if (snap->metadata().partition_columns != partition_columns) return result;
   }
 }
 

@@ -49,6 +49,25 @@ struct HistoryEntry {
   int64_t adds = 0, removes = 0;
 };
 
+// A data file the caller wrote inside the table directory (durably: the file
+// and its directory entries synced) and wants committed.
+struct DataFile {
+  std::string name;                  // relative to the table, not URI-encoded
+  PartitionValues partition_values;  // one entry per partition column
+  int64_t size = 0;
+  Schema schema;                     // the file's logical schema
+  std::string source;                // names the file in errors
+};
+
+struct CommitFilesOptions {
+  // Idempotence (Transaction::AddTxn): when the table holds all of them the
+  // commit writes nothing and returns `duplicate`.
+  std::vector<Txn> txns;
+  // When set and the table does not exist, the commit creates it (version 0:
+  // protocol, metaData with the files' merged schema, the adds).
+  std::optional<CreateOptions> create;
+};
+
 class DeltaTable {
  public:
   explicit DeltaTable(std::string path) : store_(std::move(path)) {}
@@ -73,6 +92,15 @@ class DeltaTable {
   // may be in the log (Transaction::commit_in_doubt).
   Result<CommitResult> AppendParquetFiles(const std::vector<std::string>& files,
                                           std::optional<Txn> txn = std::nullopt) const;
+
+  // Commits one add per file (stats from each file's footer), adding the
+  // columns the files bring (schema evolution). Lost races are retried; a
+  // concurrent schema change is met by checking the files against the new
+  // schema and committing again. Does not delete the files on failure; when
+  // `*in_doubt` is set after a failure the commit may be in the log, so the
+  // files must be kept.
+  Result<CommitResult> CommitDataFiles(const std::vector<DataFile>& files, const CommitFilesOptions& options,
+                                       bool* in_doubt = nullptr) const;
 
   // Reads the table's rows as batches in the table schema (projected).
   Result<std::vector<RecordBatch>> Scan(const Snapshot& snapshot, const ScanOptions& options,

@@ -42,8 +42,7 @@ std::string Transaction::Serialize(int64_t now_ms) const {
   out += '\n';
   if (protocol_.has_value()) out += ToJson(*protocol_) + '\n';
   if (metadata_.has_value()) out += ToJson(*metadata_) + '\n';
-  if (txn_.has_value()) {
-    Txn t = *txn_;
+  for (Txn t : txns_) {
     t.last_updated = now_ms;
     out += ToJson(t) + '\n';
   }
@@ -87,9 +86,24 @@ Result<CommitResult> Transaction::Commit(int max_attempts) {
       }
     }
   }
-  if (read_ != nullptr && txn_.has_value()) {
-    auto seen = read_->TxnVersion(txn_->app_id);
-    if (seen.has_value() && *seen >= txn_->version) {
+  // Idempotence: which of our txns the table already holds.
+  std::vector<bool> seen(txns_.size(), false);
+  auto held = [&]() -> Result<bool> {  // true: all held (duplicate); error: only some
+    size_t n = 0;
+    for (bool b : seen) n += b ? 1 : 0;
+    if (n == 0 || txns_.empty()) return false;
+    if (n == txns_.size()) return true;
+    return Status::InvalidArgument(fmt::format(
+        "{}: {} of the {} txn application ids of this commit were committed by another writer; "
+        "retry the batches separately", store_.table_path(), n, txns_.size()));
+  };
+  if (read_ != nullptr && !txns_.empty()) {
+    for (size_t i = 0; i < txns_.size(); ++i) {
+      auto v = read_->TxnVersion(txns_[i].app_id);
+      seen[i] = v.has_value() && *v >= txns_[i].version;
+    }
+    LW_ASSIGN_OR_RETURN(bool all, held());
+    if (all) {
       result.version = read_->version();
       result.duplicate = true;
       return result;
@@ -125,13 +139,17 @@ Result<CommitResult> Transaction::Commit(int max_attempts) {
     // Lost the race for `version`: inspect the winner, then try the next one.
     LW_ASSIGN_OR_RETURN(std::string winner_content, store_.ReadCommit(version));
     LW_ASSIGN_OR_RETURN(ActionSet winner, ParseCommit(winner_content, version));
-    if (txn_.has_value()) {
+    if (!txns_.empty()) {
       for (const Txn& t : winner.txns) {
-        if (t.app_id == txn_->app_id && t.version >= txn_->version) {
-          result.version = version;
-          result.duplicate = true;
-          return result;
+        for (size_t i = 0; i < txns_.size(); ++i) {
+          if (t.app_id == txns_[i].app_id && t.version >= txns_[i].version) seen[i] = true;
         }
+      }
+      LW_ASSIGN_OR_RETURN(bool all, held());
+      if (all) {
+        result.version = version;
+        result.duplicate = true;
+        return result;
       }
     }
     if (Status conflict = CheckConflicts(winner, version); !conflict.ok()) {

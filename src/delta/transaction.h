@@ -44,7 +44,13 @@ class Transaction {
   void SetMetadata(Metadata m) { metadata_ = std::move(m); }
   void SetProtocol(Protocol p) { protocol_ = std::move(p); }
   // Idempotent application id: the commit also records txn(app_id, version).
-  void SetTxn(std::string app_id, int64_t version) { txn_ = Txn{std::move(app_id), version, std::nullopt}; }
+  // With several (AddTxn), the commit is a duplicate when the table already
+  // holds every one of them, and a conflict when it holds only some.
+  void SetTxn(std::string app_id, int64_t version) {
+    txns_.clear();
+    AddTxn(std::move(app_id), version);
+  }
+  void AddTxn(std::string app_id, int64_t version) { txns_.push_back(Txn{std::move(app_id), version, std::nullopt}); }
   // Marks that this transaction read table data (so concurrent appends conflict).
   void SetReadsData(bool reads) { reads_data_ = reads; }
   // Operation name and parameters for commitInfo ("WRITE", {"mode":"Append"}).
@@ -77,7 +83,7 @@ class Transaction {
   std::vector<RemoveFile> removes_;
   std::optional<Metadata> metadata_;
   std::optional<Protocol> protocol_;
-  std::optional<Txn> txn_;
+  std::vector<Txn> txns_;
   bool reads_data_ = false;
   std::string operation_ = "WRITE";
   StringMap operation_parameters_;

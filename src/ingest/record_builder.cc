@@ -1,0 +1,1122 @@
+#include "ingest/record_builder.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include "common/json_format.h"
+#include "common/time.h"
+#include "ingest/timestamp_parse.h"
+
+namespace lakewatch::ingest {
+
+namespace {
+
+enum class Kind : uint8_t { kNone, kBool, kInt64, kDouble, kString, kTimestamp, kStruct, kList, kMap, kOther };
+
+// A scalar on its way into a column, from JSON or a flat record.
+struct Sc {
+  enum T : uint8_t { kBool, kInt, kDouble, kString, kTs } t;
+  bool b = false;
+  int64_t i = 0;
+  double d = 0;
+  std::string_view s;  // kString: the value; others: the source text when known
+};
+
+constexpr std::string_view kReserved[] = {"date", "_source", "_line", "_rest"};
+
+}  // namespace
+
+struct BuilderNode {
+  std::string name;
+  Kind kind = Kind::kNone;
+  bool locked = false;
+  bool system = false;            // _rest, _source, _line, date: placed after user columns
+  bool template_source = false;   // message / error.message
+  TypePtr other_type;             // kOther: the table's type
+  int depth = 0;                  // 0 = root
+  int64_t length = 0;
+  Buffer valid;    // one byte per slot
+  Buffer data;     // bool: u8; int64/timestamp/other-int: int64; double/other-float: double; string: bytes
+  Buffer offsets;  // int64 [length + 1]: string, list, map
+  Buffer key_offsets, key_bytes;  // map keys: int64 [keys + 1] and their bytes
+  int64_t keys = 0;
+  std::vector<std::unique_ptr<BuilderNode>> children;  // struct fields; list: [element]; map: [value]
+  std::unordered_map<std::string, uint32_t> index;      // struct: name -> child
+  uint32_t hint = 0;                                   // struct: the child expected next
+  std::vector<uint32_t> locked_order;                  // struct: children in table order
+  int64_t open_stamp = -1;                             // flat records: row this struct is open for
+};
+
+namespace {
+
+using Node = BuilderNode;
+
+// How a kOther type stores its values (or kNone when it cannot hold any).
+enum class OtherStore : uint8_t { kNone, kInt, kFloat };
+
+OtherStore StoreOf(const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kInt8: case TypeId::kInt16: case TypeId::kInt32: case TypeId::kDate:
+    case TypeId::kTimestampNtz:
+      return OtherStore::kInt;
+    case TypeId::kFloat:
+      return OtherStore::kFloat;
+    default:
+      return OtherStore::kNone;
+  }
+}
+
+int FixedWidth(const Node& n) {
+  switch (n.kind) {
+    case Kind::kBool: return 1;
+    case Kind::kInt64: case Kind::kDouble: case Kind::kTimestamp: return 8;
+    case Kind::kOther: return StoreOf(*n.other_type) == OtherStore::kNone ? 0 : 8;
+    default: return 0;
+  }
+}
+
+bool HasOffsets(Kind k) { return k == Kind::kString || k == Kind::kList || k == Kind::kMap; }
+
+int64_t LastOffset(const Buffer& b) { return b.data_as<int64_t>()[b.size() / 8 - 1]; }
+
+void ResetOffsets(Buffer* b, int64_t count, int64_t value = 0) {
+  b->Clear();
+  for (int64_t i = 0; i <= count; ++i) b->AppendValue<int64_t>(value);
+}
+
+// Gives a kNone node its kind, with placeholders for the null slots it has.
+void SetKind(Node* n, Kind k) {
+  n->kind = k;
+  if (int w = FixedWidth(*n); w > 0) n->data.ResizeZeroed(static_cast<size_t>(n->length) * w);
+  if (HasOffsets(k)) ResetOffsets(&n->offsets, n->length);
+  if (k == Kind::kMap) {
+    ResetOffsets(&n->key_offsets, 0);
+    n->children.push_back(std::make_unique<Node>());
+    n->children.back()->name = "value";
+    n->children.back()->depth = n->depth + 1;
+  } else if (k == Kind::kList) {
+    n->children.push_back(std::make_unique<Node>());
+    n->children.back()->name = "element";
+    n->children.back()->depth = n->depth + 1;
+  }
+}
+
+void AppendNull(Node* n) {
+  n->valid.PushByte(0);
+  switch (n->kind) {
+    case Kind::kNone: case Kind::kStruct: break;
+    case Kind::kString: n->offsets.AppendValue<int64_t>(static_cast<int64_t>(n->data.size())); break;
+    case Kind::kList: n->offsets.AppendValue<int64_t>(n->children[0]->length); break;
+    case Kind::kMap: n->offsets.AppendValue<int64_t>(n->keys); break;
+    default:
+      if (int w = FixedWidth(*n); w == 1) {
+        n->data.PushByte(0);
+      } else if (w == 8) {
+        n->data.AppendValue<int64_t>(0);
+      }
+  }
+  ++n->length;
+}
+
+void PadTo(Node* n, int64_t len) {
+  while (n->length < len) AppendNull(n);
+}
+
+template <typename T> void AppendFixed(Node* n, T v) {
+  n->valid.PushByte(1);
+  n->data.AppendValue<T>(v);
+  ++n->length;
+}
+
+void AppendStr(Node* n, std::string_view s) {
+  n->valid.PushByte(1);
+  n->data.Append(s);
+  n->offsets.AppendValue<int64_t>(static_cast<int64_t>(n->data.size()));
+  ++n->length;
+}
+
+void FinishRow(Node* n) {
+  n->valid.PushByte(1);
+  ++n->length;
+}
+
+// The text a scalar takes in a string column.
+void RenderScalar(const Sc& v, std::string* out) {
+  if (!v.s.empty() || v.t == Sc::kString) {
+    out->append(v.s);
+    return;
+  }
+  switch (v.t) {
+    case Sc::kBool: out->append(v.b ? "true" : "false"); break;
+    case Sc::kInt: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.i);
+      out->append(buf, r.ptr);
+      break;
+    }
+    case Sc::kDouble: AppendDouble(v.d, out); break;
+    case Sc::kTs: AppendTimestampMicros(v.i, out); break;
+    case Sc::kString: break;
+  }
+}
+
+// The JSON text of a scalar (for _rest).
+void ScalarJson(const Sc& v, std::string* out) {
+  switch (v.t) {
+    case Sc::kBool: out->append(v.b ? "true" : "false"); break;
+    case Sc::kInt: case Sc::kDouble: {
+      std::string text;
+      RenderScalar(v, &text);
+      if (v.t == Sc::kDouble && !std::isfinite(v.d)) {
+        AppendJsonString(text, out);
+      } else {
+        out->append(text);
+      }
+      break;
+    }
+    case Sc::kString: AppendJsonString(v.s, out); break;
+    case Sc::kTs: {
+      std::string text;
+      RenderScalar(v, &text);
+      AppendJsonString(text, out);
+      break;
+    }
+  }
+}
+
+// Re-renders every value of a scalar node as text (unlocked widening).
+void WidenToString(Node* n) {
+  Buffer data;
+  Buffer offsets;
+  offsets.AppendValue<int64_t>(0);
+  std::string text;
+  for (int64_t i = 0; i < n->length; ++i) {
+    if (n->valid.data()[i] != 0) {
+      Sc v{};
+      switch (n->kind) {
+        case Kind::kBool: v.t = Sc::kBool; v.b = n->data.data()[i] != 0; break;
+        case Kind::kInt64: v.t = Sc::kInt; v.i = n->data.data_as<int64_t>()[i]; break;
+        case Kind::kDouble: v.t = Sc::kDouble; v.d = n->data.data_as<double>()[i]; break;
+        case Kind::kTimestamp: v.t = Sc::kTs; v.i = n->data.data_as<int64_t>()[i]; break;
+        default: break;
+      }
+      text.clear();
+      RenderScalar(v, &text);
+      data.Append(text);
+    }
+    offsets.AppendValue<int64_t>(static_cast<int64_t>(data.size()));
+  }
+  n->data = std::move(data);
+  n->offsets = std::move(offsets);
+  n->kind = Kind::kString;
+}
+
+void WidenToDouble(Node* n) {
+  int64_t* p = n->data.data_as<int64_t>();
+  for (int64_t i = 0; i < n->length; ++i) {
+    double d = static_cast<double>(p[i]);
+    std::memcpy(&p[i], &d, 8);
+  }
+  n->kind = Kind::kDouble;
+}
+
+Kind KindOfScalar(Sc::T t) {
+  switch (t) {
+    case Sc::kBool: return Kind::kBool;
+    case Sc::kInt: return Kind::kInt64;
+    case Sc::kDouble: return Kind::kDouble;
+    case Sc::kString: return Kind::kString;
+    case Sc::kTs: return Kind::kTimestamp;
+  }
+  return Kind::kString;
+}
+
+bool IntegralDouble(double d, int64_t* out) {
+  if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return false;
+  auto i = static_cast<int64_t>(d);
+  if (static_cast<double>(i) != d) return false;
+  *out = i;
+  return true;
+}
+
+// Appends `v` to a kOther node; false when the table's type cannot hold it.
+bool AppendOther(Node* n, const Sc& v) {
+  const DataType& t = *n->other_type;
+  int64_t i = 0;
+  switch (t.id()) {
+    case TypeId::kInt8: case TypeId::kInt16: case TypeId::kInt32: {
+      if (v.t == Sc::kInt) {
+        i = v.i;
+      } else if (v.t != Sc::kDouble || !IntegralDouble(v.d, &i)) {
+        return false;
+      }
+      int bits = t.id() == TypeId::kInt8 ? 8 : t.id() == TypeId::kInt16 ? 16 : 32;
+      int64_t lim = int64_t{1} << (bits - 1);
+      if (i < -lim || i >= lim) return false;
+      AppendFixed<int64_t>(n, i);
+      return true;
+    }
+    case TypeId::kFloat:
+      if (v.t == Sc::kInt) {
+        AppendFixed<double>(n, static_cast<double>(v.i));
+      } else if (v.t == Sc::kDouble) {
+        AppendFixed<double>(n, v.d);
+      } else {
+        return false;
+      }
+      return true;
+    case TypeId::kDate: {
+      if (v.t == Sc::kTs) {
+        AppendFixed<int64_t>(n, FloorDiv(v.i, kMicrosPerDay));
+        return true;
+      }
+      if (v.t != Sc::kString) return false;
+      std::string_view s = v.s;
+      int y = 0, m = 0, d = 0;
+      if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+      auto num = [&](size_t a, size_t b, int* out) {
+        auto r = std::from_chars(s.data() + a, s.data() + b, *out);
+        return r.ec == std::errc() && r.ptr == s.data() + b;
+      };
+      if (!num(0, 4, &y) || !num(5, 7, &m) || !num(8, 10, &d) || m < 1 || m > 12 || d < 1 || d > 31) return false;
+      CivilDate back = CivilFromDays(DaysFromCivil(y, m, d));
+      if (back.day != d || back.month != m) return false;
+      AppendFixed<int64_t>(n, DaysFromCivil(y, m, d));
+      return true;
+    }
+    case TypeId::kTimestampNtz: {
+      if (v.t == Sc::kTs) {
+        AppendFixed<int64_t>(n, v.i);
+        return true;
+      }
+      if (v.t != Sc::kString) return false;
+      auto ts = ParseTimestampText(v.s);
+      if (!ts.has_value()) return false;
+      AppendFixed<int64_t>(n, *ts);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// Builds the column of a node (nullptr when it has no type yet).
+ColumnPtr BuildColumn(Node* n, size_t max_fields);
+
+TypePtr OtherColumnType(const Node& n) { return n.other_type; }
+
+ColumnPtr BuildScalar(Node* n, TypePtr type) {
+  auto col = Column::Make(type);
+  if (n->kind == Kind::kOther && StoreOf(*type) == OtherStore::kNone) {
+    // A table type the builder cannot produce: every value went to _rest.
+    for (int64_t i = 0; i < n->length; ++i) col->AppendNull();
+    return col;
+  }
+  col->length = n->length;
+  col->validity = std::move(n->valid);
+  const int64_t len = n->length;
+  switch (type->id()) {
+    case TypeId::kInt8: case TypeId::kInt16: case TypeId::kInt32: case TypeId::kDate: case TypeId::kFloat: {
+      // Narrow the int64/double slots to the table's width.
+      Buffer out;
+      out.Resize(static_cast<size_t>(len) * type->byte_width());
+      const int64_t* iv = n->data.data_as<int64_t>();
+      const double* dv = n->data.data_as<double>();
+      for (int64_t i = 0; i < len; ++i) {
+        switch (type->id()) {
+          case TypeId::kInt8: out.data_as<int8_t>()[i] = static_cast<int8_t>(iv[i]); break;
+          case TypeId::kInt16: out.data_as<int16_t>()[i] = static_cast<int16_t>(iv[i]); break;
+          case TypeId::kFloat: out.data_as<float>()[i] = static_cast<float>(dv[i]); break;
+          default: out.data_as<int32_t>()[i] = static_cast<int32_t>(iv[i]); break;
+        }
+      }
+      col->data = std::move(out);
+      break;
+    }
+    default:
+      col->data = std::move(n->data);
+      if (type->has_offsets()) col->offsets = std::move(n->offsets);
+      break;
+  }
+  col->CompactValidity();
+  return col;
+}
+
+ColumnPtr BuildColumn(Node* n, size_t max_fields) {
+  switch (n->kind) {
+    case Kind::kNone: return nullptr;
+    case Kind::kBool: return BuildScalar(n, DataType::Boolean());
+    case Kind::kInt64: return BuildScalar(n, DataType::Int64());
+    case Kind::kDouble: return BuildScalar(n, DataType::Double());
+    case Kind::kString: return BuildScalar(n, DataType::String());
+    case Kind::kTimestamp: return BuildScalar(n, DataType::Timestamp());
+    case Kind::kOther: return BuildScalar(n, OtherColumnType(*n));
+    case Kind::kStruct: {
+      // Locked children in table order, then the newly typed ones in creation order.
+      std::vector<uint32_t> order = n->locked_order;
+      std::vector<bool> in(n->children.size(), false);
+      for (uint32_t i : order) in[i] = true;
+      std::vector<uint32_t> fresh, fresh_system;
+      for (uint32_t i = 0; i < n->children.size(); ++i) {
+        if (!in[i]) (n->children[i]->system ? fresh_system : fresh).push_back(i);
+      }
+      order.insert(order.end(), fresh.begin(), fresh.end());
+      order.insert(order.end(), fresh_system.begin(), fresh_system.end());
+      std::vector<Field> fields;
+      std::vector<ColumnPtr> cols;
+      std::vector<uint32_t> built;
+      for (uint32_t i : order) {
+        Node* c = n->children[i].get();
+        PadTo(c, n->length);
+        ColumnPtr col = BuildColumn(c, max_fields);
+        if (col == nullptr) continue;
+        fields.push_back(Field{c->name, col->type, true, {}});
+        cols.push_back(std::move(col));
+        built.push_back(i);
+      }
+      if (fields.empty() && n->depth > 0) return nullptr;  // no typed field yet
+      n->locked_order = built;
+      auto col = Column::Make(DataType::Struct(std::move(fields)));
+      col->children = std::move(cols);
+      col->length = n->length;
+      col->validity = std::move(n->valid);
+      col->CompactValidity();
+      return col;
+    }
+    case Kind::kList: case Kind::kMap: {
+      Node* elem = n->children[0].get();
+      const int64_t count = n->kind == Kind::kList ? LastOffset(n->offsets) : n->keys;
+      PadTo(elem, count);
+      if (elem->kind == Kind::kNone) SetKind(elem, Kind::kString);  // no typed element yet
+      ColumnPtr ec = BuildColumn(elem, max_fields);
+      if (ec == nullptr) {  // e.g. a list of empty objects: elements as strings
+        elem->kind = Kind::kNone;
+        elem->children.clear();
+        elem->index.clear();
+        SetKind(elem, Kind::kString);
+        ec = BuildColumn(elem, max_fields);
+      }
+      ColumnPtr col;
+      if (n->kind == Kind::kList) {
+        col = Column::Make(DataType::List(ec->type));
+        col->children = {ec};
+      } else {
+        auto keys = Column::Make(DataType::String());
+        keys->length = n->keys;
+        keys->data = std::move(n->key_bytes);
+        keys->offsets = std::move(n->key_offsets);
+        col = Column::Make(DataType::Map(DataType::String(), ec->type));
+        col->children = {keys, ec};
+      }
+      col->length = n->length;
+      col->offsets = std::move(n->offsets);
+      col->validity = std::move(n->valid);
+      col->CompactValidity();
+      return col;
+    }
+  }
+  return nullptr;
+}
+
+// Clears a node's rows (after BuildColumn moved its buffers out). A node that
+// produced a column (`typed`) is in the table schema from now on: locked.
+void ResetRows(Node* n, bool typed) {
+  n->length = 0;
+  n->valid = Buffer();
+  n->data = Buffer();
+  n->open_stamp = -1;
+  if (typed && n->kind != Kind::kNone) n->locked = true;
+  if (HasOffsets(n->kind)) ResetOffsets(&n->offsets, 0);
+  if (n->kind == Kind::kMap) {
+    n->keys = 0;
+    n->key_bytes = Buffer();
+    ResetOffsets(&n->key_offsets, 0);
+  }
+  if (n->kind == Kind::kStruct) {
+    std::vector<bool> built(n->children.size(), false);
+    for (uint32_t i : n->locked_order) built[i] = true;
+    for (size_t i = 0; i < n->children.size(); ++i) ResetRows(n->children[i].get(), typed && built[i]);
+  } else {
+    for (auto& c : n->children) ResetRows(c.get(), typed);
+  }
+}
+
+// Creates the node tree of a table type.
+void LockNode(Node* n, const TypePtr& type) {
+  n->locked = true;
+  switch (type->id()) {
+    case TypeId::kBoolean: SetKind(n, Kind::kBool); break;
+    case TypeId::kInt64: SetKind(n, Kind::kInt64); break;
+    case TypeId::kDouble: SetKind(n, Kind::kDouble); break;
+    case TypeId::kString: SetKind(n, Kind::kString); break;
+    case TypeId::kTimestamp: SetKind(n, Kind::kTimestamp); break;
+    case TypeId::kStruct:
+      SetKind(n, Kind::kStruct);
+      for (const Field& f : type->fields()) {
+        auto c = std::make_unique<Node>();
+        c->name = f.name;
+        c->depth = n->depth + 1;
+        LockNode(c.get(), f.type);
+        n->index.emplace(f.name, static_cast<uint32_t>(n->children.size()));
+        n->locked_order.push_back(static_cast<uint32_t>(n->children.size()));
+        n->children.push_back(std::move(c));
+      }
+      break;
+    case TypeId::kList:
+      SetKind(n, Kind::kList);
+      LockNode(n->children[0].get(), type->field(0).type);
+      break;
+    case TypeId::kMap:
+      if (type->field(0).type->id() == TypeId::kString) {
+        SetKind(n, Kind::kMap);
+        LockNode(n->children[0].get(), type->field(1).type);
+        break;
+      }
+      [[fallthrough]];
+    default:
+      n->other_type = type;
+      SetKind(n, Kind::kOther);
+      break;
+  }
+}
+
+void AppendPointerSegment(std::string_view key, std::string* out) {
+  out->push_back('/');
+  for (char c : key) {
+    if (c == '~') {
+      out->append("~0");
+    } else if (c == '/') {
+      out->append("~1");
+    } else {
+      out->push_back(c);
+    }
+  }
+}
+
+}  // namespace
+
+// The path of the value being appended, for _rest entries.
+struct RecordBuilder::Ctx {
+  struct Seg {
+    std::string_view key;
+    int64_t index;
+    bool is_index;
+  };
+  std::vector<Seg> segs;
+  void Push(std::string_view k) { segs.push_back({k, 0, false}); }
+  void PushIndex(int64_t i) { segs.push_back({{}, i, true}); }
+  void Pop() { segs.pop_back(); }
+  std::string Pointer() const {
+    std::string p;
+    for (const Seg& s : segs) {
+      if (s.is_index) {
+        p += '/';
+        p += std::to_string(s.index);
+      } else {
+        AppendPointerSegment(s.key, &p);
+      }
+    }
+    return p;
+  }
+};
+
+bool IsNameLikeKey(std::string_view key) {
+  if (key.empty() || key.size() > 64) return false;
+  unsigned char c0 = static_cast<unsigned char>(key[0]);
+  if ((c0 >= '0' && c0 <= '9') || c0 == '-') return false;
+  for (char ch : key) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '$' || c == '@' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+RecordBuilder::RecordBuilder(BuilderOptions options) : options_(std::move(options)) {
+  root_ = std::make_unique<Node>();
+  root_->kind = Kind::kStruct;
+  auto add_system = [&](const char* name, Kind kind, TypePtr other, bool system) {
+    Node* n = Child(root_.get(), name, false);
+    if (other != nullptr) n->other_type = std::move(other);
+    SetKind(n, kind);
+    n->system = system;
+    return n;
+  };
+  timestamp_node_ = add_system("timestamp", Kind::kTimestamp, nullptr, false);
+  add_system("_rest", Kind::kString, nullptr, true);
+  add_system("_source", Kind::kString, nullptr, true);
+  add_system("_line", Kind::kInt64, nullptr, true);
+  add_system("date", Kind::kOther, DataType::Date(), true);
+}
+
+RecordBuilder::~RecordBuilder() = default;
+
+void RecordBuilder::LockSchema(const Schema& table_schema) {
+  root_ = std::make_unique<Node>();
+  root_->kind = Kind::kStruct;
+  LockNode(root_.get(), table_schema.AsStruct());
+  schema_ = table_schema;
+  auto ensure = [&](const char* name, Kind kind, TypePtr other) {
+    Node* n = Child(root_.get(), name, false);
+    if (n->kind == Kind::kNone) {
+      if (other != nullptr) n->other_type = std::move(other);
+      SetKind(n, kind);
+      n->system = true;
+    }
+    return n;
+  };
+  timestamp_node_ = ensure("timestamp", Kind::kTimestamp, nullptr);
+  ensure("_rest", Kind::kString, nullptr);
+  ensure("_source", Kind::kString, nullptr);
+  ensure("_line", Kind::kInt64, nullptr);
+  ensure("date", Kind::kOther, DataType::Date());
+}
+
+BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
+  // Names Delta refuses without column mapping (" ,;{}()\n\t=") get '_'
+  // for those characters; the empty name becomes "_empty".
+  if (key.empty()) key = "_empty";
+  if (key.find_first_of(" ,;{}()\n\t=") != std::string_view::npos) {
+    name_scratch_.assign(key);
+    for (char& c : name_scratch_) {
+      if (std::strchr(" ,;{}()\n\t=", c) != nullptr) c = '_';
+    }
+    key = name_scratch_;
+  }
+  if (top_level) {
+    for (std::string_view r : kReserved) {
+      if (key == r) {
+        scratch_.assign(key);
+        scratch_ += '_';
+        key = scratch_;
+        break;
+      }
+    }
+  }
+  auto& kids = parent->children;
+  if (parent->hint < kids.size() && kids[parent->hint]->name == key) return kids[parent->hint++].get();
+  auto it = parent->index.find(std::string(key));
+  if (it != parent->index.end()) {
+    parent->hint = it->second + 1;
+    return kids[it->second].get();
+  }
+  if (kids.size() >= options_.max_struct_fields + (parent == root_.get() ? 5 : 0)) return nullptr;
+  auto n = std::make_unique<Node>();
+  n->name = std::string(key);
+  n->depth = parent->depth + 1;
+  n->template_source = key == "message" && (parent == root_.get() || (parent->depth == 1 && parent->name == "error"));
+  const auto idx = static_cast<uint32_t>(kids.size());
+  parent->index.emplace(n->name, idx);
+  kids.push_back(std::move(n));
+  parent->hint = idx + 1;
+  return kids[idx].get();
+}
+
+void RecordBuilder::AddRest(const Ctx& ctx, std::string_view json_value) {
+  rest_ += rest_.empty() ? '{' : ',';
+  AppendJsonString(ctx.Pointer(), &rest_);
+  rest_ += ':';
+  rest_.append(json_value);
+}
+
+void RecordBuilder::AppendScalar(BuilderNode* n, const FieldValue& fv, Ctx& ctx) {
+  Sc v{};
+  v.s = fv.s;
+  switch (fv.kind) {
+    case FieldValue::Kind::kNull: AppendNull(n); return;
+    case FieldValue::Kind::kBool: v.t = Sc::kBool; v.b = fv.b; break;
+    case FieldValue::Kind::kInt64: v.t = Sc::kInt; v.i = fv.i; break;
+    case FieldValue::Kind::kDouble: v.t = Sc::kDouble; v.d = fv.d; break;
+    case FieldValue::Kind::kString: v.t = Sc::kString; break;
+    case FieldValue::Kind::kTimestamp: v.t = Sc::kTs; v.i = fv.i; break;
+  }
+  // Shared with the JSON path through this lambda-free helper below.
+  struct Local {
+    static bool Put(Node* n, const Sc& v, std::string* text) {
+      if (n->kind == Kind::kNone) SetKind(n, KindOfScalar(v.t));
+      switch (n->kind) {
+        case Kind::kBool:
+          if (v.t == Sc::kBool) {
+            AppendFixed<uint8_t>(n, v.b ? 1 : 0);
+            return true;
+          }
+          break;
+        case Kind::kInt64:
+          if (v.t == Sc::kInt) {
+            AppendFixed<int64_t>(n, v.i);
+            return true;
+          }
+          if (v.t == Sc::kDouble) {
+            int64_t i = 0;
+            if (!n->locked) {
+              WidenToDouble(n);
+              AppendFixed<double>(n, v.d);
+              return true;
+            }
+            if (IntegralDouble(v.d, &i)) {
+              AppendFixed<int64_t>(n, i);
+              return true;
+            }
+            return false;
+          }
+          break;
+        case Kind::kDouble:
+          if (v.t == Sc::kInt) {
+            AppendFixed<double>(n, static_cast<double>(v.i));
+            return true;
+          }
+          if (v.t == Sc::kDouble) {
+            AppendFixed<double>(n, v.d);
+            return true;
+          }
+          break;
+        case Kind::kString:
+          text->clear();
+          RenderScalar(v, text);
+          AppendStr(n, *text);
+          return true;
+        case Kind::kTimestamp:
+          if (v.t == Sc::kTs) {
+            AppendFixed<int64_t>(n, v.i);
+            return true;
+          }
+          if (v.t == Sc::kString) {
+            if (auto ts = ParseTimestampText(v.s)) {
+              AppendFixed<int64_t>(n, *ts);
+              return true;
+            }
+          }
+          break;
+        case Kind::kOther:
+          return AppendOther(n, v);
+        default:
+          return false;  // nested kinds
+      }
+      // Scalars of different kinds: a new column widens to string.
+      if (n->locked || n->kind == Kind::kOther) return false;
+      WidenToString(n);
+      text->clear();
+      RenderScalar(v, text);
+      AppendStr(n, *text);
+      return true;
+    }
+  };
+  if (!Local::Put(n, v, &scratch_)) {
+    AppendNull(n);
+    std::string json;
+    ScalarJson(v, &json);
+    AddRest(ctx, json);
+  }
+}
+
+namespace {
+
+bool ScalarFromJson(simdjson::dom::element v, Sc* out) {
+  using simdjson::dom::element_type;
+  switch (v.type()) {
+    case element_type::BOOL: out->t = Sc::kBool; out->b = v.get_bool().value_unsafe(); return true;
+    case element_type::INT64: out->t = Sc::kInt; out->i = v.get_int64().value_unsafe(); return true;
+    case element_type::UINT64:
+      out->t = Sc::kDouble;
+      out->d = static_cast<double>(v.get_uint64().value_unsafe());
+      return true;
+    case element_type::DOUBLE: out->t = Sc::kDouble; out->d = v.get_double().value_unsafe(); return true;
+    case element_type::STRING: out->t = Sc::kString; out->s = v.get_string().value_unsafe(); return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void RecordBuilder::AppendJson(BuilderNode* n, simdjson::dom::element v, Ctx& ctx) {
+  using simdjson::dom::element_type;
+  const element_type type = v.type();
+  if (type == element_type::NULL_VALUE) {
+    AppendNull(n);
+    return;
+  }
+  if (type == element_type::OBJECT) {
+    simdjson::dom::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) obj = {};
+    if (n->kind == Kind::kNone) {
+      bool map = false;
+      for (auto field : obj) {
+        if (!IsNameLikeKey(field.key)) {
+          map = true;
+          break;
+        }
+      }
+      SetKind(n, map ? Kind::kMap : Kind::kStruct);
+    }
+    if (n->kind == Kind::kStruct) {
+      AppendJsonObject(n, obj, ctx);
+      return;
+    }
+    if (n->kind == Kind::kMap) {
+      Node* value = n->children[0].get();
+      for (auto field : obj) {
+        PadTo(value, n->keys);
+        ctx.Push(field.key);
+        AppendJson(value, field.value, ctx);
+        ctx.Pop();
+        n->key_bytes.Append(field.key);
+        n->key_offsets.AppendValue<int64_t>(static_cast<int64_t>(n->key_bytes.size()));
+        ++n->keys;
+      }
+      n->offsets.AppendValue<int64_t>(n->keys);
+      FinishRow(n);
+      return;
+    }
+  } else if (type == element_type::ARRAY) {
+    if (n->kind == Kind::kNone) SetKind(n, Kind::kList);
+    if (n->kind == Kind::kList) {
+      Node* elem = n->children[0].get();
+      int64_t i = 0;
+      simdjson::dom::array arr;
+      if (v.get_array().get(arr) != simdjson::SUCCESS) arr = {};
+      for (simdjson::dom::element e : arr) {
+        ctx.PushIndex(i++);
+        AppendJson(elem, e, ctx);
+        ctx.Pop();
+      }
+      n->offsets.AppendValue<int64_t>(elem->length);
+      FinishRow(n);
+      return;
+    }
+  } else {
+    Sc sc{};
+    ScalarFromJson(v, &sc);
+    FieldValue fv;
+    switch (sc.t) {
+      case Sc::kBool: fv = FieldValue::Bool(sc.b); break;
+      case Sc::kInt: fv = FieldValue::Int64(sc.i); break;
+      case Sc::kDouble: fv = FieldValue::Double(sc.d); break;
+      default: fv = FieldValue::String(sc.s); break;
+    }
+    AppendScalar(n, fv, ctx);
+    return;
+  }
+  // A shape that does not fit the node.
+  AppendNull(n);
+  AddRest(ctx, simdjson::minify(v));
+}
+
+void RecordBuilder::AfterString(BuilderNode* parent, BuilderNode* node, std::string_view s) {
+  if (templates_ == nullptr || node->kind != Kind::kString) return;
+  const int64_t slot = parent->length;
+  std::string_view text;
+  int64_t id = templates_->Match(s, &text);
+  Ctx ctx;
+  Node* tid = Child(parent, "template_id", false);
+  if (tid != nullptr && tid->length <= slot) {
+    PadTo(tid, slot);
+    AppendScalar(tid, FieldValue::Int64(id), ctx);
+  }
+  Node* tt = Child(parent, "template", false);
+  if (tt != nullptr && tt->length <= slot) {
+    PadTo(tt, slot);
+    AppendScalar(tt, FieldValue::String(text), ctx);
+  }
+}
+
+void RecordBuilder::AppendJsonObject(BuilderNode* n, simdjson::dom::object obj, Ctx& ctx) {
+  const int64_t slot = n->length;
+  for (auto field : obj) {
+    ctx.Push(field.key);
+    Node* c = Child(n, field.key, false);
+    if (c == nullptr || c->length > slot) {  // too many fields, or a duplicate key
+      AddRest(ctx, simdjson::minify(field.value));
+    } else {
+      PadTo(c, slot);
+      AppendJson(c, field.value, ctx);
+      if (c->template_source && field.value.is_string()) AfterString(n, c, field.value.get_string().value_unsafe());
+    }
+    ctx.Pop();
+  }
+  FinishRow(n);
+}
+
+bool RecordBuilder::AppendTimestampValue(BuilderNode* node, simdjson::dom::element v) {
+  using simdjson::dom::element_type;
+  int64_t micros = 0;
+  bool ok = false;
+  switch (v.type()) {
+    case element_type::STRING:
+      if (auto ts = ParseTimestampText(v.get_string().value_unsafe())) {
+        micros = *ts;
+        ok = true;
+      }
+      break;
+    case element_type::INT64:
+      micros = EpochToMicros(v.get_int64().value_unsafe());
+      ok = true;
+      break;
+    case element_type::UINT64:
+    case element_type::DOUBLE: {
+      double d = v.type() == element_type::DOUBLE ? v.get_double().value_unsafe()
+                                                   : static_cast<double>(v.get_uint64().value_unsafe());
+      if (std::isfinite(d) && std::fabs(d) < 9e18) {
+        micros = EpochToMicros(d);
+        ok = true;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (ok) {
+    AppendFixed<int64_t>(node, micros);
+  } else {
+    AppendNull(node);
+  }
+  return ok;
+}
+
+void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view source, int64_t line) {
+  Ctx ctx;
+  Node* root = root_.get();
+  const int64_t slot = root->length;
+  if (!record.is_object()) {
+    Node* c = Child(root, "_value", true);
+    ctx.Push("_value");
+    if (c == nullptr) {
+      AddRest(ctx, simdjson::minify(record));
+    } else {
+      PadTo(c, slot);
+      AppendJson(c, record, ctx);
+    }
+    ctx.Pop();
+    PadTo(timestamp_node_, slot);
+    AppendNull(timestamp_node_);
+    EndRow(source, line);
+    return;
+  }
+  simdjson::dom::object obj;
+  if (record.get_object().get(obj) != simdjson::SUCCESS) obj = {};
+  // The timestamp source: the first of options_.timestamp_fields present.
+  size_t best = options_.timestamp_fields.size();
+  simdjson::dom::element ts_value;
+  for (auto field : obj) {
+    for (size_t k = 0; k < best; ++k) {
+      if (field.key == options_.timestamp_fields[k]) {
+        best = k;
+        ts_value = field.value;
+        break;
+      }
+    }
+  }
+  const bool have_ts = best < options_.timestamp_fields.size();
+  const std::string_view ts_key = have_ts ? std::string_view(options_.timestamp_fields[best]) : std::string_view();
+  PadTo(timestamp_node_, slot);
+  if (timestamp_node_->kind == Kind::kTimestamp) {
+    if (have_ts && !AppendTimestampValue(timestamp_node_, ts_value) && ts_key == "timestamp") {
+      ctx.Push("timestamp");
+      AddRest(ctx, simdjson::minify(ts_value));
+      ctx.Pop();
+    } else if (!have_ts) {
+      AppendNull(timestamp_node_);
+    }
+  }
+  for (auto field : obj) {
+    std::string_view key = field.key;
+    if (key == "timestamp") {
+      if (have_ts && ts_key == "timestamp" && timestamp_node_->kind == Kind::kTimestamp) continue;
+      if (!(have_ts && ts_key == "timestamp")) key = "timestamp_";  // not the timestamp source
+    }
+    ctx.Push(field.key);
+    Node* c = Child(root, key, true);
+    if (c == nullptr || c->length > slot) {
+      AddRest(ctx, simdjson::minify(field.value));
+    } else {
+      PadTo(c, slot);
+      AppendJson(c, field.value, ctx);
+      if (c->template_source && field.value.is_string()) {
+        AfterString(root, c, field.value.get_string().value_unsafe());
+      }
+    }
+    ctx.Pop();
+  }
+  EndRow(source, line);
+}
+
+void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
+  Ctx ctx;
+  Node* root = root_.get();
+  const int64_t slot = root->length;
+  size_t best = options_.timestamp_fields.size();
+  const FieldValue* ts_value = nullptr;
+  for (const FlatField& f : record.fields) {
+    for (size_t k = 0; k < best; ++k) {
+      if (f.name == options_.timestamp_fields[k]) {
+        best = k;
+        ts_value = &f.value;
+        break;
+      }
+    }
+  }
+  const bool have_ts = ts_value != nullptr;
+  const std::string_view ts_key = have_ts ? std::string_view(options_.timestamp_fields[best]) : std::string_view();
+  PadTo(timestamp_node_, slot);
+  if (timestamp_node_->kind == Kind::kTimestamp) {
+    bool ok = false;
+    int64_t micros = 0;
+    if (have_ts) {
+      switch (ts_value->kind) {
+        case FieldValue::Kind::kTimestamp: micros = ts_value->i; ok = true; break;
+        case FieldValue::Kind::kInt64: micros = EpochToMicros(ts_value->i); ok = true; break;
+        case FieldValue::Kind::kDouble:
+          ok = std::isfinite(ts_value->d) && std::fabs(ts_value->d) < 9e18;
+          if (ok) micros = EpochToMicros(ts_value->d);
+          break;
+        case FieldValue::Kind::kString:
+          if (auto t = ParseTimestampText(ts_value->s)) {
+            micros = *t;
+            ok = true;
+          }
+          break;
+        default: break;
+      }
+    }
+    if (ok) {
+      AppendFixed<int64_t>(timestamp_node_, micros);
+    } else {
+      AppendNull(timestamp_node_);
+      if (have_ts && ts_key == "timestamp" && ts_value->kind != FieldValue::Kind::kNull) {
+        Sc v{};
+        v.t = Sc::kString;
+        v.s = ts_value->s;
+        std::string json;
+        ScalarJson(v, &json);
+        ctx.Push("timestamp");
+        AddRest(ctx, json);
+        ctx.Pop();
+      }
+    }
+  }
+  std::vector<Node*> opened;
+  std::vector<std::string_view> segs;
+  for (const FlatField& f : record.fields) {
+    std::string_view name = f.name;
+    if (name == "timestamp") {
+      if (have_ts && ts_key == "timestamp" && timestamp_node_->kind == Kind::kTimestamp) continue;
+      if (!(have_ts && ts_key == "timestamp")) name = "timestamp_";
+    }
+    // A dotted name nests ("a.b.c"); a name with an empty segment stays whole.
+    segs.clear();
+    bool nest = !name.empty() && name.front() != '.' && name.back() != '.' &&
+                name.find("..") == std::string_view::npos;
+    for (size_t start = 0;;) {
+      size_t dot = nest ? name.find('.', start) : std::string_view::npos;
+      segs.push_back(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    ctx.segs.clear();
+    for (std::string_view seg : segs) ctx.Push(seg);
+    Node* parent = root;
+    int64_t parent_slot = slot;
+    bool ok = true;
+    for (size_t k = 0; k + 1 < segs.size() && ok; ++k) {
+      Node* c = Child(parent, segs[k], parent == root);
+      if (c != nullptr && c->kind == Kind::kNone) SetKind(c, Kind::kStruct);
+      if (c == nullptr || c->kind != Kind::kStruct || (c->open_stamp != rows_ && c->length > parent_slot)) {
+        ok = false;
+        break;
+      }
+      if (c->open_stamp != rows_) {
+        PadTo(c, parent_slot);
+        c->open_stamp = rows_;
+        opened.push_back(c);
+      }
+      parent = c;
+      parent_slot = c->length;
+    }
+    if (ok) {
+      Node* c = Child(parent, segs.back(), parent == root);
+      if (c == nullptr || c->length > parent_slot) {
+        ok = false;
+      } else {
+        PadTo(c, parent_slot);
+        AppendScalar(c, f.value, ctx);
+        if (c->template_source && f.value.kind == FieldValue::Kind::kString) AfterString(parent, c, f.value.s);
+      }
+    }
+    if (!ok) {
+      Sc v{};
+      switch (f.value.kind) {
+        case FieldValue::Kind::kNull: v.t = Sc::kString; break;
+        case FieldValue::Kind::kBool: v.t = Sc::kBool; v.b = f.value.b; break;
+        case FieldValue::Kind::kInt64: v.t = Sc::kInt; v.i = f.value.i; break;
+        case FieldValue::Kind::kDouble: v.t = Sc::kDouble; v.d = f.value.d; break;
+        case FieldValue::Kind::kString: v.t = Sc::kString; v.s = f.value.s; break;
+        case FieldValue::Kind::kTimestamp: v.t = Sc::kTs; v.i = f.value.i; v.s = f.value.s; break;
+      }
+      std::string json;
+      if (f.value.kind == FieldValue::Kind::kNull) {
+        json = "null";
+      } else {
+        ScalarJson(v, &json);
+      }
+      AddRest(ctx, json);
+    }
+  }
+  // Close the structs this record opened, deepest first.
+  for (auto it = opened.rbegin(); it != opened.rend(); ++it) FinishRow(*it);
+  EndRow(source, record.line);
+}
+
+void RecordBuilder::EndRow(std::string_view source, int64_t line) {
+  Node* root = root_.get();
+  const int64_t slot = root->length;
+  Ctx ctx;
+  auto sys = [&](std::string_view name) {
+    Node* n = Child(root, name, false);
+    PadTo(n, slot);
+    return n;
+  };
+  Node* rest = sys("_rest");
+  if (rest_.empty()) {
+    AppendNull(rest);
+  } else {
+    rest_ += '}';
+    AppendScalar(rest, FieldValue::String(rest_), ctx);
+    rest_.clear();
+  }
+  AppendScalar(sys("_source"), FieldValue::String(source), ctx);
+  AppendScalar(sys("_line"), FieldValue::Int64(line), ctx);
+  Node* date = sys("date");
+  PadTo(timestamp_node_, slot + 1);
+  if (timestamp_node_->kind == Kind::kTimestamp && timestamp_node_->valid.data()[slot] != 0) {
+    AppendScalar(date, FieldValue::Timestamp(timestamp_node_->data.data_as<int64_t>()[slot]), ctx);
+  } else {
+    AppendNull(date);
+  }
+  FinishRow(root);
+  ++rows_;
+}
+
+size_t RecordBuilder::memory_bytes() const {
+  return 0;  // the pipeline flushes by input bytes and rows
+}
+
+RecordBatch RecordBuilder::Flush() {
+  Node* root = root_.get();
+  ColumnPtr all = BuildColumn(root, options_.max_struct_fields);
+  RecordBatch batch;
+  batch.num_rows = rows_;
+  const DataType& st = *all->type;
+  for (size_t i = 0; i < st.num_fields(); ++i) {
+    batch.schema.fields.push_back(st.field(i));
+    batch.columns.push_back(all->children[i]);
+  }
+  schema_ = batch.schema;
+  ResetRows(root, true);
+  root->locked = true;
+  rows_ = 0;
+  return batch;
+}
+
+}  // namespace lakewatch::ingest
