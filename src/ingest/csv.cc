@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
+
+#include "ingest/scalar_infer.h"
 
 namespace lakewatch::ingest {
 
@@ -191,6 +194,139 @@ Result<std::vector<std::vector<std::string>>> ReadCsvFile(const std::string& pat
   auto rows = ParseCsvText(text, delimiter);
   if (!rows.ok()) return rows.status().WithContext(path);
   return rows;
+}
+
+// ---- streaming parser -------------------------------------------------------
+
+CsvParser::CsvParser(CsvOptions options) : options_(options) {
+  limits_.max_bytes = options_.max_quoted_field_bytes;
+  limits_.max_newlines = options_.max_quoted_field_newlines;
+}
+
+std::vector<std::string_view> CsvParser::column_names() const {
+  return std::vector<std::string_view>(names_.begin(), names_.begin() + header_width_);
+}
+
+std::string_view CsvParser::AddName(std::string name) {
+  if (used_names_.count(name) != 0) {
+    for (int k = 2;; ++k) {
+      std::string candidate = name + "_" + std::to_string(k);
+      if (used_names_.count(candidate) == 0) {
+        name = std::move(candidate);
+        break;
+      }
+    }
+  }
+  const std::string_view view = name_storage_.emplace_back(std::move(name));
+  used_names_.insert(view);
+  names_.push_back(view);
+  return view;
+}
+
+void CsvParser::ReadHeader(std::string_view data) {
+  std::string name;
+  for (size_t k = 0; k < spans_.size(); ++k) {
+    const CsvFieldSpan& f = spans_[k];
+    name.clear();
+    if (f.needs_decode) {
+      AppendDecodedCsvField(data, f, &name);
+    } else {
+      name.assign(data.substr(f.value_begin, f.value_end - f.value_begin));
+    }
+    if (name.empty()) name = "column_" + std::to_string(k + 1);
+    AddName(name);
+  }
+  header_width_ = names_.size();
+  have_header_ = true;
+}
+
+void CsvParser::EmitRecord(std::string_view data, const CsvScan& scan, size_t start,
+                           RecordSink* sink) {
+  record_.fields.clear();
+  record_.line = line_;
+  record_.offset = offset_ + static_cast<int64_t>(start);
+  record_.raw = data.substr(start, scan.content_end - start);
+  // Decoded values go to scratch_, reserved up front so views into it stay valid.
+  size_t decoded = 0;
+  for (const CsvFieldSpan& f : spans_) {
+    if (f.needs_decode) decoded += f.end - f.begin;
+  }
+  scratch_.clear();
+  if (scratch_.capacity() < decoded) scratch_.reserve(decoded);
+  const size_t width = std::max(spans_.size(), header_width_);
+  while (names_.size() < width) {
+    AddName("_extra_" + std::to_string(names_.size() - header_width_ + 1));
+  }
+  for (size_t k = 0; k < width; ++k) {
+    FlatField& field = record_.fields.emplace_back();
+    field.name = names_[k];
+    if (k >= spans_.size()) continue;  // missing: null
+    const CsvFieldSpan& f = spans_[k];
+    std::string_view text;
+    if (f.needs_decode) {
+      const size_t at = scratch_.size();
+      AppendDecodedCsvField(data, f, &scratch_);
+      text = std::string_view(scratch_).substr(at);
+    } else {
+      text = data.substr(f.value_begin, f.value_end - f.value_begin);
+    }
+    if (text.empty()) {
+      field.value = f.quoted ? FieldValue::String(text) : FieldValue::Null();
+    } else {
+      field.value = options_.infer_types ? InferScalar(text) : FieldValue::String(text);
+    }
+  }
+  sink->OnRecord(record_);
+}
+
+void CsvParser::ReportBadQuote(std::string_view data, const CsvScan& scan, size_t start,
+                               RecordSink* sink) {
+  const int64_t quote_line =
+      line_ + std::count(data.data() + start, data.data() + scan.bad_quote, '\n');
+  const int64_t quote_offset = offset_ + static_cast<int64_t>(scan.bad_quote);
+  std::string reason = "the quoted field opened at line " + std::to_string(quote_line) +
+                       " (byte offset " + std::to_string(quote_offset) + ") ";
+  if (scan.over_limit) {
+    reason += "exceeds " + std::to_string(options_.max_quoted_field_bytes) + " bytes or " +
+              std::to_string(options_.max_quoted_field_newlines) +
+              " line breaks (a stray quote?); reading resumes on the next line";
+  } else {
+    reason += "is not closed before the end of input";
+  }
+  sink->OnBadRecord(line_, offset_ + static_cast<int64_t>(start),
+                    data.substr(start, scan.content_end - start), reason);
+}
+
+size_t CsvParser::Parse(std::string_view data, bool eof, RecordSink* sink) {
+  size_t pos = 0;
+  if (!bom_checked_) {
+    // Only the first bytes of the source may be a BOM; wait until 3 bytes decide.
+    const size_t have = std::min(data.size(), kUtf8Bom.size());
+    if (data.substr(0, have) == kUtf8Bom.substr(0, have)) {
+      if (have < kUtf8Bom.size() && !eof) return 0;
+      if (have == kUtf8Bom.size()) pos = kUtf8Bom.size();
+    }
+    bom_checked_ = true;
+  }
+  while (pos < data.size()) {
+    const CsvScan scan =
+        ScanCsvRecord(data, pos, eof, options_.delimiter, limits_, &spans_);
+    if (scan.status == CsvScanStatus::kNeedMore) break;
+    if (scan.status == CsvScanStatus::kBadQuote) {
+      ReportBadQuote(data, scan, pos, sink);
+    } else if (spans_.size() == 1 && !spans_[0].quoted &&
+               spans_[0].value_begin == spans_[0].value_end) {
+      // A blank line: skipped.
+    } else if (!have_header_) {
+      ReadHeader(data);
+    } else {
+      EmitRecord(data, scan, pos, sink);
+    }
+    line_ += scan.newlines;
+    pos = scan.next;
+  }
+  offset_ += static_cast<int64_t>(pos);
+  return pos;
 }
 
 }  // namespace lakewatch::ingest

@@ -23,9 +23,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/status.h"
@@ -93,5 +95,68 @@ Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text
 // ParseCsvText over the whole file at `path`; errors name the file.
 Result<std::vector<std::vector<std::string>>> ReadCsvFile(const std::string& path,
                                                           char delimiter = ',');
+
+// ---- streaming parser -------------------------------------------------------
+
+struct CsvOptions {
+  char delimiter = ',';  // '\t' for TSV
+  // Type each value with InferScalar (scalar_infer.h); false: every non-empty
+  // value is a string.
+  bool infer_types = true;
+  // A quoted field longer than this many bytes, or holding more line breaks,
+  // is reported bad even if it closes later (CsvQuoteLimits).
+  size_t max_quoted_field_bytes = 1 << 20;
+  int64_t max_quoted_field_newlines = 1000;
+};
+
+// The streaming CSV/TSV RecordParser. The first record of the source is the
+// header; every later record becomes a FlatRecord with one field per header
+// column, in column order:
+// - column names are the header's values; an empty name becomes `column_<n>`
+//   (n = 1-based position), and a name already taken gets the smallest
+//   suffix `_<k>` (k >= 2) that makes it unique (`a,a,` -> a, a_2, column_3);
+// - a record with fewer fields than the header gets nulls for the missing
+//   ones; fields beyond the header are kept as `_extra_1`, `_extra_2`, ...
+//   (numbered from the first field past the header; made unique the same way);
+// - an empty unquoted field is null, a quoted empty field ("") is the empty
+//   string, any other value is typed by InferScalar (quoted or not) or kept as
+//   a string when !infer_types.
+// FlatRecord.line/offset/raw are those of the record's first line, first byte
+// and bytes (terminator excluded). A bad quoted field (see the top of this
+// file) goes to OnBadRecord with its line, the quote's line and byte offset;
+// the header itself can be such a record, and then the next record is the
+// header. Splitting the input into chunks at any points gives the same
+// records as one call over the whole input.
+class CsvParser : public RecordParser {
+ public:
+  explicit CsvParser(CsvOptions options = {});
+
+  size_t Parse(std::string_view data, bool eof, RecordSink* sink) override;
+
+  // The column names (after renaming) once the header has been read; empty before.
+  std::vector<std::string_view> column_names() const;
+
+ private:
+  void ReadHeader(std::string_view data);
+  void EmitRecord(std::string_view data, const CsvScan& scan, size_t start, RecordSink* sink);
+  void ReportBadQuote(std::string_view data, const CsvScan& scan, size_t start,
+                      RecordSink* sink);
+  // Stores `name` (made unique among the names so far) and returns a stable view of it.
+  std::string_view AddName(std::string name);
+
+  CsvOptions options_;
+  CsvQuoteLimits limits_;
+  bool bom_checked_ = false;
+  bool have_header_ = false;
+  int64_t line_ = 1;    // line number of the next unconsumed byte
+  int64_t offset_ = 0;  // source offset of the next unconsumed byte
+  size_t header_width_ = 0;
+  std::deque<std::string> name_storage_;  // stable storage behind names_
+  std::vector<std::string_view> names_;   // header columns, then _extra_ names as seen
+  std::unordered_set<std::string_view> used_names_;
+  std::vector<CsvFieldSpan> spans_;
+  std::string scratch_;  // decoded quoted values of the current record
+  FlatRecord record_;
+};
 
 }  // namespace lakewatch::ingest
