@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 #include "common/status.h"
 
@@ -17,10 +18,18 @@ struct GlobalOptions {
 
 using Handler = std::function<Status()>;
 
+// A table argument: a path when it contains '/', else a name under the data directory.
+inline std::string ResolveTable(const GlobalOptions& g, const std::string& t) {
+  if (t.find('/') != std::string::npos) return t;
+  return g.data_dir + "/" + t;
+}
+
 // Registers `lakewatch parquet schema|meta|cat|convert`; sets *handler to the
 // action of the subcommand that was parsed.
 void RegisterParquetCommands(CLI::App* app, const GlobalOptions* global, Handler* handler);
 // Registers `lakewatch table ...` (Delta tables).
 void RegisterTableCommands(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch ingest`.
+void RegisterIngestCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 
 }  // namespace lakewatch::cli

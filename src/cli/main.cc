@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   lakewatch::cli::Handler handler;
   lakewatch::cli::RegisterParquetCommands(&app, &global, &handler);
   lakewatch::cli::RegisterTableCommands(&app, &global, &handler);
+  lakewatch::cli::RegisterIngestCommand(&app, &global, &handler);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

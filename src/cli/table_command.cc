@@ -32,11 +32,6 @@ struct TableArgs {
   int64_t limit = -1;
 };
 
-std::string ResolveTable(const GlobalOptions& g, const std::string& t) {
-  if (t.find('/') != std::string::npos) return t;
-  return g.data_dir + "/" + t;
-}
-
 std::vector<std::string> Split(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;

@@ -138,4 +138,17 @@ RecordBatch RecordBatch::Empty(const Schema& schema) {
   return b;
 }
 
+RecordBatch RecordBatch::Slice(int64_t begin, int64_t end) const {
+  RecordBatch part;
+  part.schema = schema;
+  part.num_rows = end - begin;
+  for (const ColumnPtr& c : columns) {
+    auto sc = Column::Make(c->type);
+    sc->Reserve(end - begin);
+    for (int64_t r = begin; r < end; ++r) sc->AppendFrom(*c, r);
+    part.columns.push_back(std::move(sc));
+  }
+  return part;
+}
+
 }  // namespace lakewatch

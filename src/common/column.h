@@ -106,6 +106,8 @@ struct RecordBatch {
   int64_t num_rows = 0;
 
   static RecordBatch Empty(const Schema& schema);
+  // Rows [begin, end) as a new batch (deep copies).
+  RecordBatch Slice(int64_t begin, int64_t end) const;
 };
 
 }  // namespace lakewatch

@@ -20,8 +20,6 @@
 
 namespace lakewatch::delta {
 
-namespace {
-
 std::string NewUuid() {
   std::random_device rd;
   std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd() ^
@@ -32,6 +30,16 @@ std::string NewUuid() {
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFFF, b >> 48,
                      b & 0xFFFFFFFFFFFFull);
 }
+
+std::string NewDataFileName(const PartitionValues& partition_values, std::string_view suffix) {
+  std::string name;
+  for (const auto& [pc, value] : partition_values) name += PartitionDirName(pc, value) + "/";
+  name += "part-" + NewUuid();
+  name += suffix;
+  return name;
+}
+
+namespace {
 
 Status CopyFileDurably(const std::string& from, const std::string& to) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
@@ -483,9 +491,8 @@ Result<CommitResult> DeltaTable::AppendParquetFiles(const std::vector<std::strin
     auto pv = FilePartitionValues(**reader, file, partition_columns);
     if (!pv.ok()) return fail(pv.status());
     f.partition_values = std::move(pv).value();
-    std::string subdir;
-    for (const auto& [pc, value] : f.partition_values) subdir += PartitionDirName(pc, value) + "/";
-    f.name = subdir + "part-" + NewUuid() + ".parquet";
+    f.name = NewDataFileName(f.partition_values, ".parquet");
+    const std::string subdir = f.name.substr(0, f.name.rfind('/') + 1);
     if (!subdir.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(path() + "/" + subdir, ec);

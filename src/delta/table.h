@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/column.h"
@@ -123,6 +124,12 @@ class DeltaTable {
 // '%', '#', '?', '\\', control bytes, ...) escaped as %XX; null values are
 // __HIVE_DEFAULT_PARTITION__. The log path is then EncodePath(dir/name).
 std::string PartitionDirName(const std::string& column, const std::optional<std::string>& value);
+
+// A random (version 4) UUID in its canonical text form.
+std::string NewUuid();
+// A fresh data file name relative to the table: the partition folders
+// ("date=2025-11-24/") then "part-<uuid><suffix>".
+std::string NewDataFileName(const PartitionValues& partition_values, std::string_view suffix);
 
 // Reads column `src`, as a data file stores it, as table type `to` (struct
 // fields added later as nulls, …; see table.cc). NotSupported naming `where`

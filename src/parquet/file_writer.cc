@@ -145,17 +145,7 @@ Status ParquetFileWriter::WriteBatch(const RecordBatch& batch) {
     if (begin == 0 && take == batch.num_rows) {
       LW_RETURN_IF_ERROR(WriteRows(batch, 0, batch.num_rows));
     } else {
-      // Slice rows [begin, begin + take) into a new batch.
-      RecordBatch part;
-      part.schema = batch.schema;
-      part.num_rows = take;
-      for (const ColumnPtr& c : batch.columns) {
-        auto sc = Column::Make(c->type);
-        sc->Reserve(take);
-        for (int64_t r = begin; r < begin + take; ++r) sc->AppendFrom(*c, r);
-        part.columns.push_back(std::move(sc));
-      }
-      LW_RETURN_IF_ERROR(WriteRows(part, 0, take));
+      LW_RETURN_IF_ERROR(WriteRows(batch.Slice(begin, begin + take), 0, take));
     }
     begin += take;
     int64_t buffered = 0;

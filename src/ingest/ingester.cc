@@ -1,0 +1,818 @@
+#include "ingest/ingester.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "common/column.h"
+#include "common/time.h"
+#include "delta/log_store.h"
+#include "delta/schema_json.h"
+#include "delta/table.h"
+#include "ingest/csv.h"
+#include "ingest/input.h"
+#include "ingest/json_reader.h"
+#include "ingest/logfmt.h"
+#include "ingest/otlp.h"
+#include "ingest/record_builder.h"
+#include "ingest/template_miner.h"
+#include "ingest/text_log.h"
+#include "parquet/file_writer.h"
+
+namespace lakewatch::ingest {
+
+namespace {
+
+constexpr size_t kReadChunk = size_t{4} << 20;
+constexpr size_t kRawKeepBytes = size_t{1} << 20;  // raw bytes kept for an oversized record
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// ---- format detection
+
+bool IsKeyChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == '-' || c == '@';
+}
+
+// Whether a line reads as logfmt: it starts with key=, and most of its
+// space-separated tokens (outside quotes) are key=value or bare keys.
+bool LooksLogfmt(std::string_view line) {
+  size_t i = 0, pairs = 0, tokens = 0;
+  bool first = true;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i >= line.size()) break;
+    size_t k = i;
+    while (k < line.size() && IsKeyChar(line[k])) ++k;
+    bool pair = k > i && k < line.size() && line[k] == '=';
+    if (first && !pair) return false;
+    first = false;
+    ++tokens;
+    if (pair) {
+      ++pairs;
+      i = k + 1;
+      if (i < line.size() && line[i] == '"') {  // quoted value
+        ++i;
+        while (i < line.size() && line[i] != '"') i += line[i] == '\\' ? 2 : 1;
+        ++i;
+      }
+    }
+    while (i < line.size() && line[i] != ' ') ++i;
+  }
+  return pairs >= 2 && pairs * 2 >= tokens;
+}
+
+std::vector<std::string_view> HeadLines(std::string_view head, size_t max) {
+  std::vector<std::string_view> lines;
+  size_t pos = 0;
+  while (pos < head.size() && lines.size() < max) {
+    size_t nl = head.find('\n', pos);
+    if (nl == std::string_view::npos) break;  // a partial last line is not judged
+    std::string_view l = head.substr(pos, nl - pos);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (!l.empty()) lines.push_back(l);
+    pos = nl + 1;
+  }
+  if (lines.empty() && pos < head.size()) lines.push_back(head.substr(pos));
+  return lines;
+}
+
+}  // namespace
+
+std::string DetectFormat(std::string_view head, const std::string& name) {
+  std::string base = name;
+  for (const char* ext : {".gz", ".gzip", ".zst", ".zstd"}) {
+    if (EndsWith(base, ext)) base.resize(base.size() - std::strlen(ext));
+  }
+  if (EndsWith(base, ".jsonl") || EndsWith(base, ".ndjson")) return "jsonl";
+  if (EndsWith(base, ".csv")) return "csv";
+  if (EndsWith(base, ".tsv") || EndsWith(base, ".tab")) return "tsv";
+  if (EndsWith(base, ".logfmt")) return "logfmt";
+  size_t i = 0;
+  if (head.size() >= 3 && head.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+  if (i < head.size() && head[i] == '[') return "json";
+  if (i < head.size() && head[i] == '{') {
+    // JSON lines when the first line holds a whole value; else one document.
+    size_t nl = head.find('\n', i);
+    std::string_view first = head.substr(i, nl == std::string_view::npos ? std::string_view::npos : nl - i);
+    while (!first.empty() && (first.back() == '\r' || first.back() == ' ' || first.back() == '\t')) first.remove_suffix(1);
+    simdjson::dom::parser p;
+    simdjson::padded_string ps(first);
+    simdjson::dom::element el;
+    if (p.parse(ps).get(el) == simdjson::SUCCESS) {
+      return EndsWith(base, ".json") && nl == std::string_view::npos ? "json" : "jsonl";
+    }
+    return "json";
+  }
+  std::vector<std::string_view> lines = HeadLines(head.substr(i), 8);
+  if (!lines.empty()) {
+    size_t lf = 0;
+    for (std::string_view l : lines) lf += LooksLogfmt(l) ? 1 : 0;
+    if (lf * 2 > lines.size()) return "logfmt";
+  }
+  return "text";
+}
+
+std::string QuarantineTablePath(const std::string& table_path) {
+  std::string p = table_path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p + "_quarantine";
+}
+
+namespace {
+
+// ---- Parquet files written into a table, one open writer per partition
+
+class PartitionedWriter {
+ public:
+  PartitionedWriter(std::string table, std::vector<std::string> partition_columns, parquet::WriterOptions options,
+                    int64_t target_file_bytes)
+      : table_(std::move(table)), partition_columns_(std::move(partition_columns)), options_(std::move(options)),
+        target_file_bytes_(target_file_bytes) {}
+  ~PartitionedWriter() { Abort(); }
+
+  Status Write(const RecordBatch& batch) {
+    if (batch.num_rows == 0) return Status::OK();
+    if (!SameSchema(batch.schema)) {
+      LW_RETURN_IF_ERROR(CloseAll());
+      schema_ = batch.schema;
+    }
+    // Partition key per row; runs of equal keys go to one writer each.
+    std::vector<int> pcols;
+    for (const std::string& pc : partition_columns_) {
+      int i = batch.schema.FieldIndex(pc);
+      if (i < 0) return Status::InvalidArgument("ingest: the data has no partition column '" + pc + "'");
+      pcols.push_back(i);
+    }
+    int64_t begin = 0;
+    std::string key, prev;
+    delta::PartitionValues pv, prev_pv;
+    for (int64_t r = 0; r <= batch.num_rows; ++r) {
+      if (r < batch.num_rows) {
+        RowKey(batch, pcols, r, &key, &pv);
+        if (r == 0) {
+          prev = key;
+          prev_pv = pv;
+          continue;
+        }
+        if (key == prev) continue;
+      }
+      if (begin == 0 && r == batch.num_rows) {
+        LW_RETURN_IF_ERROR(WriteTo(prev, prev_pv, batch));
+      } else {
+        LW_RETURN_IF_ERROR(WriteTo(prev, prev_pv, batch.Slice(begin, r)));
+      }
+      begin = r;
+      prev = key;
+      prev_pv = pv;
+    }
+    return Status::OK();
+  }
+
+  // Closes every file and syncs the directories; the files are then ready to commit.
+  Status Finish(std::vector<delta::DataFile>* files) {
+    LW_RETURN_IF_ERROR(CloseAll());
+    std::vector<std::string> names;
+    for (const delta::DataFile& f : done_) names.push_back(f.name);
+    if (!names.empty()) LW_RETURN_IF_ERROR(delta::SyncDirsOf(table_, names));
+    *files = done_;
+    return Status::OK();
+  }
+
+  // Removes every file written (open ones are abandoned).
+  void Abort() {
+    for (auto& [k, o] : open_) o.writer->Abort();
+    open_.clear();
+    for (const delta::DataFile& f : done_) ::unlink((table_ + "/" + f.name).c_str());
+    done_.clear();
+  }
+  // Forgets the files (after a commit that names them).
+  void Release() { done_.clear(); }
+
+  int64_t bytes_written() const {
+    int64_t n = 0;
+    for (const auto& f : done_) n += f.size;
+    for (const auto& [k, o] : open_) n += o.writer->bytes_written();
+    return n;
+  }
+  int64_t files() const { return static_cast<int64_t>(done_.size() + open_.size()); }
+
+ private:
+  struct Open {
+    std::unique_ptr<parquet::ParquetFileWriter> writer;
+    std::string name;
+    delta::PartitionValues pv;
+    uint64_t last_use = 0;
+  };
+
+  bool SameSchema(const Schema& s) const {
+    if (s.fields.size() != schema_.fields.size()) return false;
+    for (size_t i = 0; i < s.fields.size(); ++i) {
+      if (s.fields[i].name != schema_.fields[i].name || !s.fields[i].type->Equals(*schema_.fields[i].type)) return false;
+    }
+    return true;
+  }
+
+  void RowKey(const RecordBatch& b, const std::vector<int>& pcols, int64_t r, std::string* key,
+              delta::PartitionValues* pv) {
+    key->clear();
+    pv->clear();
+    for (size_t k = 0; k < pcols.size(); ++k) {
+      const Column& c = *b.columns[pcols[k]];
+      std::optional<std::string> text;
+      if (c.IsValid(r)) {
+        if (c.type->id() == TypeId::kDate) {
+          text = FormatDate(c.Value<int32_t>(r));
+        } else {
+          text = delta::FormatPartitionValue(Scalar::FromColumn(c, r));
+        }
+      }
+      key->append(text.has_value() ? *text : std::string("\x01null", 5));
+      key->push_back('\0');
+      pv->emplace_back(partition_columns_[k], std::move(text));
+    }
+  }
+
+  Status WriteTo(const std::string& key, const delta::PartitionValues& pv, const RecordBatch& rows) {
+    auto it = open_.find(key);
+    if (it == open_.end()) {
+      if (open_.size() >= kMaxOpen) LW_RETURN_IF_ERROR(CloseLeastRecent());
+      Open o;
+      o.pv = pv;
+      o.name = delta::NewDataFileName(pv, ".zstd.parquet");
+      const std::string path = table_ + "/" + o.name;
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+      if (ec) return Status::IOError(path + ": " + ec.message());
+      LW_ASSIGN_OR_RETURN(o.writer, parquet::ParquetFileWriter::Open(path, schema_, options_));
+      it = open_.emplace(key, std::move(o)).first;
+    }
+    it->second.last_use = ++clock_;
+    LW_RETURN_IF_ERROR(it->second.writer->WriteBatch(rows));
+    if (it->second.writer->bytes_written() >= target_file_bytes_) {
+      LW_RETURN_IF_ERROR(Close(it->second));
+      open_.erase(it);
+    }
+    return Status::OK();
+  }
+
+  Status Close(Open& o) {
+    LW_RETURN_IF_ERROR(o.writer->Close(/*sync=*/true));
+    delta::DataFile f;
+    f.name = o.name;
+    f.partition_values = o.pv;
+    f.size = o.writer->bytes_written();
+    f.schema = schema_;
+    f.source = table_ + "/" + o.name;
+    done_.push_back(std::move(f));
+    return Status::OK();
+  }
+
+  Status CloseLeastRecent() {
+    auto victim = open_.begin();
+    for (auto it = open_.begin(); it != open_.end(); ++it) {
+      if (it->second.last_use < victim->second.last_use) victim = it;
+    }
+    LW_RETURN_IF_ERROR(Close(victim->second));
+    open_.erase(victim);
+    return Status::OK();
+  }
+
+  Status CloseAll() {
+    for (auto& [k, o] : open_) LW_RETURN_IF_ERROR(Close(o));
+    open_.clear();
+    return Status::OK();
+  }
+
+  static constexpr size_t kMaxOpen = 16;
+  std::string table_;
+  std::vector<std::string> partition_columns_;
+  parquet::WriterOptions options_;
+  int64_t target_file_bytes_;
+  Schema schema_;
+  std::map<std::string, Open> open_;
+  std::vector<delta::DataFile> done_;
+  uint64_t clock_ = 0;
+};
+
+// ---- quarantine rows
+
+class QuarantineBatch {
+ public:
+  QuarantineBatch() { Reset(); }
+  void Add(std::string_view source, int64_t line, int64_t offset, std::string_view reason, std::string_view raw,
+           int64_t now_micros) {
+    cols_[0]->AppendString(source);
+    cols_[1]->Append<int64_t>(line);
+    cols_[2]->Append<int64_t>(offset);
+    cols_[3]->AppendString(reason);
+    cols_[4]->AppendString(raw);
+    cols_[5]->Append<int64_t>(now_micros);
+    ++rows_;
+    bytes_ += raw.size() + reason.size() + 64;
+  }
+  int64_t rows() const { return rows_; }
+  size_t bytes() const { return bytes_; }
+  RecordBatch Take() {
+    RecordBatch b;
+    b.schema = Schema{Fields()};
+    b.columns = cols_;
+    b.num_rows = rows_;
+    Reset();
+    return b;
+  }
+
+ private:
+  static std::vector<Field> Fields() {
+    return {{"_source", DataType::String(), true, {}},  {"_line", DataType::Int64(), true, {}},
+            {"_offset", DataType::Int64(), true, {}},   {"reason", DataType::String(), true, {}},
+            {"raw", DataType::Binary(), true, {}},      {"ingested_at", DataType::Timestamp(), true, {}}};
+  }
+  void Reset() {
+    cols_.clear();
+    for (const Field& f : Fields()) cols_.push_back(Column::Make(f.type));
+    rows_ = 0;
+    bytes_ = 0;
+  }
+  std::vector<ColumnPtr> cols_;
+  int64_t rows_ = 0;
+  size_t bytes_ = 0;
+};
+
+// ---- log templates, persisted per table
+
+class MinerSink : public TemplateSink {
+ public:
+  explicit MinerSink(TemplateMiner* miner) : miner_(miner) {}
+  int64_t Match(std::string_view message, std::string_view* text) override {
+    TemplateMatch m = miner_->Add(message);
+    *text = m.template_text;
+    return m.id;
+  }
+
+ private:
+  TemplateMiner* miner_;
+};
+
+std::string TemplatesPath(const std::string& table) { return table + "/_lakewatch/templates.txt"; }
+
+Result<TemplateMiner> LoadTemplates(const std::string& table) {
+  const std::string path = TemplatesPath(table);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return TemplateMiner();
+    return Status::IOError(path + ": " + std::strerror(errno));
+  }
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t k = ::read(fd, buf, sizeof buf);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    data.append(buf, static_cast<size_t>(k));
+  }
+  ::close(fd);
+  auto miner = TemplateMiner::Deserialize(data);
+  if (!miner.ok()) return miner.status().WithContext(path);
+  return miner;
+}
+
+Status SaveTemplates(const std::string& table, const TemplateMiner& miner) {
+  const std::string path = TemplatesPath(table);
+  std::error_code ec;
+  std::filesystem::create_directories(table + "/_lakewatch", ec);
+  if (ec) return Status::IOError(table + "/_lakewatch: " + ec.message());
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  const std::string data = miner.Serialize();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError(tmp + ": " + std::strerror(errno));
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t w = ::write(fd, data.data() + off, data.size() - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::IOError(tmp + ": write: " + std::strerror(errno));
+    }
+    off += static_cast<size_t>(w);
+  }
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::IOError(path + ": " + std::strerror(errno));
+  }
+  return Status::OK();
+}
+
+// The xxh3-128 of a file's bytes, as the source's idempotence identity.
+Result<std::string> HashFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(path + ": " + std::strerror(errno));
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_128bits_reset(st);
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    ssize_t k = ::read(fd, buf.data(), buf.size());
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) {
+      XXH3_freeState(st);
+      ::close(fd);
+      return Status::IOError(path + ": read: " + std::strerror(errno));
+    }
+    if (k == 0) break;
+    XXH3_128bits_update(st, buf.data(), static_cast<size_t>(k));
+  }
+  XXH128_hash_t h = XXH3_128bits_digest(st);
+  XXH3_freeState(st);
+  ::close(fd);
+  return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+}
+
+// ---- the run
+
+class Run : public RecordSink, public JsonRecordSink {
+ public:
+  explicit Run(const IngestOptions& options) : options_(options) {
+    BuilderOptions bo;
+    if (!options.timestamp_fields.empty()) bo.timestamp_fields = options.timestamp_fields;
+    bo.max_depth = options.max_depth;
+    builder_ = std::make_unique<RecordBuilder>(bo);
+    JsonReaderOptions jo;
+    jo.max_depth = options.max_depth;
+    json_options_ = jo;
+    now_micros_ = NowMillis() * 1000;
+  }
+
+  Result<IngestSummary> Go(const std::vector<std::string>& inputs);
+
+  // RecordSink (flat records, OTLP)
+  void OnRecord(const FlatRecord& record) override {
+    builder_->AddFlat(record, source_name_);
+    ++source_->rows;
+  }
+  void OnBadRecord(int64_t line, int64_t offset, std::string_view raw, const std::string& reason) override {
+    Quarantine(line, offset, raw, reason);
+  }
+  // JsonRecordSink
+  void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view raw) override {
+    if (otlp_allowed_ && IsOtlpLogs(record)) {
+      OtlpLogsToRecords(record, line, offset, this);
+      return;
+    }
+    builder_->AddJson(record, source_name_, line);
+    ++source_->rows;
+  }
+
+ private:
+  void Quarantine(int64_t line, int64_t offset, std::string_view raw, const std::string& reason) {
+    quarantine_.Add(source_name_, line, offset, reason, raw, now_micros_);
+    ++source_->quarantined;
+  }
+  Status IngestSource(const std::string& input);
+  Status StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, JsonReader* json);
+  Status ReadDocument(InputStream* in, Buffer* buf, JsonReader* json);
+  Status MaybeFlush(bool force);
+  void Progress(bool force);
+
+  const IngestOptions& options_;
+  JsonReaderOptions json_options_;
+  std::unique_ptr<RecordBuilder> builder_;
+  std::unique_ptr<PartitionedWriter> data_;
+  std::unique_ptr<PartitionedWriter> quarantine_writer_;
+  QuarantineBatch quarantine_;
+  std::optional<TemplateMiner> miner_;
+  std::unique_ptr<MinerSink> miner_sink_;
+  std::string source_name_;
+  SourceSummary* source_ = nullptr;
+  bool otlp_allowed_ = false;
+  IngestSummary summary_;
+  std::shared_ptr<const delta::Snapshot> table_snapshot_;
+  std::vector<delta::Txn> txns_;
+  int64_t now_micros_ = 0;
+  int64_t bytes_since_flush_ = 0;
+  int64_t bytes_done_ = 0;   // raw bytes of finished sources
+  int64_t bytes_total_ = 0;
+  InputStream* current_ = nullptr;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_progress_{};
+};
+
+void Run::Progress(bool force) {
+  if (!options_.progress) return;
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_progress_ < std::chrono::milliseconds(100)) return;
+  last_progress_ = now;
+  IngestProgress p;
+  p.bytes_read = bytes_done_ + (current_ != nullptr ? current_->raw_bytes_read() : 0);
+  p.bytes_total = bytes_total_;
+  for (const SourceSummary& s : summary_.sources) {
+    p.rows += s.rows;
+    p.quarantined += s.quarantined;
+  }
+  p.seconds = SecondsSince(t0_);
+  options_.progress(p);
+}
+
+Status Run::MaybeFlush(bool force) {
+  if (builder_->num_rows() > 0 &&
+      (force || builder_->num_rows() >= options_.batch_rows || bytes_since_flush_ >= options_.batch_bytes)) {
+    RecordBatch batch = builder_->Flush();
+    LW_RETURN_IF_ERROR(data_->Write(batch));
+    bytes_since_flush_ = 0;
+  }
+  if (quarantine_.rows() > 0 && (force || quarantine_.bytes() >= (size_t{16} << 20))) {
+    LW_RETURN_IF_ERROR(quarantine_writer_->Write(quarantine_.Take()));
+  }
+  Progress(false);
+  return Status::OK();
+}
+
+Status Run::StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, JsonReader* json) {
+  const bool line_cut = json != nullptr || dynamic_cast<CsvParser*>(flat) == nullptr;
+  bool eof = false;
+  while (true) {
+    if (!eof) {
+      buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);
+      auto got = in->Read(buf, kReadChunk);
+      if (!got.ok()) {
+        // The bytes before the damage were parsed; the damage is a bad record.
+        eof = true;
+        Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
+      } else {
+        eof = *got == 0;
+        bytes_since_flush_ += static_cast<int64_t>(*got);
+      }
+    }
+    buf->Reserve(buf->size() + simdjson::SIMDJSON_PADDING);
+    std::string_view data = buf->view();
+    size_t used = json != nullptr ? json->ParseLines(data, eof, this) : flat->Parse(data, eof, this);
+    if (used > 0) {
+      std::memmove(buf->data(), buf->data() + used, buf->size() - used);
+      buf->Resize(buf->size() - used);
+    } else if (!eof && static_cast<int64_t>(buf->size()) > options_.max_record_bytes) {
+      if (!line_cut) {
+        return Status::InvalidArgument(fmt::format(
+            "{}: a record longer than {} bytes (raise --max-record-bytes)", in->name(), options_.max_record_bytes));
+      }
+      // One line longer than the limit: quarantine its head, drop the rest of
+      // the line, and let the parser see an empty line in its place.
+      Quarantine(-1, -1, data.substr(0, kRawKeepBytes),
+                 fmt::format("a line longer than {} bytes (max record size; the first {} bytes are kept)",
+                             options_.max_record_bytes, kRawKeepBytes));
+      bool found = false;
+      while (!found) {
+        std::string_view d = buf->view();
+        size_t nl = d.find('\n');
+        if (nl != std::string_view::npos) {
+          std::memmove(buf->data(), buf->data() + nl, buf->size() - nl);  // keep the '\n'
+          buf->Resize(buf->size() - nl);
+          found = true;
+          break;
+        }
+        buf->Clear();
+        buf->Reserve(kReadChunk + simdjson::SIMDJSON_PADDING);
+        auto got = in->Read(buf, kReadChunk);
+        if (!got.ok() || *got == 0) break;
+      }
+      if (!found) eof = true;
+    }
+    LW_RETURN_IF_ERROR(MaybeFlush(false));
+    if (eof && buf->empty()) break;
+    if (eof && used == 0 && !buf->empty()) {
+      // The parser consumed nothing at the end of input: never loop forever.
+      Quarantine(-1, -1, buf->view().substr(0, kRawKeepBytes), "unparsed bytes at the end of the source");
+      buf->Clear();
+      break;
+    }
+  }
+  return Status::OK();
+}
+
+Status Run::ReadDocument(InputStream* in, Buffer* buf, JsonReader* json) {
+  bool too_big = false;
+  while (true) {
+    buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);
+    auto got = in->Read(buf, kReadChunk);
+    if (!got.ok()) {
+      Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
+      break;
+    }
+    if (*got == 0) break;
+    if (static_cast<int64_t>(buf->size()) > options_.max_record_bytes) {
+      too_big = true;
+      break;
+    }
+  }
+  if (too_big) {
+    int64_t total = static_cast<int64_t>(buf->size());
+    while (true) {  // count the rest without keeping it
+      Buffer rest;
+      rest.Reserve(kReadChunk);
+      auto got = in->Read(&rest, kReadChunk);
+      if (!got.ok() || *got == 0) break;
+      total += static_cast<int64_t>(*got);
+    }
+    Quarantine(1, 0, buf->view().substr(0, kRawKeepBytes),
+               fmt::format("a JSON document of {} bytes, more than the record limit of {} bytes (use JSON lines, "
+                           "or raise --max-record-bytes)",
+                           total, options_.max_record_bytes));
+    return Status::OK();
+  }
+  buf->Reserve(buf->size() + simdjson::SIMDJSON_PADDING);
+  bytes_since_flush_ += static_cast<int64_t>(buf->size());
+  json->ParseDocument(buf->view(), this);
+  return MaybeFlush(false);
+}
+
+Status Run::IngestSource(const std::string& input) {
+  summary_.sources.emplace_back();
+  source_ = &summary_.sources.back();
+  source_->name = input;
+  source_name_ = input;
+  if (options_.idempotent && input != "-") {
+    LW_ASSIGN_OR_RETURN(std::string hash, HashFile(input));
+    delta::Txn t;
+    t.app_id = "lakewatch-ingest-" + hash;
+    t.version = 1;
+    if (table_snapshot_ != nullptr) {
+      auto seen = table_snapshot_->TxnVersion(t.app_id);
+      if (seen.has_value() && *seen >= 1) {
+        source_->skipped = true;
+        return Status::OK();
+      }
+    }
+    for (const delta::Txn& o : txns_) {
+      if (o.app_id == t.app_id) {  // the same content twice in one run
+        source_->skipped = true;
+        return Status::OK();
+      }
+    }
+    txns_.push_back(t);
+  }
+  LW_ASSIGN_OR_RETURN(auto in, InputStream::Open(input));
+  current_ = in.get();
+  source_->compression = in->compression();
+  Buffer buf;
+  buf.Reserve(kReadChunk + simdjson::SIMDJSON_PADDING);
+  // Sniff: the first chunk decides the format.
+  auto got = in->Read(&buf, kReadChunk);
+  if (!got.ok()) {
+    Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
+  }
+  std::string format = options_.format;
+  if (format == "auto") format = DetectFormat(buf.view(), input);
+  source_->format = format;
+  otlp_allowed_ = format == "auto" || format == "otlp" || format == "json" || format == "jsonl" ||
+                  options_.format == "auto";
+  bytes_since_flush_ += static_cast<int64_t>(buf.size());
+  Status st;
+  if (format == "json" || format == "otlp") {
+    JsonReader json(json_options_);
+    st = ReadDocument(in.get(), &buf, &json);
+  } else if (format == "jsonl") {
+    JsonReader json(json_options_);
+    st = StreamRecords(in.get(), &buf, nullptr, &json);
+  } else {
+    std::unique_ptr<RecordParser> parser;
+    if (format == "csv" || format == "tsv") {
+      CsvOptions co;
+      co.delimiter = format == "tsv" ? '\t' : ',';
+      parser = std::make_unique<CsvParser>(co);
+    } else if (format == "logfmt") {
+      parser = std::make_unique<LogfmtParser>();
+    } else if (format == "text") {
+      TextLogOptions to;
+      to.max_record_bytes = static_cast<size_t>(options_.max_record_bytes);
+      parser = std::make_unique<TextLogParser>(to);
+    } else {
+      return Status::InvalidArgument("unknown input format '" + format +
+                                     "' (expected auto, jsonl, json, logfmt, csv, tsv, text or otlp)");
+    }
+    st = StreamRecords(in.get(), &buf, parser.get(), nullptr);
+  }
+  source_->bytes = in->raw_bytes_read();
+  bytes_done_ += source_->bytes;
+  current_ = nullptr;
+  return st;
+}
+
+
+Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
+  summary_.table = options_.table_name.empty() ? options_.table_path : options_.table_name;
+  summary_.quarantine_table = summary_.table + "_quarantine";
+  const std::string qpath = QuarantineTablePath(options_.table_path);
+  delta::DeltaTable table(options_.table_path);
+  std::vector<std::string> partition_columns;
+  auto snap = delta::Snapshot::Load(table.store());
+  if (snap.ok()) {
+    table_snapshot_ = std::move(snap).value();
+    LW_RETURN_IF_ERROR(table_snapshot_->CheckWritable());
+    builder_->LockSchema(table_snapshot_->schema());
+    partition_columns = table_snapshot_->metadata().partition_columns;
+  } else if (snap.status().code() == StatusCode::kNotFound) {
+    if (options_.partition_by_date) partition_columns = {"date"};
+  } else {
+    return snap.status();
+  }
+  parquet::WriterOptions wo;
+  wo.threads = std::max(1, options_.threads);
+  wo.row_group_bytes = int64_t{64} << 20;
+  data_ = std::make_unique<PartitionedWriter>(options_.table_path, partition_columns, wo, options_.target_file_bytes);
+  quarantine_writer_ = std::make_unique<PartitionedWriter>(qpath, std::vector<std::string>{}, wo,
+                                                           options_.target_file_bytes);
+  if (options_.templates) {
+    LW_ASSIGN_OR_RETURN(TemplateMiner m, LoadTemplates(options_.table_path));
+    miner_.emplace(std::move(m));
+    miner_sink_ = std::make_unique<MinerSink>(&*miner_);
+    builder_->SetTemplateSink(miner_sink_.get());
+  }
+  for (const std::string& input : inputs) {
+    struct stat sb;
+    if (input == "-" || ::stat(input.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+      bytes_total_ = -1;
+      break;
+    }
+    bytes_total_ += static_cast<int64_t>(sb.st_size);
+  }
+  summary_.sources.reserve(inputs.size());
+  for (const std::string& input : inputs) {
+    if (Status st = IngestSource(input); !st.ok()) return st;  // the writers' destructors remove the files
+    if (Status st = MaybeFlush(false); !st.ok()) return st;
+  }
+  LW_RETURN_IF_ERROR(MaybeFlush(true));
+  Progress(true);
+  std::vector<delta::DataFile> files, qfiles;
+  LW_RETURN_IF_ERROR(data_->Finish(&files));
+  LW_RETURN_IF_ERROR(quarantine_writer_->Finish(&qfiles));
+  for (const SourceSummary& s : summary_.sources) {
+    summary_.rows += s.rows;
+    summary_.quarantined += s.quarantined;
+    summary_.bytes_in += s.bytes;
+  }
+  // Commit the data, then the quarantine (same txns: a re-run skips both).
+  auto commit = [&](const delta::DeltaTable& t, PartitionedWriter* w, const std::vector<delta::DataFile>& fs,
+                    bool exists, const std::vector<std::string>& pcols) -> Result<std::optional<int64_t>> {
+    if (fs.empty() && (txns_.empty() || !exists)) return std::optional<int64_t>();
+    delta::CommitFilesOptions co;
+    co.txns = txns_;
+    if (!exists) {
+      delta::CreateOptions create;
+      create.partition_columns = pcols;
+      co.create = create;
+    }
+    bool in_doubt = false;
+    auto r = t.CommitDataFiles(fs, co, &in_doubt);
+    if (!r.ok()) {
+      if (in_doubt) w->Release();  // the commit may name them: keep the files
+      return r.status();
+    }
+    if (r->duplicate) {
+      summary_.duplicate = true;
+      w->Abort();
+    } else {
+      for (const delta::DataFile& f : fs) summary_.bytes_stored += f.size;
+      summary_.files_written += static_cast<int64_t>(fs.size());
+      w->Release();
+    }
+    return std::optional<int64_t>(r->version);
+  };
+  LW_ASSIGN_OR_RETURN(summary_.version, commit(table, data_.get(), files, table_snapshot_ != nullptr, partition_columns));
+  delta::DeltaTable qtable(qpath);
+  const bool q_exists = delta::Snapshot::Load(qtable.store()).ok();
+  LW_ASSIGN_OR_RETURN(summary_.quarantine_version, commit(qtable, quarantine_writer_.get(), qfiles, q_exists, {}));
+  if (miner_.has_value()) {
+    summary_.templates = static_cast<int64_t>(miner_->size());
+    if (miner_->size() > 0 && !summary_.duplicate) LW_RETURN_IF_ERROR(SaveTemplates(options_.table_path, *miner_));
+  }
+  summary_.seconds = SecondsSince(t0_);
+  return summary_;
+}
+
+}  // namespace
+
+Result<IngestSummary> Ingest(const std::vector<std::string>& inputs, const IngestOptions& options) {
+  if (inputs.empty()) return Status::InvalidArgument("ingest: no input (give files, or - for stdin)");
+  Run run(options);
+  return run.Go(inputs);
+}
+
+}  // namespace lakewatch::ingest
