@@ -338,6 +338,18 @@ size_t ReadMonthDay(std::string_view s, char sep, Civil* c) {
   return p;
 }
 
+// MMdd HH:MM:SS[frac] (glog, after its level letter; year-less).
+size_t ReadMonthDayCompact(std::string_view s, Civil* c) {
+  int64_t mo = 0, d = 0;
+  if (!ReadDigits(s, 0, 2, &mo) || !ReadDigits(s, 2, 2, &d) || !At(s, 4, ' ')) return 0;
+  size_t p = 5;
+  if (!ReadClock(s, &p, c, /*seconds_required=*/true)) return 0;
+  c->month = static_cast<int>(mo);
+  c->day = static_cast<int>(d);
+  c->has_year = false;
+  return p;
+}
+
 // Mmm dd HH:MM:SS[frac] (RFC 3164; the day may be space-padded or one digit).
 size_t ReadSyslog(std::string_view s, Civil* c) {
   const int mo = MonthFromName(s, 0);
@@ -380,7 +392,10 @@ size_t ReadAny(std::string_view s, const TimestampContext& ctx, Civil* c, Timest
   size_t len = 0;
   if (IsDigit(s[0])) {
     const size_t n = CountDigits(s, 0);
-    if (n == 4 || n == 8) {
+    if (n == 4 && At(s, 4, ' ')) {
+      len = ReadMonthDayCompact(s, c);
+      *form = TimestampForm::kMonthDayCompact;
+    } else if (n == 4 || n == 8) {
       len = ReadIso(s, c, form);
     } else if (n == 2 && s.size() > 3) {
       if (s[2] == '/' && IsDigit(s[3])) {

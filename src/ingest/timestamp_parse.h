@@ -32,6 +32,7 @@ enum class TimestampForm : uint8_t {
   kSyslog,        // Jun 14 15:16:01, Jun  4 15:16:01.123 (RFC 3164; no year)
   kMonthDayDash,  // 03-17 16:13:38.811 (Android logcat; no year)
   kMonthDayDot,   // 10.30 16:49:06 (Proxifier; no year)
+  kMonthDayCompact,  // 1124 16:00:00.123456 (glog after its level letter: MMdd; no year)
   kEpoch,         // 1117838570, 1117838570.675872, 1448470200000 (seconds or milliseconds)
 };
 
