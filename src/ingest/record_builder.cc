@@ -47,6 +47,9 @@ struct BuilderNode {
   uint32_t hint = 0;                                   // struct: the child expected next
   std::vector<uint32_t> locked_order;                  // struct: children in table order
   int64_t open_stamp = -1;                             // flat records: row this struct is open for
+  // Buffer sizes of the last batch: the next one reserves them up front
+  // (growing by reallocation copies and faults in fresh pages).
+  size_t last_valid = 0, last_data = 0, last_offsets = 0, last_key_offsets = 0, last_key_bytes = 0;
 };
 
 namespace {
@@ -345,6 +348,11 @@ ColumnPtr BuildScalar(Node* n, TypePtr type) {
 }
 
 ColumnPtr BuildColumn(Node* n, size_t max_fields) {
+  n->last_valid = n->valid.size();
+  n->last_data = n->data.size();
+  n->last_offsets = n->offsets.size();
+  n->last_key_offsets = n->key_offsets.size();
+  n->last_key_bytes = n->key_bytes.size();
   switch (n->kind) {
     case Kind::kNone: return nullptr;
     case Kind::kBool: return BuildScalar(n, DataType::Boolean());
@@ -428,10 +436,20 @@ void ResetRows(Node* n, bool typed) {
   n->data = Buffer();
   n->open_stamp = -1;
   if (typed && n->kind != Kind::kNone) n->locked = true;
-  if (HasOffsets(n->kind)) ResetOffsets(&n->offsets, 0);
+  auto room = [](size_t last) { return last + last / 8 + 64; };
+  n->valid.Reserve(room(n->last_valid));
+  n->data.Reserve(room(n->last_data));
+  if (HasOffsets(n->kind)) {
+    n->offsets = Buffer();
+    n->offsets.Reserve(room(n->last_offsets));
+    ResetOffsets(&n->offsets, 0);
+  }
   if (n->kind == Kind::kMap) {
     n->keys = 0;
     n->key_bytes = Buffer();
+    n->key_bytes.Reserve(room(n->last_key_bytes));
+    n->key_offsets = Buffer();
+    n->key_offsets.Reserve(room(n->last_key_offsets));
     ResetOffsets(&n->key_offsets, 0);
   }
   if (n->kind == Kind::kStruct) {

@@ -828,7 +828,9 @@ TEST(ParquetRoundTrip, PagesSplitByBytesAndEntries) {
     ReadBack rb = RoundTrip(file, all.schema, {all}, opt);
     ASSERT_NE(rb.reader, nullptr);
     for (const char* leaf : {"id", "name", "tags.list.element", "s.b.list.element"}) {
-      EXPECT_GT(DataPages(ChunkMeta(*rb.reader, 0, leaf), Encoding::kPlain), 3) << leaf;
+      const ColumnMetaData& m = ChunkMeta(*rb.reader, 0, leaf);
+      // Sequential integer ids are written DELTA_BINARY_PACKED (smaller than PLAIN).
+      EXPECT_GT(DataPages(m, Encoding::kPlain) + DataPages(m, Encoding::kDeltaBinaryPacked), 3) << leaf;
     }
   }
 }
@@ -870,8 +872,39 @@ TEST(ParquetRoundTrip, DictionaryKeptForLowCardinalityDroppedForUnique) {
     EXPECT_FALSE(HasEncoding(m, Encoding::kRleDictionary)) << name;
     EXPECT_FALSE(m.dictionary_page_offset.has_value()) << name;
     EXPECT_EQ(DataPages(m, Encoding::kRleDictionary), 0) << name;
-    EXPECT_GT(DataPages(m, Encoding::kPlain), 0) << name;
+    EXPECT_GT(DataPages(m, Encoding::kPlain) + DataPages(m, Encoding::kDeltaBinaryPacked), 0) << name;
   }
+}
+
+TEST(ParquetRoundTrip, SortedIntegersAreDeltaPackedRandomOnesStayPlain) {
+  // Sequential int64s (line numbers, timestamps) shrink under DELTA_BINARY_PACKED;
+  // random ones do not, and stay PLAIN. Both read back exactly.
+  Schema schema{{{"seq", DataType::Int64(), true, {}}, {"rnd", DataType::Int64(), true, {}},
+                 {"seq32", DataType::Int32(), true, {}}}};
+  RecordBatch b = RecordBatch::Empty(schema);
+  uint64_t x = 88172645463325252ull;
+  for (int64_t i = 0; i < 50000; ++i) {
+    b.columns[0]->Append<int64_t>(1700000000000000 + i * 1000 + (i % 7));
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    b.columns[1]->Append<int64_t>(static_cast<int64_t>(x));
+    b.columns[2]->Append<int32_t>(static_cast<int32_t>(i));
+  }
+  b.num_rows = 50000;
+  WriterOptions opt;
+  opt.dictionary = false;
+  TempFile file;
+  ReadBack rb = RoundTrip(file, schema, {b}, opt);
+  ASSERT_NE(rb.reader, nullptr);
+  for (const char* name : {"seq", "seq32"}) {
+    const ColumnMetaData& m = ChunkMeta(*rb.reader, 0, name);
+    EXPECT_GT(DataPages(m, Encoding::kDeltaBinaryPacked), 0) << name;
+    EXPECT_EQ(DataPages(m, Encoding::kPlain), 0) << name;
+  }
+  const ColumnMetaData& r = ChunkMeta(*rb.reader, 0, "rnd");
+  EXPECT_EQ(DataPages(r, Encoding::kDeltaBinaryPacked), 0);
+  EXPECT_GT(DataPages(r, Encoding::kPlain), 0);
 }
 
 TEST(ParquetRoundTrip, DictionaryOverflowFallsBackToPlainMidChunk) {

@@ -1,6 +1,7 @@
 #include "parquet/record_shredder.h"
 
 #include <cstring>
+#include <vector>
 
 namespace lakewatch::parquet {
 
@@ -63,10 +64,11 @@ Status ShredValue(const FieldPlan& node, const Column& col, int64_t i, int16_t r
   return Status::OK();
 }
 
-// Appends the valid values of a primitive column, compacted.
-void AppendCompacted(const Column& col, Column* out) {
+// Appends the values of a primitive column whose mask byte is 1 (all of
+// them when `mask` is null), compacted.
+void AppendCompacted(const Column& col, const uint8_t* mask, Column* out) {
   const int64_t n = col.length;
-  if (col.validity.empty()) {
+  if (mask == nullptr) {
     if (col.type->is_binary_like()) {
       const int64_t* o = col.offset_values();
       int64_t base = static_cast<int64_t>(out->data.size()) - o[0];
@@ -81,8 +83,17 @@ void AppendCompacted(const Column& col, Column* out) {
     out->length += n;
     return;
   }
-  const uint8_t* v = col.validity.data();
+  const uint8_t* v = mask;
   if (col.type->is_binary_like()) {
+    const int64_t* o = col.offset_values();
+    size_t bytes = 0;
+    int64_t count = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      bytes += v[i] ? static_cast<size_t>(o[i + 1] - o[i]) : 0;
+      count += v[i];
+    }
+    out->data.Reserve(out->data.size() + bytes);
+    out->offsets.Reserve(out->offsets.size() + static_cast<size_t>(count) * sizeof(int64_t));
     for (int64_t i = 0; i < n; ++i) {
       if (v[i]) out->AppendString(col.GetString(i));
     }
@@ -116,6 +127,46 @@ void AppendCompacted(const Column& col, Column* out) {
   out->length += k;
 }
 
+bool HasRepetition(const FieldPlan& node) {
+  if (node.kind == FieldPlan::Kind::kList || node.kind == FieldPlan::Kind::kMap) return true;
+  for (const FieldPlan& c : node.children) {
+    if (HasRepetition(c)) return true;
+  }
+  return false;
+}
+
+// Structs and leaves without repetition, a column at a time: `level` holds
+// each row's definition level so far and `alive` whether every ancestor is
+// present (both are this node's copies).
+Status ShredFlat(const FieldPlan& node, const Column& col, std::vector<int16_t> level, std::vector<uint8_t> alive,
+                 std::vector<LeafData>* leaves) {
+  const int64_t n = col.length;
+  if (!col.validity.empty()) {
+    const uint8_t* v = col.validity.data();
+    for (int64_t i = 0; i < n; ++i) {
+      if (alive[i] && !v[i]) {
+        if (!node.field.nullable) return NullInRequired(node);
+        level[i] = static_cast<int16_t>(node.def_present - 1);
+        alive[i] = 0;
+      }
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if (alive[i]) level[i] = node.def_present;
+  }
+  if (node.kind == FieldPlan::Kind::kLeaf) {
+    LeafData& l = (*leaves)[node.leaf];
+    if (l.max_def > 0) l.def_levels.Append(level.data(), static_cast<size_t>(n) * sizeof(int16_t));
+    AppendCompacted(col, alive.data(), l.values.get());
+    l.num_entries += n;
+    return Status::OK();
+  }
+  for (size_t c = 0; c < node.children.size(); ++c) {
+    LW_RETURN_IF_ERROR(ShredFlat(node.children[c], *col.children[c], level, alive, leaves));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status ShredColumn(const FieldPlan& plan, const Column& col, std::vector<LeafData>* leaves) {
@@ -135,9 +186,13 @@ Status ShredColumn(const FieldPlan& plan, const Column& col, std::vector<LeafDat
         for (int64_t i = 0; i < n; ++i) d[i] = static_cast<int16_t>(v[i] ? l.max_def : l.max_def - 1);
       }
     }
-    AppendCompacted(col, l.values.get());
+    AppendCompacted(col, col.validity.empty() ? nullptr : col.validity.data(), l.values.get());
     l.num_entries += n;
     return Status::OK();
+  }
+  if (plan.kind == FieldPlan::Kind::kStruct && !HasRepetition(plan)) {
+    return ShredFlat(plan, col, std::vector<int16_t>(static_cast<size_t>(col.length), 0),
+                     std::vector<uint8_t>(static_cast<size_t>(col.length), 1), leaves);
   }
   for (int64_t i = 0; i < col.length; ++i) LW_RETURN_IF_ERROR(ShredValue(plan, col, i, 0, leaves));
   return Status::OK();
