@@ -152,6 +152,7 @@ export class Results {
     this.verbose_ = verbose;
     this.failures = [];
     this.passes = 0;
+    this.expected = 0;
     this.notes = [];
   }
   Check(what, problem, detail = '') {
@@ -164,12 +165,19 @@ export class Results {
     }
     return !problem;
   }
+  // A known lakewatch bug that still reproduces: reported, not a failure (see the test's
+  // kExpectedFailures; once fixed, the case fails as an "unexpected pass").
+  ExpectedFailure(what, reason) {
+    this.expected++;
+    console.log(`xfail ${what}\n      ${String(reason).split('\n').join('\n      ')}`);
+  }
   Note(text) {
     this.notes.push(text);
     console.log(`note  ${text}`);
   }
   Finish(started, name) {
-    console.log(`\n${name}: ${this.passes} checks passed, ${this.failures.length} failed; ` +
+    console.log(`\n${name}: ${this.passes} checks passed, ${this.failures.length} failed, ` +
+                `${this.expected} known bugs reproduced (expected failures); ` +
                 `${((Date.now() - started) / 1000).toFixed(1)} s`);
     process.exit(this.failures.length ? 1 : 0);
   }
