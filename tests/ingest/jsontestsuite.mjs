@@ -9,7 +9,9 @@
 //        documented rule, src/ingest/json_reader.h) a top-level array's elements are the
 //        records and any other value is one record: at least 1 row, except for a top-level
 //        empty array (`[]`: no record; noted). A record that is not an object is stored as a
-//        field `_value` (src/ingest/record_builder.h); what each such file gave is printed;
+//        field `_value` (src/ingest/record_builder.h); what each such file gave is printed.
+//        The rows' values (columns, with `_rest` put back) equal the file's records as node's
+//        JSON.parse reads them (null members and key order aside);
 //   n_*  (must be rejected): at least 1 quarantined record with a non-empty reason, 0 rows;
 //   i_*  (implementation-defined): exit status 0 or 1, never a crash (signal, exit ≥ 2) or a
 //        hang (timeout); whether each was accepted or rejected is printed.
@@ -29,6 +31,49 @@ import {
 } from './ingest_common.mjs';
 
 const kTimeoutMs = 60000;
+const kSystemColumns = new Set(['timestamp', 'date', '_source', '_line', '_rest', 'template_id', 'template']);
+
+const IsObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// Canonical text of a JSON value: object keys sorted, null members dropped (a struct column
+// lists every field, the input only some), numbers as JSON numbers.
+function Canon(v) {
+  if (Array.isArray(v)) return `[${v.map(Canon).join(',')}]`;
+  if (IsObject(v)) {
+    const keys = Object.keys(v).filter((k) => v[k] !== null).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${Canon(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+// lakewatch's column name for a top-level key (src/ingest/record_builder.h: the characters
+// Delta refuses become '_', the empty name is _empty, system column names get a trailing '_').
+function OurName(key) {
+  if (key === '') return '_empty';
+  const n = key.replace(/[ ,;{}()\n\t=]/g, '_');
+  return kSystemColumns.has(n) ? `${n}_` : n;
+}
+
+// A scanned row -> the record it stores: for every key the records of the file have, the
+// column of that name, then the _rest entries (JSON Pointer -> value) put back.
+function RowTree(row, records) {
+  const keys = new Set(['_value']);
+  for (const rec of records) if (IsObject(rec)) for (const k of Object.keys(rec)) keys.add(k);
+  const tree = {};
+  for (const k of keys) if (OurName(k) in row) tree[k] = row[OurName(k)];
+  if (row._rest) {
+    for (const [ptr, v] of Object.entries(JSON.parse(row._rest))) {
+      const parts = ptr.split('/').slice(1).map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+      let cur = tree;
+      for (let i = 0; i < parts.length - 1; i++) {
+        if (cur[parts[i]] === null || typeof cur[parts[i]] !== 'object') cur[parts[i]] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+        cur = cur[parts[i]];
+      }
+      cur[parts[parts.length - 1]] = v;
+    }
+  }
+  return tree;
+}
 
 // One ingest run of `files` into table `table` of a fresh data directory `data`; returns
 // { run, summary, rows: Map(basename → count), quarantined: Map(basename → [reason]),
@@ -36,7 +81,8 @@ const kTimeoutMs = 60000;
 async function IngestBatch(args, data, table, files) {
   rmSync(data, { recursive: true, force: true });
   const ing = await Ingest(args.lakewatch, data, table, files, ['--input-format', 'json'], { timeoutMs: kTimeoutMs });
-  const out = { run: ing.run, summary: ing.summary, rows: new Map(), quarantined: new Map(), columns: new Map(), values: new Map() };
+  const out = { run: ing.run, summary: ing.summary, rows: new Map(), quarantined: new Map(), columns: new Map(), values: new Map(),
+                records: new Map() };
   if (!CleanExit(ing.run)) return out;
   const scan = await Scan(args.lakewatch, data, table);
   for (const r of scan.rows ?? []) {
@@ -52,6 +98,7 @@ async function IngestBatch(args, data, table, files) {
     }
     out.columns.set(f, cols);
     out.values.set(f, vals);
+    out.records.set(f, [...(out.records.get(f) ?? []), r]);
   }
   const qt = ing.summary?.quarantine_table ?? `${table}_quarantine`;
   const q = await Scan(args.lakewatch, data, qt, { columns: ['_source', 'reason'] });
@@ -94,7 +141,7 @@ async function RunGroup(args, dir, table, files, results) {
         unaccounted.push(f);
         continue;
       }
-      perFile.set(name, { crash: null, rows, quarantined, columns: b.columns.get(name) ?? new Set(),
+      perFile.set(name, { crash: null, rows, quarantined, columns: b.columns.get(name) ?? new Set(), records: b.records.get(name) ?? [],
                           values: b.values.get(name) ?? [], exit: b.run.code,
                           stderr: b.run.code !== 0 ? b.run.stderr.trim().slice(0, 300) : '' });
     }
@@ -142,6 +189,12 @@ async function Main() {
                           `(${r.quarantined.map((x) => JSON.stringify(x)).join('; ')}) exit ${r.exit} ${r.stderr ?? ''}`);
           }
           if (want === 0) emptyArrays.push(name);
+          // The values: each row (columns + the _rest overlay) equals a record of the file.
+          const expected = (Array.isArray(doc) ? doc : [doc]).map((v) => Canon(IsObject(v) ? v : { _value: v })).sort();
+          const got = r.records.map((row) => Canon(RowTree(row, Array.isArray(doc) ? doc : [doc]))).sort();
+          if (r.quarantined.length === 0 && r.rows === want && JSON.stringify(got) !== JSON.stringify(expected)) {
+            failures.push(`${name}: values ${got.join(' ')} vs the file's ${expected.join(' ')}`);
+          }
           const text = readFileSync(f, 'latin1').trim();
           if (!text.startsWith('{') || args.verbose) {
             lines.push(`  ${name} ${JSON.stringify(text.slice(0, 40))}: ${r.rows} row(s); ${r.values.join(', ') || 'no non-null column'}`);
