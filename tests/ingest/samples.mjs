@@ -30,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  CleanExit, Ingest, NeedNodeModules, NeedSharedData, ParseArgs, Results, RunStatusText,
+  CleanExit, Ingest, NeedNodeModules, NeedSharedData, ParseArgs, Results, RunStatusText, Scan,
   SqlString, TableFiles,
 } from './ingest_common.mjs';
 
@@ -50,6 +50,26 @@ async function ReadTable(peer, lakewatch, data, table, select = '*') {
   return { names: r.names, types: new Map(r.names.map((n, i) => [n, r.types[i].toString()])), rows: r.rows, files: tf.files };
 }
 
+// Known lakewatch bugs this test found. A check whose problem matches `match` is reported as an
+// expected failure; a known bug that no check reproduced any more fails the test as an
+// "unexpected pass" (it is fixed: remove it here).
+const kKnownBugs = [
+  {
+    what: 'format auto-detection takes a log whose lines start with "[" (loghub Apache_2k.log ' +
+          '"[Sun Dec 04 04:47:44 2005] [notice] ...", Proxifier_2k.log "[10.30 16:49:06] chrome.exe ...") ' +
+          'for a JSON document: the whole file becomes one quarantined record ("invalid JSON") instead ' +
+          'of 2,000 text rows',
+    match: /^loghub (Apache|Proxifier): format detected as text: format json/,
+  },
+  {
+    what: 'a source column whose name equals a system column up to case (the structured CSVs\' "Date" ' +
+          'next to the partition column `date`, BGL\'s "Timestamp" next to `timestamp`) is not renamed: ' +
+          'the table\'s schema has both, and lakewatch refuses to read it ("duplicate column name (names ' +
+          'are case-insensitive)"; Delta column names are unique regardless of case)',
+    match: /structured CSV: lakewatch table scan reads it.*duplicate column name/s,
+  },
+];
+
 class Samples {
   constructor(args, peer, data, results) {
     this.args = args;
@@ -57,14 +77,40 @@ class Samples {
     this.data = data;
     this.results = results;
     this.n = 0;
+    this.seen = new Set();
+  }
+
+  // results.Check, with problems that match a known bug reported as expected failures.
+  Check(what, problem, detail = '') {
+    if (problem) {
+      const bug = kKnownBugs.find((b) => b.match.test(`${what}: ${problem}`));
+      if (bug) {
+        this.seen.add(bug);
+        this.results.ExpectedFailure(what, `${String(problem).slice(0, 300)}\nknown bug: ${bug.what}`);
+        return false;
+      }
+    }
+    return this.results.Check(what, problem, detail);
+  }
+
+  FinishKnownBugs() {
+    for (const bug of kKnownBugs) {
+      if (!this.seen.has(bug)) this.results.Check(`known bug: ${bug.what}`, 'unexpected pass: no check reproduces it any more; remove it from kKnownBugs');
+    }
   }
 
   // Ingests `file` into a new table; checks exit 0, summary rows = rows in the files, 0
   // quarantined, and `expectRows` when given. Returns the table read by DuckDB, or null.
-  async One(name, file, { expectRows = null, lines = null, allowFailure = false } = {}) {
+  async One(name, file, { expectRows = null, lines = null, allowFailure = false, format = null } = {}) {
     const table = `s${this.n++}_${name.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}`;
     const ing = await Ingest(this.args.lakewatch, this.data, table, [file]);
     const s = ing.summary;
+    if (format && s?.sources?.length === 1) {
+      // The detected format (one of `format`); what follows from a wrong one is not checked.
+      const formats = [format].flat();
+      if (!this.Check(`${name}: format detected as ${formats.join(' or ')}`, formats.includes(s.sources[0].format) ? null
+        : `format ${s.sources[0].format}: ${s.rows} rows, ${s.quarantined} quarantined`)) return null;
+    }
     if (allowFailure) {
       this.results.Check(`${name}: no crash, no hang`, CleanExit(ing.run) ? null : RunStatusText(ing.run, 300000),
         `${RunStatusText(ing.run, 300000)}; summary ${JSON.stringify(s && { rows: s.rows, quarantined: s.quarantined })}` +
@@ -75,6 +121,10 @@ class Samples {
       return null;
     }
     const t = await ReadTable(this.peer, this.args.lakewatch, this.data, table);
+    // lakewatch reads its own table back.
+    const scan = await Scan(this.args.lakewatch, this.data, table, { columns: ['_line'] });
+    this.Check(`${name}: lakewatch table scan reads it`, scan.rows && scan.rows.length === t.rows.length ? null
+      : `${scan.rows ? `${scan.rows.length} rows` : scan.run.stderr.trim()}; the data files hold ${t.rows.length}`);
     if (!allowFailure) {
       const problems = [];
       if (expectRows !== null && s.rows !== expectRows) problems.push(`summary rows ${s.rows}, expected ${expectRows}`);
@@ -98,11 +148,11 @@ async function Loghub(s, root) {
   const levelNotes = [];
   for (const sys of systems) {
     const log = path.join(root, sys, `${sys}_2k.log`);
-    const t = await s.One(`loghub ${sys}`, log, { expectRows: 2000, lines: 2000 });
+    const t = await s.One(`loghub ${sys}`, log, { expectRows: 2000, lines: 2000, format: 'text' });
     const csv = path.join(root, sys, `${sys}_2k.log_structured.csv`);
     const truth = await s.peer.QueryCanonical(
       `SELECT * FROM read_csv(${SqlString(csv)}, header = true, all_varchar = true, quote = '"', escape = '"')`);
-    const c = await s.One(`loghub ${sys} structured CSV`, csv, { expectRows: truth.rows.length });
+    const c = await s.One(`loghub ${sys} structured CSV`, csv, { expectRows: truth.rows.length, format: 'csv' });
     if (c && truth.rows.length) {
       // The CSV's first column LineId, read back: every value of DuckDB's reading is there.
       const col = c.names.find((n) => n.toLowerCase() === 'lineid');
@@ -144,7 +194,7 @@ async function Apache(s, file) {
   }
   s.results.Check('apache: the raw file has 10,000 lines, 9,126 with status 200 (SOURCES.md)',
     lines.length === 10000 && statusCounts.get(200) === 9126 ? null : `${lines.length} lines, ${statusCounts.get(200)} × 200`);
-  const t = await s.One('apache access log', file, { expectRows: 10000, lines: 10000 });
+  const t = await s.One('apache access log', file, { expectRows: 10000, lines: 10000, format: 'text' });
   if (!t) return;
   const type = t.types.get('status');
   s.results.Check('apache: status is an integer column', /^(BIGINT|INTEGER|SMALLINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT)$/.test(type ?? '')
@@ -168,7 +218,7 @@ async function Apache(s, file) {
 
 async function NginxPlus(s, file) {
   const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-  const t = await s.One('nginxplus JSON lines', file, { expectRows: 500, lines: 500 });
+  const t = await s.One('nginxplus JSON lines', file, { expectRows: 500, lines: 500, format: 'jsonl' });
   if (!t) return;
   const type = t.types.get('server_zones') ?? '';
   s.results.Check('nginxplus: server_zones is a MAP column', type.startsWith('MAP(') ? null : `server_zones: ${type || 'no such column'}`,
@@ -203,7 +253,8 @@ async function Otlp(s, dir) {
     for (const rl of doc.resourceLogs ?? []) {
       for (const sl of rl.scopeLogs ?? []) for (const lr of sl.logRecords ?? []) nanos.push(lr.timeUnixNano ?? null);
     }
-    const t = await s.One(`otlp ${f}`, file, { expectRows: nanos.length });
+    // OTLP is recognised by content inside JSON input: the summary says "json".
+    const t = await s.One(`otlp ${f}`, file, { expectRows: nanos.length, format: ['otlp', 'json'] });
     if (!t) continue;
     const want = nanos.map((n) => (n === null ? null : kTimestampFromNanos(BigInt(n)))).sort();
     const got = t.rows.map((r) => r.timestamp).sort();
@@ -247,6 +298,7 @@ async function Main() {
       results.Check(`${name}: ran to the end`, e?.stack ?? String(e));
     }
   }
+  s.FinishKnownBugs();
   peer.Close();
   if (args.keep) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
