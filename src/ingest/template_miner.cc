@@ -10,8 +10,9 @@
 //     variable (a date).
 //  3. Runs. Adjacent variables merge into one "<*>": with whitespace between
 //     them, with a joiner (: , = ;) between them and no whitespace, with a
-//     unit word after them ("12 ms", "3 KB"), and brackets that hold only a
-//     variable, or nothing, become part of it ("(1.2 KB)" , "()"). So
+//     unit word after them ("12 ms", "3 KB"). Brackets that hold only a
+//     variable, or nothing, become part of it ("(1.2 KB)", "()"), together
+//     with a word glued to the opening bracket ("WorkSource{10113}"). So
 //     "0 bytes sent" and "1396 bytes (1.36 KB) sent" both read "<*> sent".
 //  4. Tree. Key = token count, then the first prefix_tokens tokens, then the
 //     last token. A masked token takes the "<*>" branch; a node that already
@@ -23,8 +24,11 @@
 //     true/false never generalize: a disagreement there rules a cluster out.
 //     The best cluster scoring >= similarity_threshold absorbs the message
 //     (disagreeing positions become kWildAny); else a new cluster starts.
+//     A cluster's branch at each key position never changes (a word there
+//     stays that word, a "<*>" stays a "<*>"), which is what lets Deserialize
+//     rebuild the tree by re-inserting the clusters in creation order.
 //
-// Serialized form (version 1), UTF-8 text, one record per line ('\n'):
+// Serialized form (version 1): text, one record per line ('\n'):
 //
 //   lakewatch-templates 1
 //   options <similarity_threshold> <prefix_tokens> <match_last_token 0|1>
@@ -37,11 +41,13 @@
 // kind is T (tree cluster) or C (the catch-all cluster). Each token is
 // separated by one space and is '+' (whitespace before it in the template
 // text) or '.' (none) followed by '*' (kWildcard), '?' (kWildAny) or '='
-// and the token's bytes with '%', bytes <= 0x20 and 0x7f written as %XX.
+// and the token's bytes with '%', bytes <= 0x20 and 0x7f written as %XX
+// (other bytes as they are, so UTF-8 text stays readable).
 // Integers are decimal; the threshold is printed with 17 significant digits.
 #include "ingest/template_miner.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -51,20 +57,29 @@ namespace {
 constexpr std::string_view kMagic = "lakewatch-templates";
 constexpr int kFormatVersion = 1;
 constexpr size_t kMaxPrefixTokens = 8;
+// Ids grow by one per template ever created; a state claiming more is corrupt
+// (and the bound keeps next_id_++ from overflowing).
+constexpr int64_t kMaxNextId = int64_t{1} << 62;
 
-bool IsSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+// Character classes of the tokenizer.
+enum : uint8_t { kSpaceBit = 1, kSplitBit = 2, kDigitBit = 4, kDotBit = 8, kAlphaBit = 16 };
 
-bool IsSplit(unsigned char c) {
-  switch (c) {
-    case '=': case ':': case ',': case ';': case '(': case ')': case '[': case ']':
-    case '{': case '}':
-      return true;
-    default:
-      return false;
-  }
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c : {' ', '\t', '\n', '\v', '\f', '\r'}) t[c] |= kSpaceBit;
+  for (int c : {'=', ':', ',', ';', '(', ')', '[', ']', '{', '}'}) t[c] |= kSplitBit;
+  for (int c = '0'; c <= '9'; ++c) t[c] |= kDigitBit;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlphaBit;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlphaBit;
+  t['.'] |= kDotBit;
+  return t;
 }
+constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
+
+uint8_t ClassOf(char c) { return kClasses[static_cast<unsigned char>(c)]; }
+bool IsSpace(char c) { return ClassOf(c) & kSpaceBit; }
+bool IsDigit(char c) { return ClassOf(c) & kDigitBit; }
+bool IsAlpha(char c) { return ClassOf(c) & kAlphaBit; }
 
 // Punctuation that joins two variables into one ("10.0.0.1:80", "12:30:01").
 bool IsJoiner(char c) { return c == ':' || c == ',' || c == '=' || c == ';'; }
@@ -78,18 +93,19 @@ char ClosingOf(char c) {
   }
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// `lower` is lower case.
+bool EqualsIgnoreCase(std::string_view w, std::string_view lower) {
+  if (w.size() != lower.size()) return false;
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (Lower(w[i]) != lower[i]) return false;
   }
   return true;
 }
 
-bool InList(std::string_view w, std::initializer_list<std::string_view> list) {
+template <size_t N>
+bool InList(std::string_view w, const std::string_view (&list)[N]) {
   for (std::string_view u : list) {
     if (EqualsIgnoreCase(w, u)) return true;
   }
@@ -98,35 +114,35 @@ bool InList(std::string_view w, std::initializer_list<std::string_view> list) {
 
 // A unit belonging to the number before it ("12 ms", "3.1 KB").
 bool IsUnit(std::string_view w) {
+  static constexpr std::string_view kUnits[] = {
+      "b",   "kb",     "mb",      "gb",   "tb",  "kib", "mib",  "gib",    "byte", "bytes",
+      "ms",  "us",     "ns",      "s",    "sec", "secs", "second", "seconds", "min", "mins",
+      "minute", "minutes", "h",   "hr",   "hrs", "hour", "hours", "%"};
   while (!w.empty() && (w.back() == '.' || w.back() == ',')) w.remove_suffix(1);
-  return InList(w, {"b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "byte", "bytes", "ms",
-                    "us", "ns", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute",
-                    "minutes", "h", "hr", "hrs", "hour", "hours", "%"});
+  return !w.empty() && w.size() <= 7 && InList(w, kUnits);
 }
 
+// Month and weekday names, as in dates.
 bool IsCalendarWord(std::string_view w) {
-  for (std::string_view u : {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar",
-                             "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}) {
+  static constexpr std::string_view kWords[] = {
+      "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar",
+      "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (w.size() != 3) return false;
+  for (std::string_view u : kWords) {
     if (w == u) return true;
   }
   return false;
 }
 
 bool IsBoolean(std::string_view t) {
-  return EqualsIgnoreCase(t, "true") || EqualsIgnoreCase(t, "false");
-}
-
-bool HasDigit(std::string_view t) {
-  for (char c : t) {
-    if (IsDigit(static_cast<unsigned char>(c))) return true;
-  }
-  return false;
+  return (t.size() == 4 && EqualsIgnoreCase(t, "true")) ||
+         (t.size() == 5 && EqualsIgnoreCase(t, "false"));
 }
 
 bool IsPort(std::string_view t) {
   if (t.empty() || t.size() > 5) return false;
   for (char c : t) {
-    if (!IsDigit(static_cast<unsigned char>(c))) return false;
+    if (!IsDigit(c)) return false;
   }
   return true;
 }
@@ -135,8 +151,8 @@ bool IsPort(std::string_view t) {
 // letters, digits and '-', ending in a generic top-level domain, or in one
 // followed by a two-letter country code.
 bool IsHostName(std::string_view t) {
-  const std::initializer_list<std::string_view> kTopLevel = {
-      "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io"};
+  static constexpr std::string_view kTopLevel[] = {"com", "net", "org", "edu", "gov",
+                                                   "mil", "int", "info", "biz", "io"};
   size_t labels = 0;
   std::string_view last, before_last;
   size_t start = 0;
@@ -149,18 +165,19 @@ bool IsHostName(std::string_view t) {
       start = i + 1;
       continue;
     }
-    unsigned char c = static_cast<unsigned char>(t[i]);
-    if (!IsAlpha(c) && !IsDigit(c) && c != '-') return false;
+    if (!(ClassOf(t[i]) & (kAlphaBit | kDigitBit)) && t[i] != '-') return false;
   }
   if (labels < 2) return false;
   if (InList(last, kTopLevel)) return true;
-  return labels >= 3 && last.size() == 2 && IsAlpha(static_cast<unsigned char>(last[0])) &&
-         IsAlpha(static_cast<unsigned char>(last[1])) && InList(before_last, kTopLevel);
+  return labels >= 3 && last.size() == 2 && IsAlpha(last[0]) && IsAlpha(last[1]) &&
+         InList(before_last, kTopLevel);
 }
 
 }  // namespace
 
 TemplateMiner::TemplateMiner(TemplateMinerOptions options) : options_(options) {
+  if (!(options_.similarity_threshold >= 0)) options_.similarity_threshold = 0;  // NaN too
+  options_.similarity_threshold = std::min(options_.similarity_threshold, 1.0);
   options_.prefix_tokens = std::min(options_.prefix_tokens, kMaxPrefixTokens);
   options_.max_tokens = std::clamp<size_t>(options_.max_tokens, 1, 1u << 20);
   options_.max_children = std::max<size_t>(options_.max_children, 1);
@@ -171,16 +188,20 @@ TemplateMiner::TemplateMiner(TemplateMinerOptions options) : options_(options) {
 // ---- tokens
 
 void TemplateMiner::Tokenize(std::string_view m) {
-  // Pass 1: raw tokens. A message longer than 4 GiB is cut (offsets are 32-bit).
+  // Pass 1: raw tokens; words with a digit, paths, host names and quoted
+  // strings are variables. A message longer than 4 GiB is cut (offsets are
+  // 32-bit).
   if (m.size() > 0xffffffffu) m = m.substr(0, 0xffffffffu);
   raw_.clear();
   const size_t n = m.size();
   const size_t raw_limit = options_.max_tokens * 4;
   size_t i = 0;
   bool space = false;
+  auto text = [&](const RawToken& r) { return m.substr(r.begin, r.end - r.begin); };
   while (i < n) {
-    unsigned char c = static_cast<unsigned char>(m[i]);
-    if (IsSpace(c)) {
+    const char c = m[i];
+    const uint8_t cls = ClassOf(c);
+    if (cls & kSpaceBit) {
       space = true;
       ++i;
       continue;
@@ -192,35 +213,34 @@ void TemplateMiner::Tokenize(std::string_view m) {
     size_t j = i + 1;
     if (raw_.size() + 1 >= raw_limit) {
       j = n;
-      while (j > i && IsSpace(static_cast<unsigned char>(m[j - 1]))) --j;
-    } else if (IsSplit(c)) {
+      while (j > i && IsSpace(m[j - 1])) --j;
+    } else if (cls & kSplitBit) {
       r.punct = true;
     } else if (c == '.' && j < n && m[j] == '.') {
       r.punct = true;
       while (j < n && m[j] == '.') ++j;
     } else if (c == '"' && m.find('"', j) != std::string_view::npos) {
       j = m.find('"', j) + 1;
-      r.var = true;
+      r.var = true;  // a quoted string
     } else {
+      // A word. Pass 2's masks, but for host names, need only its classes.
+      uint8_t seen = cls;
       while (j < n) {
-        unsigned char d = static_cast<unsigned char>(m[j]);
-        if (IsSpace(d) || IsSplit(d)) break;
-        if (d == '.' && j + 1 < n && m[j + 1] == '.') break;
+        const uint8_t d = ClassOf(m[j]);
+        if (d & (kSpaceBit | kSplitBit)) break;
+        if ((d & kDotBit) && j + 1 < n && m[j + 1] == '.') break;
+        seen |= d;
         ++j;
       }
+      r.var = (seen & kDigitBit) || (c == '/' && j > i + 1) ||
+              ((seen & kDotBit) && IsHostName(m.substr(i, j - i)));
     }
     r.end = static_cast<uint32_t>(j);
     raw_.push_back(r);
     i = j;
   }
 
-  // Pass 2: obvious variables.
-  auto text = [&](const RawToken& r) { return m.substr(r.begin, r.end - r.begin); };
-  for (RawToken& r : raw_) {
-    if (r.punct || r.var) continue;
-    std::string_view t = text(r);
-    if (HasDigit(t) || (t.size() > 1 && t[0] == '/') || IsHostName(t)) r.var = true;
-  }
+  // Pass 2: variables known by their neighbours.
   for (size_t k = raw_.size(); k-- > 0;) {
     RawToken& r = raw_[k];
     if (r.punct || r.var) continue;
@@ -297,7 +317,7 @@ void TemplateMiner::Tokenize(std::string_view m) {
     last.text = std::string_view(last.text.data(),
                                  static_cast<size_t>(end.text.data() + end.text.size() -
                                                      last.text.data()));
-    last.var = false;
+    last.var = true;
     tokens_.resize(options_.max_tokens);
   }
   for (Token& t : tokens_) {
@@ -731,8 +751,8 @@ Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view data) {
   if (!in.Next()) return in.EndError("the next_id line");
   if (in.fields().size() != 2 || in.fields()[0] != "next_id" ||
       !ParseUnsigned(in.fields()[1], &miner.next_id_) || miner.next_id_ < 1 ||
-      miner.next_id_ == INT64_MAX) {
-    return in.Error("expected \"next_id <positive integer>\"");
+      miner.next_id_ > kMaxNextId) {
+    return in.Error("expected \"next_id <integer in [1, 2^62]>\"");
   }
   if (!in.Next()) return in.EndError("the clusters line");
   size_t count = 0;

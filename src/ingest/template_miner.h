@@ -23,7 +23,7 @@
 // ids.
 //
 // Memory is bounded: at most max_tokens tokens per message (the rest of a
-// longer message is one final token), at most max_children distinct tokens
+// longer message is one final "<*>"), at most max_children distinct tokens
 // under one tree node (further tokens share a "<*>" branch, so a variable
 // the masks miss cannot create a cluster per value forever), at most
 // max_clusters clusters (once reached, a message that matches nothing joins
@@ -62,7 +62,7 @@ struct TemplateMinerOptions {
   // Distinct tokens a tree node tells apart; others share its "<*>" branch.
   size_t max_children = 32;
   // Longer messages keep their first max_tokens - 1 tokens; the rest of the
-  // message is one final token.
+  // message is one final variable.
   size_t max_tokens = 256;
   // Cluster count limit (memory bound); see the header comment.
   size_t max_clusters = 50000;
