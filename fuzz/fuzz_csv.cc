@@ -116,7 +116,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     last_offset = c.offset;
     Check(static_cast<size_t>(c.offset) + c.raw.size() <= text.size());
     Check(text.substr(c.offset, c.raw.size()) == c.raw);
-    for (; scanned < static_cast<size_t>(c.offset); ++scanned) newlines_before += text[scanned] == '\n';
+    for (; scanned < static_cast<size_t>(c.offset); ++scanned)
+      newlines_before += text[scanned] == '\n';
     Check(c.line == static_cast<int64_t>(newlines_before) + 1);
     Check(c.bad == !c.reason.empty());
   }

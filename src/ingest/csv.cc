@@ -64,8 +64,8 @@ CsvScan ScanCsvRecord(std::string_view data, size_t start, bool eof, char delimi
       }
       const size_t content_end = close != std::string_view::npos ? close : examined;
       const int64_t inner_newlines = std::count(p + i + 1, p + content_end, '\n');
-      const bool over = content_end - (i + 1) > limits.max_bytes ||
-                        inner_newlines > limits.max_newlines;
+      const bool over =
+          content_end - (i + 1) > limits.max_bytes || inner_newlines > limits.max_newlines;
       if (over || close == std::string_view::npos) {
         if (!over && !eof) return scan;  // kNeedMore
         // Bad: report the lines from the record start through the quote's line.
@@ -141,8 +141,7 @@ void AppendDecodedCsvField(std::string_view data, const CsvFieldSpan& span, std:
 
 // ---- whole-file reader -----------------------------------------------------
 
-Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text,
-                                                           char delimiter) {
+Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text, char delimiter) {
   std::vector<std::vector<std::string>> rows;
   std::vector<CsvFieldSpan> spans;
   const CsvQuoteLimits no_limits;
@@ -157,8 +156,8 @@ Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text
                              ": unterminated quoted field (the quote at byte offset " +
                              std::to_string(scan.bad_quote) + " never closes)");
     }
-    const bool blank = spans.size() == 1 && !spans[0].quoted &&
-                       spans[0].value_begin == spans[0].value_end;
+    const bool blank =
+        spans.size() == 1 && !spans[0].quoted && spans[0].value_begin == spans[0].value_end;
     if (!blank) {
       std::vector<std::string>& row = rows.emplace_back();
       row.reserve(spans.size());
@@ -176,8 +175,7 @@ Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text
   return rows;
 }
 
-Result<std::vector<std::vector<std::string>>> ReadCsvFile(const std::string& path,
-                                                          char delimiter) {
+Result<std::vector<std::vector<std::string>>> ReadCsvFile(const std::string& path, char delimiter) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     const int err = errno;
@@ -266,7 +264,7 @@ void CsvParser::EmitRecord(std::string_view data, const CsvScan& scan, size_t st
     if (f.needs_decode) {
       const size_t at = scratch_.size();
       AppendDecodedCsvField(data, f, &scratch_);
-      text = std::string_view(scratch_).substr(at);
+      text = std::string_view(scratch_.data() + at, scratch_.size() - at);
     } else {
       text = data.substr(f.value_begin, f.value_end - f.value_begin);
     }
@@ -309,8 +307,7 @@ size_t CsvParser::Parse(std::string_view data, bool eof, RecordSink* sink) {
     bom_checked_ = true;
   }
   while (pos < data.size()) {
-    const CsvScan scan =
-        ScanCsvRecord(data, pos, eof, options_.delimiter, limits_, &spans_);
+    const CsvScan scan = ScanCsvRecord(data, pos, eof, options_.delimiter, limits_, &spans_);
     if (scan.status == CsvScanStatus::kNeedMore) break;
     if (scan.status == CsvScanStatus::kBadQuote) {
       ReportBadQuote(data, scan, pos, sink);

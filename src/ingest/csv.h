@@ -139,8 +139,7 @@ class CsvParser : public RecordParser {
  private:
   void ReadHeader(std::string_view data);
   void EmitRecord(std::string_view data, const CsvScan& scan, size_t start, RecordSink* sink);
-  void ReportBadQuote(std::string_view data, const CsvScan& scan, size_t start,
-                      RecordSink* sink);
+  void ReportBadQuote(std::string_view data, const CsvScan& scan, size_t start, RecordSink* sink);
   // Stores `name` (made unique among the names so far) and returns a stable view of it.
   std::string_view AddName(std::string name);
 

@@ -66,13 +66,11 @@ TEST(ParseCsvText, UnterminatedQuoteNamesItsLine) {
   auto rows = ParseCsvText("h1,h2\nv1,v2\nx,\"never\nclosed\n");
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().code(), StatusCode::kCorrupt);
-  EXPECT_NE(rows.status().message().find("line 3"), std::string::npos)
-      << rows.status().message();
+  EXPECT_NE(rows.status().message().find("line 3"), std::string::npos) << rows.status().message();
   // A quote whose field spans lines before it is still named by its own line.
   rows = ParseCsvText("a,\"b\nc\",\"d\ne");
   ASSERT_FALSE(rows.ok());
-  EXPECT_NE(rows.status().message().find("line 2"), std::string::npos)
-      << rows.status().message();
+  EXPECT_NE(rows.status().message().find("line 2"), std::string::npos) << rows.status().message();
 }
 
 TEST(ReadCsvFile, MissingFileIsNotFound) {
@@ -87,8 +85,8 @@ TEST(ReadCsvFile, MissingFileIsNotFound) {
 // same line of the original log (the CSVs were derived from those lines).
 
 std::vector<std::string> LoghubSystems() {
-  return {"Android", "Apache", "BGL",       "HDFS",    "HPC",     "Hadoop",
-          "Linux",   "OpenSSH", "Proxifier", "Spark",   "Windows", "Zookeeper"};
+  return {"Android", "Apache",  "BGL",       "HDFS",  "HPC",     "Hadoop",
+          "Linux",   "OpenSSH", "Proxifier", "Spark", "Windows", "Zookeeper"};
 }
 
 std::string LoghubDir() { return std::string(LW_SHARED_DATA) + "/logs/loghub_2k"; }
@@ -497,11 +495,11 @@ class CountSink : public RecordSink {
 TEST(CsvParser, Throughput) {
   std::string text = "ts,model,version,latency_ms,score,ok,message\n";
   for (int k = 0; text.size() < (8u << 20); ++k) {
-    text += "2025-11-24T16:" + std::to_string(10 + k % 50) + ":00Z,model-" +
-            std::to_string(k % 7) + "," + std::to_string(k % 13) + "," +
-            std::to_string(k % 997) + "." + std::to_string(k % 10) + ",0." +
-            std::to_string(k % 9973) + "," + (k % 3 ? "true" : "false") +
-            ",\"request " + std::to_string(k) + " served, \"\"ok\"\"\"\n";
+    text += "2025-11-24T16:" + std::to_string(10 + k % 50) + ":00Z,model-" + std::to_string(k % 7) +
+            "," + std::to_string(k % 13) + "," + std::to_string(k % 997) + "." +
+            std::to_string(k % 10) + ",0." + std::to_string(k % 9973) + "," +
+            (k % 3 ? "true" : "false") + ",\"request " + std::to_string(k) +
+            " served, \"\"ok\"\"\"\n";
   }
   for (bool infer : {true, false}) {
     CsvOptions options;
@@ -515,10 +513,11 @@ TEST(CsvParser, Throughput) {
       while (true) {  // 1 MiB chunks; the unconsumed tail of one starts the next
         const size_t len = std::min<size_t>(1 << 20, text.size() - pos);
         const bool eof = pos + len == text.size();
-        pos += parser.Parse(std::string_view(text).substr(pos, len), eof, &sink);
+        pos += parser.Parse(std::string_view{text}.substr(pos, len), eof, &sink);
         if (eof) break;
       }
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      best = std::min(best,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       EXPECT_EQ(pos, text.size());
       EXPECT_EQ(sink.bad, 0);
       EXPECT_EQ(sink.records, std::count(text.begin(), text.end(), '\n') - 1);

@@ -81,14 +81,30 @@ void AppendUnescaped(std::string_view body, std::string* out) {
     const char e = b + 1 < body.size() ? body[b + 1] : '\0';
     k = b + 2;
     switch (e) {
-      case '"': out->push_back('"'); break;
-      case '\\': out->push_back('\\'); break;
-      case '/': out->push_back('/'); break;
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
+      case '"':
+        out->push_back('"');
+        break;
+      case '\\':
+        out->push_back('\\');
+        break;
+      case '/':
+        out->push_back('/');
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
       case 'u': {
         const int hi = ReadU16(body, b);
         if (hi < 0) {
@@ -210,15 +226,15 @@ bool LogfmtParser::ParseLine(std::string_view line, std::string* reason) {
       }
       if (j + 1 < n && !IsSpace(line[j + 1])) {
         *reason = "unexpected '" + std::string(1, line[j + 1]) + "' at column " +
-                  std::to_string(j + 2) + " after the quoted value of key '" +
-                  std::string(key) + "'";
+                  std::to_string(j + 2) + " after the quoted value of key '" + std::string(key) +
+                  "'";
         return false;
       }
       const std::string_view body = line.substr(open + 1, j - open - 1);
       if (escaped) {
         const size_t at = scratch_.size();
         AppendUnescaped(body, &scratch_);
-        text = std::string_view(scratch_).substr(at);
+        text = std::string_view(scratch_.data() + at, scratch_.size() - at);
       } else {
         text = body;
       }

@@ -67,10 +67,10 @@ class LogfmtParser : public RecordParser {
 
   LogfmtOptions options_;
   bool bom_checked_ = false;
-  int64_t line_ = 1;    // line number of the next unconsumed byte
-  int64_t offset_ = 0;  // source offset of the next unconsumed byte
-  std::string scratch_;                   // unescaped quoted values of the current line
-  std::deque<std::string> renamed_;       // renamed duplicate keys of the current line
+  int64_t line_ = 1;                            // line number of the next unconsumed byte
+  int64_t offset_ = 0;                          // source offset of the next unconsumed byte
+  std::string scratch_;                         // unescaped quoted values of the current line
+  std::deque<std::string> renamed_;             // renamed duplicate keys of the current line
   std::unordered_set<std::string_view> names_;  // field names of a line with many fields
   FlatRecord record_;
 };

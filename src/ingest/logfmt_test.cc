@@ -125,9 +125,9 @@ TEST(LogfmtParser, HerokuRouterLine) {
       "request_id=8601b555-6a54-4a10-ab9a-f2a5f1ad2c2a fwd=\"204.204.204.204\" dyno=web.1 "
       "connect=1ms service=18ms status=200 bytes=13 protocol=https");
   ASSERT_FALSE(c.bad) << c.reason;
-  EXPECT_EQ(c.Names(), (std::vector<std::string>{"at", "method", "path", "host", "request_id",
-                                                 "fwd", "dyno", "connect", "service", "status",
-                                                 "bytes", "protocol"}));
+  EXPECT_EQ(c.Names(),
+            (std::vector<std::string>{"at", "method", "path", "host", "request_id", "fwd", "dyno",
+                                      "connect", "service", "status", "bytes", "protocol"}));
   EXPECT_EQ(c.Get("at")->s, "info");
   EXPECT_EQ(c.Get("path")->kind, Kind::kString);
   EXPECT_EQ(c.Get("path")->s, "/");
@@ -202,7 +202,8 @@ TEST(LogfmtParser, DuplicateKeysAreRenamedNotLost) {
   EXPECT_EQ(c.Get("a_3")->i, 4);
   // Many keys (past the linear-scan bound): still unique, in order.
   std::string line;
-  for (int k = 0; k < 40; ++k) line += "k=" + std::to_string(k) + " x" + std::to_string(k % 5) + " ";
+  for (int k = 0; k < 40; ++k)
+    line += "k=" + std::to_string(k) + " x" + std::to_string(k % 5) + " ";
   const Captured many = ParseOne(line);
   ASSERT_EQ(many.fields.size(), 80u);
   std::vector<std::string> names = many.Names();
@@ -252,7 +253,9 @@ TEST(LogfmtParser, SyntaxErrorsAreBadRecordsWithReasons) {
 }
 
 TEST(LogfmtParser, BlankLinesCrlfAndPositions) {
-  const std::string input = "\xEF\xBB\xBF" "a=1\r\n\r\n  \t\nb=2\n\nc=\"x y\"\r\nd=4";
+  const std::string input =
+      "\xEF\xBB\xBF"
+      "a=1\r\n\r\n  \t\nb=2\n\nc=\"x y\"\r\nd=4";
   const auto recs = ParseWhole(input);
   ASSERT_EQ(recs.size(), 4u);
   ExpectPositionsMatchInput(input, recs);
@@ -306,8 +309,8 @@ TEST(LogfmtParser, Throughput) {
     text += "ts=2025-11-24T16:" + std::to_string(10 + k % 50) +
             ":00Z level=info caller=serve.go:" + std::to_string(k % 400) + " model=m" +
             std::to_string(k % 7) + " latency_ms=" + std::to_string(k % 997) + "." +
-            std::to_string(k % 10) + " status=" + std::to_string(200 + k % 3) +
-            " msg=\"request " + std::to_string(k) + " served \\\"ok\\\"\" cached\n";
+            std::to_string(k % 10) + " status=" + std::to_string(200 + k % 3) + " msg=\"request " +
+            std::to_string(k) + " served \\\"ok\\\"\" cached\n";
   }
   for (bool infer : {true, false}) {
     LogfmtOptions options;
@@ -321,10 +324,11 @@ TEST(LogfmtParser, Throughput) {
       while (true) {  // 1 MiB chunks; the unconsumed tail of one starts the next
         const size_t len = std::min<size_t>(1 << 20, text.size() - pos);
         const bool eof = pos + len == text.size();
-        pos += parser.Parse(std::string_view(text).substr(pos, len), eof, &sink);
+        pos += parser.Parse(std::string_view{text}.substr(pos, len), eof, &sink);
         if (eof) break;
       }
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      best = std::min(best,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       EXPECT_EQ(pos, text.size());
       EXPECT_EQ(sink.bad, 0);
       EXPECT_EQ(sink.records, lines);

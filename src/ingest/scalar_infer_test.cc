@@ -17,11 +17,14 @@ using Kind = FieldValue::Kind;
 
 TEST(InferScalar, NullAndStrings) {
   EXPECT_EQ(InferScalar("").kind, Kind::kNull);
-  for (const char* text :
-       {"abc", " 1", "1 ", "+5", "007", "00", "-", "-007", ".5", "5.", "1e", "1e+", "1.e3",
-        "0x1F", "1_000", "1,000", "NaN", "nan", "Inf", "-Infinity", "infinity", "yes", "no",
-        "t", "f", "truee", "TRUE ", "null", "2025-11-24", "2025-13-01T00:00:00Z",
-        "2025-11-24T25:00:00Z", "081109", "--1", "1-2", "1.2.3"}) {
+  // clang-format off
+  const char* const kStrings[] = {
+      "abc", " 1", "1 ", "+5", "007", "00", "-", "-007", ".5", "5.", "1e", "1e+", "1.e3", "0x1F",
+      "1_000", "1,000", "NaN", "nan", "Inf", "-Infinity", "infinity", "yes", "no", "t", "f",
+      "truee", "TRUE ", "null", "2025-11-24", "2025-13-01T00:00:00Z", "2025-11-24T25:00:00Z",
+      "081109", "--1", "1-2", "1.2.3"};
+  // clang-format on
+  for (const char* text : kStrings) {
     const FieldValue v = InferScalar(text);
     EXPECT_EQ(v.kind, Kind::kString) << text;
     EXPECT_EQ(v.s, text);
@@ -62,9 +65,8 @@ TEST(InferScalar, Integers) {
     EXPECT_EQ(v.s, c.text);
   }
   // Beyond int64: kept exactly as a string, never rounded into a double.
-  for (const char* text :
-       {"9223372036854775808", "-9223372036854775809", "18446744073709551615",
-        "123456789012345678901234567890"}) {
+  for (const char* text : {"9223372036854775808", "-9223372036854775809", "18446744073709551615",
+                           "123456789012345678901234567890"}) {
     const FieldValue v = InferScalar(text);
     EXPECT_EQ(v.kind, Kind::kString) << text;
     EXPECT_EQ(v.s, text);
