@@ -206,17 +206,19 @@ std::vector<std::string_view> CsvParser::column_names() const {
 }
 
 std::string_view CsvParser::AddName(std::string name) {
-  if (used_names_.count(name) != 0) {
-    for (int k = 2;; ++k) {
-      std::string candidate = name + "_" + std::to_string(k);
-      if (used_names_.count(candidate) == 0) {
-        name = std::move(candidate);
-        break;
-      }
-    }
+  auto taken = used_names_.find(name);
+  if (taken != used_names_.end()) {
+    // Suffixes below taken->second were tried and are in use; names stay taken.
+    int k = taken->second;
+    std::string candidate;
+    do {
+      candidate = name + "_" + std::to_string(k++);
+    } while (used_names_.count(candidate) != 0);
+    taken->second = k;
+    name = std::move(candidate);
   }
   const std::string_view view = name_storage_.emplace_back(std::move(name));
-  used_names_.insert(view);
+  used_names_.emplace(view, 2);
   names_.push_back(view);
   return view;
 }

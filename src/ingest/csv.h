@@ -27,7 +27,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -152,7 +152,9 @@ class CsvParser : public RecordParser {
   size_t header_width_ = 0;
   std::deque<std::string> name_storage_;  // stable storage behind names_
   std::vector<std::string_view> names_;   // header columns, then _extra_ names as seen
-  std::unordered_set<std::string_view> used_names_;
+  // Every name given out -> the next `_k` suffix to try for it, so that a
+  // header of many equal names is renamed in linear time.
+  std::unordered_map<std::string_view, int> used_names_;
   std::vector<CsvFieldSpan> spans_;
   std::string scratch_;  // decoded quoted values of the current record
   FlatRecord record_;

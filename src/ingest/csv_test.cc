@@ -292,6 +292,21 @@ TEST(CsvParser, HeaderNamesMadeUniqueAndNonEmpty) {
   }
 }
 
+TEST(CsvParser, ManyEqualHeaderNamesRenamedInLinearTime) {
+  std::string header = "a";
+  for (int k = 1; k < 100000; ++k) header += ",a";
+  CsvParser parser;
+  CaptureSink sink;
+  const auto t0 = std::chrono::steady_clock::now();
+  parser.Parse(header + "\n", true, &sink);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::vector<std::string_view> names = parser.column_names();
+  ASSERT_EQ(names.size(), 100000u);
+  EXPECT_EQ(names[0], "a");
+  for (int k = 2; k <= 100000; ++k) ASSERT_EQ(names[k - 1], "a_" + std::to_string(k));
+  EXPECT_LT(s, 5.0);
+}
+
 TEST(CsvParser, ShortRowsGetNullsLongRowsKeepExtras) {
   const auto recs = ParseWhole("a,b,c\n1\n1,2,3,4,5\n6,7,8,9\n\"_extra_1\"\n");
   ASSERT_EQ(recs.size(), 4u);

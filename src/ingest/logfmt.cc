@@ -137,33 +137,42 @@ void AppendUnescaped(std::string_view body, std::string* out) {
 
 LogfmtParser::LogfmtParser(LogfmtOptions options) : options_(options) {}
 
-bool LogfmtParser::NameTaken(std::string_view name) {
-  const std::vector<FlatField>& fields = record_.fields;
-  if (fields.size() <= kLinearNameCheck) {
-    for (const FlatField& f : fields) {
-      if (f.name == name) return true;
-    }
-    return false;
-  }
-  if (names_.empty()) {
-    for (const FlatField& f : fields) names_.insert(f.name);
-  }
-  return names_.count(name) != 0;
-}
-
 FlatField& LogfmtParser::AddField(std::string_view key) {
+  std::vector<FlatField>& fields = record_.fields;
   std::string_view name = key;
-  if (NameTaken(name)) {
-    for (int k = 2;; ++k) {
-      std::string candidate = std::string(key) + "_" + std::to_string(k);
-      if (!NameTaken(candidate)) {
-        name = renamed_.emplace_back(std::move(candidate));
-        break;
+  if (fields.size() <= kLinearNameCheck) {
+    const auto taken = [&fields](std::string_view n) {
+      for (const FlatField& f : fields) {
+        if (f.name == n) return true;
       }
+      return false;
+    };
+    if (taken(key)) {
+      std::string candidate;
+      int k = 2;
+      do {
+        candidate = std::string(key) + "_" + std::to_string(k++);
+      } while (taken(candidate));
+      name = renamed_.emplace_back(std::move(candidate));
     }
+  } else {
+    if (names_.empty()) {
+      for (const FlatField& f : fields) names_.emplace(f.name, 2);
+    }
+    auto taken = names_.find(key);
+    if (taken != names_.end()) {
+      // Suffixes below taken->second were tried and are in use on this line.
+      int k = taken->second;
+      std::string candidate;
+      do {
+        candidate = std::string(key) + "_" + std::to_string(k++);
+      } while (names_.count(candidate) != 0);
+      taken->second = k;
+      name = renamed_.emplace_back(std::move(candidate));
+    }
+    names_.emplace(name, 2);
   }
-  if (!names_.empty()) names_.insert(name);
-  FlatField& field = record_.fields.emplace_back();
+  FlatField& field = fields.emplace_back();
   field.name = name;
   return field;
 }
@@ -171,7 +180,7 @@ FlatField& LogfmtParser::AddField(std::string_view key) {
 bool LogfmtParser::ParseLine(std::string_view line, std::string* reason) {
   record_.fields.clear();
   renamed_.clear();
-  names_.clear();
+  if (!names_.empty()) names_.clear();  // clear() costs the bucket count even when empty
   scratch_.clear();
   // Unescaping never lengthens a value, so views into scratch_ stay valid.
   if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());

@@ -41,7 +41,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "ingest/record.h"
 
@@ -63,15 +63,15 @@ class LogfmtParser : public RecordParser {
   bool ParseLine(std::string_view line, std::string* reason);
   // Appends a field named `key` (renamed if taken on this line).
   FlatField& AddField(std::string_view key);
-  bool NameTaken(std::string_view name);
 
   LogfmtOptions options_;
   bool bom_checked_ = false;
-  int64_t line_ = 1;                            // line number of the next unconsumed byte
-  int64_t offset_ = 0;                          // source offset of the next unconsumed byte
-  std::string scratch_;                         // unescaped quoted values of the current line
-  std::deque<std::string> renamed_;             // renamed duplicate keys of the current line
-  std::unordered_set<std::string_view> names_;  // field names of a line with many fields
+  int64_t line_ = 1;                 // line number of the next unconsumed byte
+  int64_t offset_ = 0;               // source offset of the next unconsumed byte
+  std::string scratch_;              // unescaped quoted values of the current line
+  std::deque<std::string> renamed_;  // renamed duplicate keys of the current line
+  // On a line with many fields: each name -> the next `_k` suffix to try for it.
+  std::unordered_map<std::string_view, int> names_;
   FlatRecord record_;
 };
 

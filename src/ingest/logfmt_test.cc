@@ -214,6 +214,20 @@ TEST(LogfmtParser, DuplicateKeysAreRenamedNotLost) {
   EXPECT_EQ(many.Get("x0_8")->kind, Kind::kBool);
 }
 
+// 100,000 copies of one key: renamed a, a_2 ... a_100000 in linear time (a
+// quadratic search for free suffixes would take minutes here).
+TEST(LogfmtParser, ManyEqualKeysRenamedInLinearTime) {
+  std::string line = "x=1";
+  for (int k = 0; k < 100000; ++k) line += " a";
+  const auto t0 = std::chrono::steady_clock::now();
+  const Captured c = ParseOne(line);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(c.fields.size(), 100001u);
+  EXPECT_EQ(c.fields[1].first, "a");
+  for (int k = 2; k <= 100000; ++k) ASSERT_EQ(c.fields[k].first, "a_" + std::to_string(k));
+  EXPECT_LT(s, 5.0);
+}
+
 TEST(LogfmtParser, PlainTextLinesBecomeMessage) {
   const auto recs = ParseWhole("Starting server on :8080\nHe said \"hi\nlevel=info\n");
   ASSERT_EQ(recs.size(), 3u);
