@@ -66,8 +66,8 @@ enum : uint8_t { kSpaceBit = 1, kSplitBit = 2, kDigitBit = 4, kDotBit = 8, kAlph
 
 constexpr std::array<uint8_t, 256> MakeClasses() {
   std::array<uint8_t, 256> t{};
-  for (int c : {' ', '\t', '\n', '\v', '\f', '\r'}) t[c] |= kSpaceBit;
-  for (int c : {'=', ':', ',', ';', '(', ')', '[', ']', '{', '}'}) t[c] |= kSplitBit;
+  for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r'}) t[c] |= kSpaceBit;
+  for (unsigned char c : {'=', ':', ',', ';', '(', ')', '[', ']', '{', '}'}) t[c] |= kSplitBit;
   for (int c = '0'; c <= '9'; ++c) t[c] |= kDigitBit;
   for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlphaBit;
   for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlphaBit;
@@ -86,10 +86,14 @@ bool IsJoiner(char c) { return c == ':' || c == ',' || c == '=' || c == ';'; }
 
 char ClosingOf(char c) {
   switch (c) {
-    case '(': return ')';
-    case '[': return ']';
-    case '{': return '}';
-    default: return 0;
+    case '(':
+      return ')';
+    case '[':
+      return ']';
+    case '{':
+      return '}';
+    default:
+      return 0;
   }
 }
 
@@ -115,18 +119,18 @@ bool InList(std::string_view w, const std::string_view (&list)[N]) {
 // A unit belonging to the number before it ("12 ms", "3.1 KB").
 bool IsUnit(std::string_view w) {
   static constexpr std::string_view kUnits[] = {
-      "b",   "kb",     "mb",      "gb",   "tb",  "kib", "mib",  "gib",    "byte", "bytes",
-      "ms",  "us",     "ns",      "s",    "sec", "secs", "second", "seconds", "min", "mins",
-      "minute", "minutes", "h",   "hr",   "hrs", "hour", "hours", "%"};
+      "b",      "kb",      "mb", "gb", "tb",  "kib",  "mib",    "gib",     "byte", "bytes",
+      "ms",     "us",      "ns", "s",  "sec", "secs", "second", "seconds", "min",  "mins",
+      "minute", "minutes", "h",  "hr", "hrs", "hour", "hours",  "%"};
   while (!w.empty() && (w.back() == '.' || w.back() == ',')) w.remove_suffix(1);
   return !w.empty() && w.size() <= 7 && InList(w, kUnits);
 }
 
 // Month and weekday names, as in dates.
 bool IsCalendarWord(std::string_view w) {
-  static constexpr std::string_view kWords[] = {
-      "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar",
-      "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::string_view kWords[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+                                                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+                                                "Aug", "Sep", "Oct", "Nov", "Dec"};
   if (w.size() != 3) return false;
   for (std::string_view u : kWords) {
     if (w == u) return true;
@@ -151,7 +155,7 @@ bool IsPort(std::string_view t) {
 // letters, digits and '-', ending in a generic top-level domain, or in one
 // followed by a two-letter country code.
 bool IsHostName(std::string_view t) {
-  static constexpr std::string_view kTopLevel[] = {"com", "net", "org", "edu", "gov",
+  static constexpr std::string_view kTopLevel[] = {"com", "net", "org",  "edu", "gov",
                                                    "mil", "int", "info", "biz", "io"};
   size_t labels = 0;
   std::string_view last, before_last;
@@ -314,9 +318,9 @@ void TemplateMiner::Tokenize(std::string_view m) {
   if (tokens_.size() > options_.max_tokens) {
     Token& last = tokens_[options_.max_tokens - 1];
     const Token& end = tokens_.back();
-    last.text = std::string_view(last.text.data(),
-                                 static_cast<size_t>(end.text.data() + end.text.size() -
-                                                     last.text.data()));
+    last.text =
+        std::string_view(last.text.data(),
+                         static_cast<size_t>(end.text.data() + end.text.size() - last.text.data()));
     last.var = true;
     tokens_.resize(options_.max_tokens);
   }
@@ -356,7 +360,7 @@ uint32_t TemplateMiner::Intern(std::string_view text) {
   token_text_.emplace_back(text);
   pinned_.push_back(IsBoolean(text) ? 1 : 0);
   uint32_t id = static_cast<uint32_t>(token_text_.size() - 1) + kFirstConstant;
-  token_ids_.emplace(std::string_view(token_text_.back()), id);
+  token_ids_.emplace(token_text_.back(), id);
   return id;
 }
 
@@ -681,8 +685,7 @@ Status TemplateMiner::Reindex(size_t index) {
   for (size_t k = 0; k < nkeys; ++k) {
     uint32_t tok = clusters_[index].tokens[keys[k]];
     uint32_t next = tok >= kFirstConstant ? Child(node, tok) : kNoNode;
-    if (next == kNoNode && tok >= kFirstConstant &&
-        nodes_[node].children < options_.max_children) {
+    if (next == kNoNode && tok >= kFirstConstant && nodes_[node].children < options_.max_children) {
       next = AddNode();
       edges_.emplace((static_cast<uint64_t>(node) << 32) | tok, next);
       ++nodes_[node].children;
@@ -714,8 +717,8 @@ Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view data) {
   if (!ParseUnsigned(in.fields()[1], &version)) return in.Error("bad format version");
   if (version != kFormatVersion) {
     return Status::NotSupported("template state format version " + std::to_string(version) +
-                                " (this build reads version " +
-                                std::to_string(kFormatVersion) + ")");
+                                " (this build reads version " + std::to_string(kFormatVersion) +
+                                ")");
   }
 
   if (!in.Next()) return in.EndError("the options line");
@@ -725,8 +728,7 @@ Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view data) {
     return in.Error("expected \"options\" and 6 values");
   }
   {
-    auto [p, ec] = std::from_chars(f[1].data(), f[1].data() + f[1].size(),
-                                   o.similarity_threshold);
+    auto [p, ec] = std::from_chars(f[1].data(), f[1].data() + f[1].size(), o.similarity_threshold);
     if (ec != std::errc() || p != f[1].data() + f[1].size() ||
         !(o.similarity_threshold >= 0 && o.similarity_threshold <= 1)) {
       return in.Error("similarity threshold is not a number in [0, 1]");
@@ -764,8 +766,8 @@ Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view data) {
   if (count > data.size() / 8) return in.Error("cluster count exceeds the input size");
   miner.clusters_.reserve(count);
   for (size_t i = 0; i < count; ++i) {
-    if (!in.Next()) return in.EndError("cluster " + std::to_string(i + 1) + " of " +
-                                       std::to_string(count));
+    if (!in.Next())
+      return in.EndError("cluster " + std::to_string(i + 1) + " of " + std::to_string(count));
     const auto& g = in.fields();
     Cluster c;
     size_t ntokens = 0;
@@ -778,8 +780,8 @@ Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view data) {
     }
     if (miner.by_id_.count(c.id)) return in.Error("duplicate cluster id " + std::string(g[0]));
     if (ntokens != g.size() - 4) {
-      return in.Error("token count " + std::string(g[3]) + " but " +
-                      std::to_string(g.size() - 4) + " tokens follow");
+      return in.Error("token count " + std::string(g[3]) + " but " + std::to_string(g.size() - 4) +
+                      " tokens follow");
     }
     if (ntokens > o.max_tokens) return in.Error("more tokens than max_tokens");
     bool catch_all = g[2] == "C";

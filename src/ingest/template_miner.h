@@ -142,7 +142,7 @@ class TemplateMiner {
   // children are keyed by token count.
   struct Node {
     uint32_t children = 0;
-    uint32_t wild = kNoNode;        // the "<*>" branch
+    uint32_t wild = kNoNode;         // the "<*>" branch
     std::vector<uint32_t> clusters;  // cluster indexes, at leaves
   };
 
@@ -185,7 +185,7 @@ class TemplateMiner {
   // token_text_[i - kFirstConstant]. The deque keeps the strings in place so
   // the map's keys can view them.
   struct ViewHash {
-    using is_transparent = void;
+    using is_transparent = void;  // NOLINT(readability-identifier-naming): std name
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::deque<std::string> token_text_;

@@ -85,14 +85,16 @@ TEST(TemplateMinerTest, DifferentEventsGetDifferentIds) {
 TEST(TemplateMinerTest, VariableLengthValuesShareATemplate) {
   // Optional bracketed sizes and durations with units merge into one variable.
   TemplateMiner miner;
-  TemplateMatch a = miner.Add("proxy.example.com:5070 close, 0 bytes sent, 10 bytes received, lifetime 00:01");
+  TemplateMatch a =
+      miner.Add("proxy.example.com:5070 close, 0 bytes sent, 10 bytes received, lifetime 00:01");
   TemplateMatch b = miner.Add(
       "www.example.org:443 close, 1396 bytes (1.36 KB) sent, 5669 bytes (5.53 KB) received, "
       "lifetime <1 sec");
   EXPECT_EQ(a.id, b.id);
   EXPECT_EQ(Text(b), "<*> close, <*> sent, <*> received, lifetime <*>");
   TemplateMatch c = miner.Add("connection from 10.2.3.4 () at Fri Jul 15 23:42:43 2005");
-  TemplateMatch d = miner.Add("connection from 10.2.3.5 (host.example.net) at Sun Jul  3 01:02:03 2005");
+  TemplateMatch d =
+      miner.Add("connection from 10.2.3.5 (host.example.net) at Sun Jul  3 01:02:03 2005");
   EXPECT_EQ(c.id, d.id);
   EXPECT_EQ(Text(d), "connection from <*> at <*>");
 }
@@ -123,8 +125,8 @@ TEST(TemplateMinerTest, IdsAreNeverReused) {
 
 TEST(TemplateMinerTest, AnyBytesAreAccepted) {
   TemplateMiner miner;
-  const char kOdd[] = "\x00\xff\xfe((]]{{\"\"\"....:::===";
-  std::string odd(kOdd, sizeof(kOdd) - 1);
+  const char odd_bytes[] = "\x00\xff\xfe((]]{{\"\"\"....:::===";
+  std::string odd(odd_bytes, sizeof(odd_bytes) - 1);
   TemplateMatch a = miner.Add(odd);
   EXPECT_EQ(miner.Add(odd).id, a.id);
   TemplateMatch e = miner.Add("");
@@ -250,6 +252,7 @@ TEST(TemplateMinerTest, RoundTripKeepsOptionsAndTreeOverflow) {
   }
   for (int i = 0; i < 9; ++i) msgs.push_back("k" + std::string(static_cast<size_t>(i + 1), 'q'));
   std::vector<int64_t> ids;
+  ids.reserve(msgs.size());
   for (const std::string& m : msgs) ids.push_back(miner.Add(m).id);
   Result<TemplateMiner> r = TemplateMiner::Deserialize(miner.Serialize());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -311,8 +314,8 @@ TEST(TemplateMinerTest, DeserializeErrorsNameTheProblem) {
         << r.status().ToString() << "\nwanted: " << c.expect;
   }
   // The same state with valid lines loads.
-  Result<TemplateMiner> ok = TemplateMiner::Deserialize(
-      head + "clusters 2\n1 4 T 2 .=a +*\n2 1 C 1 .?\nend\n");
+  Result<TemplateMiner> ok =
+      TemplateMiner::Deserialize(head + "clusters 2\n1 4 T 2 .=a +*\n2 1 C 1 .?\nend\n");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(*ok->TemplateText(1), "a <*>");
   EXPECT_EQ(ok->Add("a 17").id, 1);
@@ -323,7 +326,7 @@ TEST(TemplateMinerTest, EveryTruncationIsAnError) {
   for (const std::string& m : SampleMessages()) miner.Add(m);
   std::string state = miner.Serialize();
   for (size_t len = 0; len < state.size(); ++len) {
-    Result<TemplateMiner> r = TemplateMiner::Deserialize(std::string_view(state).substr(0, len));
+    Result<TemplateMiner> r = TemplateMiner::Deserialize(state.substr(0, len));
     // Cutting only the final '\n' leaves a complete state; anything else fails.
     if (len + 1 == state.size()) {
       EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -350,11 +353,12 @@ double GroupingAccuracy(const std::vector<int64_t>& predicted,
   size_t correct = 0;
   for (const auto& [id, lines] : groups) {
     const std::string& label = truth[lines[0]];
-    bool pure = std::all_of(lines.begin(), lines.end(),
-                            [&](size_t i) { return truth[i] == label; });
+    bool pure =
+        std::all_of(lines.begin(), lines.end(), [&](size_t i) { return truth[i] == label; });
     if (pure && true_sizes[label] == lines.size()) correct += lines.size();
   }
-  return predicted.empty() ? 0 : static_cast<double>(correct) / static_cast<double>(predicted.size());
+  return predicted.empty() ? 0
+                           : static_cast<double>(correct) / static_cast<double>(predicted.size());
 }
 
 TEST(TemplateMinerTest, GroupingAccuracyOfTheMetricItself) {
@@ -372,9 +376,9 @@ TEST(TemplateMinerTest, LoghubGroupingAccuracy) {
   const std::string dir = std::string(LW_SHARED_DATA) + "/logs/loghub_2k";
   LW_SKIP_IF_MISSING(dir);
   const SystemFloor systems[] = {
-      {"Android", 0.95}, {"Apache", 0.99}, {"BGL", 0.95},     {"HDFS", 0.99},
-      {"HPC", 0.93},     {"Hadoop", 0.97}, {"Linux", 0.90},   {"OpenSSH", 0.78},
-      {"Proxifier", 0.97}, {"Spark", 0.90}, {"Windows", 0.98}, {"Zookeeper", 0.97},
+      {"Android", 0.95},   {"Apache", 0.99}, {"BGL", 0.95},     {"HDFS", 0.99},
+      {"HPC", 0.93},       {"Hadoop", 0.97}, {"Linux", 0.90},   {"OpenSSH", 0.78},
+      {"Proxifier", 0.97}, {"Spark", 0.90},  {"Windows", 0.98}, {"Zookeeper", 0.97},
   };
   double sum = 0;
   double seconds = 0;
@@ -414,6 +418,7 @@ TEST(TemplateMinerTest, LoghubGroupingAccuracy) {
     for (const Line& l : data) predicted.push_back(miner.Add(*l.content).id);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     lines += data.size();
+    truth.reserve(data.size());
     for (const Line& l : data) truth.push_back(*l.event);
     std::set<std::string> events(truth.begin(), truth.end());
 
@@ -424,9 +429,8 @@ TEST(TemplateMinerTest, LoghubGroupingAccuracy) {
   }
   double average = sum / static_cast<double>(std::size(systems));
   std::printf("%-10s %8.4f\n", "average", average);
-  std::printf("Add(): %zu lines in %.1f ms, %.0f lines/s (%.0f ns/line)\n", lines,
-              seconds * 1e3, static_cast<double>(lines) / seconds,
-              seconds * 1e9 / static_cast<double>(lines));
+  std::printf("Add(): %zu lines in %.1f ms, %.0f lines/s (%.0f ns/line)\n", lines, seconds * 1e3,
+              static_cast<double>(lines) / seconds, seconds * 1e9 / static_cast<double>(lines));
   EXPECT_GE(average, 0.90);
 }
 
