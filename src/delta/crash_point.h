@@ -14,5 +14,9 @@ namespace lakewatch::delta {
 
 // Dies with SIGKILL when LAKEWATCH_TEST_CRASH_POINT equals `name`.
 void CrashPoint(const char* name);
+// Tests (e.g. a forked child, after the environment was read): makes `name`
+// the crash point, overriding the environment; nullptr restores it. The
+// string must outlive its use.
+void SetCrashPointForTest(const char* name);
 
 }  // namespace lakewatch::delta

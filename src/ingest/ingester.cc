@@ -6,6 +6,10 @@
 #include <xxhash.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -15,6 +19,7 @@
 
 #include "common/column.h"
 #include "common/time.h"
+#include "delta/crash_point.h"
 #include "delta/log_store.h"
 #include "delta/schema_json.h"
 #include "delta/table.h"
@@ -447,6 +452,77 @@ Result<std::string> HashFile(const std::string& path) {
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
 }
 
+// ---- batches encoded on a background thread while the next ones are parsed
+
+class BackgroundWriter {
+ public:
+  // threads <= 1: Write() encodes in the caller's thread.
+  explicit BackgroundWriter(bool background) {
+    if (background) thread_ = std::thread([this] { Loop(); });
+  }
+  ~BackgroundWriter() { Stop(); }
+
+  // Queues `batch` for `target` (at most two batches wait; the caller blocks
+  // beyond that, which bounds memory). Returns the first error of an earlier write.
+  Status Write(PartitionedWriter* target, RecordBatch batch) {
+    if (!thread_.joinable()) return target->Write(batch);
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return queue_.size() < 2 || !status_.ok(); });
+    if (!status_.ok()) return status_;
+    queue_.push_back({target, std::move(batch)});
+    cv_.notify_all();
+    return Status::OK();
+  }
+  // Waits for every queued batch; returns the first error.
+  Status Drain() {
+    if (!thread_.joinable()) return Status::OK();
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || !status_.ok(); });
+    return status_;
+  }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      cv_.notify_all();
+    }
+    thread_.join();
+  }
+
+ private:
+  struct Job {
+    PartitionedWriter* target;
+    RecordBatch batch;
+  };
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stop_
+      Job job = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      cv_.notify_all();
+      lock.unlock();
+      Status st = status_.ok() ? job.target->Write(job.batch) : Status::OK();
+      job = Job{};  // free the batch outside the lock
+      lock.lock();
+      busy_ = false;
+      if (!st.ok() && status_.ok()) status_ = st;
+      cv_.notify_all();
+    }
+  }
+
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool busy_ = false;
+  bool stop_ = false;
+  Status status_;
+};
+
 // ---- the run
 
 class Run : public RecordSink, public JsonRecordSink {
@@ -458,6 +534,7 @@ class Run : public RecordSink, public JsonRecordSink {
     builder_ = std::make_unique<RecordBuilder>(bo);
     JsonReaderOptions jo;
     jo.max_depth = options.max_depth;
+    jo.max_record_bytes = static_cast<size_t>(options.max_record_bytes);
     json_options_ = jo;
     now_micros_ = NowMillis() * 1000;
   }
@@ -498,6 +575,7 @@ class Run : public RecordSink, public JsonRecordSink {
   std::unique_ptr<RecordBuilder> builder_;
   std::unique_ptr<PartitionedWriter> data_;
   std::unique_ptr<PartitionedWriter> quarantine_writer_;
+  std::unique_ptr<BackgroundWriter> writer_;  // declared after the writers: stopped first
   QuarantineBatch quarantine_;
   std::optional<TemplateMiner> miner_;
   std::unique_ptr<MinerSink> miner_sink_;
@@ -535,12 +613,11 @@ void Run::Progress(bool force) {
 Status Run::MaybeFlush(bool force) {
   if (builder_->num_rows() > 0 &&
       (force || builder_->num_rows() >= options_.batch_rows || bytes_since_flush_ >= options_.batch_bytes)) {
-    RecordBatch batch = builder_->Flush();
-    LW_RETURN_IF_ERROR(data_->Write(batch));
+    LW_RETURN_IF_ERROR(writer_->Write(data_.get(), builder_->Flush()));
     bytes_since_flush_ = 0;
   }
   if (quarantine_.rows() > 0 && (force || quarantine_.bytes() >= (size_t{16} << 20))) {
-    LW_RETURN_IF_ERROR(quarantine_writer_->Write(quarantine_.Take()));
+    LW_RETURN_IF_ERROR(writer_->Write(quarantine_writer_.get(), quarantine_.Take()));
   }
   Progress(false);
   return Status::OK();
@@ -733,12 +810,15 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
   } else {
     return snap.status();
   }
+  // With two or more threads one parses while the others encode: the
+  // background writer thread, helped by threads - 2 leaf-encoding threads.
   parquet::WriterOptions wo;
-  wo.threads = std::max(1, options_.threads);
+  wo.threads = std::max(1, options_.threads - 1);
   wo.row_group_bytes = int64_t{64} << 20;
   data_ = std::make_unique<PartitionedWriter>(options_.table_path, partition_columns, wo, options_.target_file_bytes);
   quarantine_writer_ = std::make_unique<PartitionedWriter>(qpath, std::vector<std::string>{}, wo,
                                                            options_.target_file_bytes);
+  writer_ = std::make_unique<BackgroundWriter>(options_.threads > 1);
   if (options_.templates) {
     LW_ASSIGN_OR_RETURN(TemplateMiner m, LoadTemplates(options_.table_path));
     miner_.emplace(std::move(m));
@@ -759,6 +839,8 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
     if (Status st = MaybeFlush(false); !st.ok()) return st;
   }
   LW_RETURN_IF_ERROR(MaybeFlush(true));
+  LW_RETURN_IF_ERROR(writer_->Drain());
+  writer_->Stop();
   Progress(true);
   std::vector<delta::DataFile> files, qfiles;
   LW_RETURN_IF_ERROR(data_->Finish(&files));
@@ -795,7 +877,9 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
     }
     return std::optional<int64_t>(r->version);
   };
+  delta::CrashPoint("ingest-before-commit");
   LW_ASSIGN_OR_RETURN(summary_.version, commit(table, data_.get(), files, table_snapshot_ != nullptr, partition_columns));
+  delta::CrashPoint("ingest-between-commits");
   delta::DeltaTable qtable(qpath);
   const bool q_exists = delta::Snapshot::Load(qtable.store()).ok();
   LW_ASSIGN_OR_RETURN(summary_.quarantine_version, commit(qtable, quarantine_writer_.get(), qfiles, q_exists, {}));

@@ -65,7 +65,11 @@ size_t JsonReader::ParseLines(std::string_view data, bool eof, JsonRecordSink* s
         break;
       }
     }
-    if (!blank) {
+    if (!blank && line.size() > options_.max_record_bytes) {
+      sink->OnBadRecord(line_, offset_, line.substr(0, size_t{1} << 20),
+                        fmt::format("a line longer than {} bytes (max record size; the first MiB is kept)",
+                                    options_.max_record_bytes));
+    } else if (!blank) {
       simdjson::dom::element el;
       if (Parse(line, &el, &reason)) {
         sink->OnJson(el, line_, offset_, line);

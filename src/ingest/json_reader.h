@@ -28,6 +28,8 @@ class JsonRecordSink {
 
 struct JsonReaderOptions {
   int max_depth = 64;  // deeper nesting is a bad record
+  // A longer line is a bad record (its first 1 MiB kept as raw).
+  size_t max_record_bytes = size_t{16} << 20;
 };
 
 class JsonReader {

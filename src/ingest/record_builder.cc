@@ -577,6 +577,15 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
   root_->kind = Kind::kStruct;
   LockNode(root_.get(), table_schema.AsStruct());
   schema_ = table_schema;
+  // The message fields templates are mined from (as Child() marks new ones).
+  for (auto& c : root_->children) {
+    if (c->name == "message") c->template_source = true;
+    if (c->name == "error" && c->kind == Kind::kStruct) {
+      for (auto& e : c->children) {
+        if (e->name == "message") e->template_source = true;
+      }
+    }
+  }
   auto ensure = [&](const char* name, Kind kind, TypePtr other) {
     Node* n = Child(root_.get(), name, false);
     if (n->kind == Kind::kNone) {

@@ -1,0 +1,419 @@
+// End-to-end tests of the ingest pipeline (record builder, JSON/OTLP readers,
+// partitioned writer, quarantine, idempotence, templates) through Ingest(),
+// reading the tables back with the Delta reader.
+#include "ingest/ingester.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "common/json_format.h"
+#include "common/test_data.h"
+#include "delta/crash_point.h"
+#include "delta/table.h"
+
+namespace lakewatch::ingest {
+namespace {
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("lw-ingest-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+               .string();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  IngestOptions Options(const std::string& table = "t") {
+    IngestOptions o;
+    o.table_path = dir_ + "/" + table;
+    return o;
+  }
+
+  IngestSummary Run(const std::vector<std::string>& inputs, const IngestOptions& o) {
+    auto r = Ingest(inputs, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : IngestSummary{};
+  }
+
+  // The table's rows as JSON objects, ordered by (_source, _line).
+  std::vector<std::string> Rows(const std::string& table, Schema* schema = nullptr) {
+    delta::DeltaTable t(dir_ + "/" + table);
+    auto snap = t.Load();
+    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+    if (!snap.ok()) return {};
+    if (schema != nullptr) *schema = (*snap)->schema();
+    auto batches = t.Scan(**snap, {});
+    EXPECT_TRUE(batches.ok()) << batches.status().ToString();
+    std::map<std::pair<std::string, int64_t>, std::string> ordered;
+    int64_t seq = 0;
+    for (const RecordBatch& b : *batches) {
+      int src = b.schema.FieldIndex("_source");
+      int line = b.schema.FieldIndex("_line");
+      for (int64_t r = 0; r < b.num_rows; ++r) {
+        std::string json;
+        AppendJsonRow(b, r, &json);
+        std::string s = src >= 0 ? std::string(b.columns[src]->GetString(r)) : "";
+        int64_t l = line >= 0 ? b.columns[line]->Value<int64_t>(r) * 1000000 + seq++ : seq++;
+        ordered[{s, l}] = json;
+      }
+    }
+    std::vector<std::string> out;
+    for (auto& [k, v] : ordered) out.push_back(v);
+    return out;
+  }
+
+  static simdjson::dom::element Parse(simdjson::dom::parser& p, const std::string& json) {
+    simdjson::dom::element e;
+    EXPECT_EQ(p.parse(json).get(e), simdjson::SUCCESS) << json;
+    return e;
+  }
+
+  static std::string TypeOf(const Schema& s, const std::string& name) {
+    int i = s.FieldIndex(name);
+    return i < 0 ? "" : s.fields[i].type->ToString();
+  }
+
+  std::string dir_;
+};
+
+TEST_F(IngestTest, NestedJsonLinesBecomeTypedColumns) {
+  std::string f = Write("ev.jsonl",
+                        R"({"timestamp":"2025-11-24T16:00:00Z","request_id":"a","model":{"name":"fraud","version":"2"},"features":{"amount":12.5,"age":31},"tags":["x","y"],"items":[{"sku":"p1","qty":2}]})"
+                        "\n"
+                        R"({"timestamp":"2025-11-24T17:30:00.250Z","request_id":"b","model":{"name":"fraud","version":"3"},"features":{"amount":3,"age":40,"country":"NG"},"tags":[],"items":[]})"
+                        "\n");
+  IngestSummary s = Run({f}, Options());
+  EXPECT_EQ(s.rows, 2);
+  EXPECT_EQ(s.quarantined, 0);
+  ASSERT_TRUE(s.version.has_value());
+  EXPECT_EQ(*s.version, 0);
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(TypeOf(schema, "timestamp"), "timestamp");
+  EXPECT_EQ(TypeOf(schema, "model"), "struct<name:string,version:string>");
+  // amount widened from 12.5/3 to double; a later field (country) joined the struct.
+  EXPECT_EQ(TypeOf(schema, "features"), "struct<amount:double,age:bigint,country:string>");
+  EXPECT_EQ(TypeOf(schema, "tags"), "array<string>");
+  EXPECT_EQ(TypeOf(schema, "items"), "array<struct<sku:string,qty:bigint>>");
+  EXPECT_EQ(TypeOf(schema, "date"), "date");
+  simdjson::dom::parser p;
+  auto r0 = Parse(p, rows[0]);
+  EXPECT_EQ(std::string_view(r0["timestamp"].get_string().value()), "2025-11-24T16:00:00.000000Z");
+  EXPECT_EQ(std::string_view(r0["date"].get_string().value()), "2025-11-24");
+  EXPECT_EQ(double(r0["features"]["amount"].get_double().value()), 12.5);
+  EXPECT_EQ(int64_t(r0["items"].at(0)["qty"].get_int64().value()), 2);
+  EXPECT_TRUE(r0["features"]["country"].is_null());
+  EXPECT_TRUE(r0["_rest"].is_null());
+  EXPECT_EQ(int64_t(r0["_line"].get_int64().value()), 1);
+  auto r1 = Parse(p, rows[1]);
+  EXPECT_EQ(std::string_view(r1["timestamp"].get_string().value()), "2025-11-24T17:30:00.250000Z");
+  EXPECT_EQ(double(r1["features"]["amount"].get_double().value()), 3.0);
+  EXPECT_EQ(r1["tags"].get_array().value().size(), 0u);
+  // Partition folder by date.
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/t/date=2025-11-24"));
+}
+
+TEST_F(IngestTest, ValuesThatFitNoColumnGoToRestByJsonPointer) {
+  // First run fixes the types.
+  Run({Write("a.jsonl", R"({"ts":1700000000,"n":1,"s":"x","o":{"k":1},"l":[1,2]})"
+                        "\n")},
+      Options());
+  // Second run: a string where a number was, an object where a string was,
+  // a string in an int list, a new field.
+  IngestSummary s = Run({Write("b.jsonl", R"({"ts":1700000001,"n":"many","s":{"deep":true},"o":{"k":"one"},"l":[3,"four",5],"new":true})"
+                                          "\n")},
+                        Options());
+  EXPECT_EQ(s.rows, 1);
+  EXPECT_EQ(s.quarantined, 0);
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(TypeOf(schema, "n"), "bigint");
+  EXPECT_EQ(TypeOf(schema, "new"), "boolean");  // schema evolution
+  simdjson::dom::parser p;
+  auto r = Parse(p, rows[1]);  // b.jsonl sorts after a.jsonl
+  EXPECT_TRUE(r["n"].is_null());
+  EXPECT_TRUE(r["s"].is_null());
+  EXPECT_TRUE(r["o"]["k"].is_null());
+  EXPECT_EQ(int64_t(r["l"].at(0).get_int64().value()), 3);
+  EXPECT_TRUE(r["l"].at(1).is_null());
+  EXPECT_EQ(int64_t(r["l"].at(2).get_int64().value()), 5);
+  std::string_view rest_text = r["_rest"].get_string().value();
+  simdjson::dom::parser p2;
+  auto rest = Parse(p2, std::string(rest_text));
+  EXPECT_EQ(std::string_view(rest["/n"].get_string().value()), "many");
+  EXPECT_TRUE(bool(rest["/s"]["deep"].get_bool().value()));
+  EXPECT_EQ(std::string_view(rest["/o/k"].get_string().value()), "one");
+  EXPECT_EQ(std::string_view(rest["/l/1"].get_string().value()), "four");
+  // The old row reads the new column as null.
+  auto r0 = Parse(p, rows[0]);
+  EXPECT_TRUE(r0["new"].is_null());
+}
+
+TEST_F(IngestTest, MixedScalarsInANewColumnWidenToString) {
+  Run({Write("a.jsonl", "{\"v\":1}\n{\"v\":\"x\"}\n{\"v\":2.5}\n{\"v\":true}\n")}, Options());
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  EXPECT_EQ(TypeOf(schema, "v"), "string");
+  ASSERT_EQ(rows.size(), 4u);
+  simdjson::dom::parser p;
+  std::vector<std::string> got;
+  for (const auto& r : rows) got.emplace_back(std::string_view(Parse(p, r)["v"].get_string().value()));
+  EXPECT_EQ(got, (std::vector<std::string>{"1", "x", "2.5", "true"}));
+}
+
+TEST_F(IngestTest, DataKeyedObjectsBecomeMaps) {
+  std::string nginx = std::string(LW_SHARED_DATA) + "/json/elastic_nginxplus/nginxplus_json_logs.jsonl";
+  LW_SKIP_IF_MISSING(nginx);
+  IngestSummary s = Run({nginx}, Options());
+  EXPECT_EQ(s.rows, 500);
+  EXPECT_EQ(s.quarantined, 0);
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  ASSERT_EQ(rows.size(), 500u);
+  // Host names are data: server_zones is a map; a handful of named fields stay a struct.
+  EXPECT_EQ(TypeOf(schema, "server_zones").rfind("map<string,struct<", 0), 0u) << TypeOf(schema, "server_zones");
+  EXPECT_LT(schema.fields.size(), 40u);
+  // timestamp (epoch ms) became the timestamp column.
+  simdjson::dom::parser p;
+  auto r0 = Parse(p, rows[0]);
+  EXPECT_EQ(std::string_view(r0["timestamp"].get_string().value()).substr(0, 10), "2015-10-30");
+  EXPECT_TRUE(r0["server_zones"]["hg.nginx.org"]["requests"].is_int64());
+}
+
+TEST_F(IngestTest, BadRecordsGoToQuarantineWithReasons) {
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  std::string content = "{\"a\":1}\n{\"a\":\n" + std::string("{\"a\":\"\xff\xfe\"}\n") + "{\"x\":" + deep + "}\n" +
+                        "{\"a\":2}\r\n{\"a\":3}";  // CRLF and no final newline
+  IngestSummary s = Run({Write("bad.jsonl", content)}, Options());
+  EXPECT_EQ(s.rows, 3);
+  EXPECT_EQ(s.quarantined, 3);
+  std::vector<std::string> q = Rows("t_quarantine");
+  ASSERT_EQ(q.size(), 3u);
+  simdjson::dom::parser p;
+  auto q0 = Parse(p, q[0]);
+  EXPECT_EQ(int64_t(q0["_line"].get_int64().value()), 2);
+  EXPECT_EQ(int64_t(q0["_offset"].get_int64().value()), 8);
+  EXPECT_NE(std::string_view(q0["reason"].get_string().value()).find("invalid JSON"), std::string_view::npos);
+  auto q1 = Parse(p, q[1]);
+  EXPECT_NE(std::string_view(q1["reason"].get_string().value()).find("UTF-8"), std::string_view::npos);
+  auto q2 = Parse(p, q[2]);
+  EXPECT_NE(std::string_view(q2["reason"].get_string().value()).find("deeper than 64"), std::string_view::npos);
+  std::vector<std::string> rows = Rows("t");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(int64_t(Parse(p, rows[2])["_line"].get_int64().value()), 6);
+  EXPECT_EQ(int64_t(Parse(p, rows[2])["a"].get_int64().value()), 3);
+}
+
+TEST_F(IngestTest, OversizedLineIsQuarantinedAndTheRestIngested) {
+  std::string big = "{\"a\":\"" + std::string(3000, 'x') + "\"}";
+  IngestOptions o = Options();
+  o.max_record_bytes = 1000;
+  IngestSummary s = Run({Write("big.jsonl", "{\"a\":\"s\"}\n" + big + "\n{\"a\":\"t\"}\n")}, o);
+  EXPECT_EQ(s.rows, 2);
+  EXPECT_EQ(s.quarantined, 1);
+  std::vector<std::string> q = Rows("t_quarantine");
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_NE(q[0].find("longer than 1000 bytes"), std::string::npos) << q[0];
+}
+
+TEST_F(IngestTest, CompressedInputsAreReadTransparently) {
+  std::string plain;
+  for (int i = 0; i < 1000; ++i) plain += "{\"i\":" + std::to_string(i) + ",\"msg\":\"event " + std::to_string(i) + "\"}\n";
+  // gzip
+  std::string gz = dir_ + "/a.jsonl.gz";
+  gzFile g = gzopen(gz.c_str(), "wb");
+  gzwrite(g, plain.data(), static_cast<unsigned>(plain.size()));
+  gzclose(g);
+  // zstd
+  std::string z(ZSTD_compressBound(plain.size()), '\0');
+  z.resize(ZSTD_compress(z.data(), z.size(), plain.data(), plain.size(), 3));
+  std::string zs = Write("b.jsonl.zst", z);
+  IngestSummary s = Run({gz, zs}, Options());
+  EXPECT_EQ(s.rows, 2000);
+  EXPECT_EQ(s.quarantined, 0);
+  ASSERT_EQ(s.sources.size(), 2u);
+  EXPECT_EQ(s.sources[0].compression, "gzip");
+  EXPECT_EQ(s.sources[1].compression, "zstd");
+  EXPECT_EQ(s.sources[0].format, "jsonl");
+  EXPECT_EQ(Rows("t").size(), 2000u);
+  // A truncated gzip keeps what came before and quarantines the damage.
+  std::string whole;
+  {
+    std::ifstream in(gz, std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string cut = Write("c.jsonl.gz", whole.substr(0, whole.size() / 2));
+  IngestSummary s2 = Run({cut}, Options("t2"));
+  EXPECT_GT(s2.rows, 0);
+  // The damage, and the line it cut in half.
+  EXPECT_GE(s2.quarantined, 1);
+  std::vector<std::string> q = Rows("t2_quarantine");
+  bool named = false;
+  for (const std::string& r : q) named = named || r.find("truncated gzip") != std::string::npos;
+  EXPECT_TRUE(named) << (q.empty() ? "" : q.back());
+}
+
+TEST_F(IngestTest, IdempotentRerunWritesNothing) {
+  std::string f = Write("a.jsonl", "{\"a\":1}\n{\"a\":2}\n");
+  IngestOptions o = Options();
+  o.idempotent = true;
+  IngestSummary s1 = Run({f}, o);
+  EXPECT_EQ(s1.rows, 2);
+  IngestSummary s2 = Run({f}, o);
+  ASSERT_EQ(s2.sources.size(), 1u);
+  EXPECT_TRUE(s2.sources[0].skipped);
+  EXPECT_EQ(s2.rows, 0);
+  // A new file in the same run is ingested, the known one skipped.
+  std::string g = Write("b.jsonl", "{\"a\":3}\n");
+  IngestSummary s3 = Run({f, g}, o);
+  EXPECT_EQ(s3.rows, 1);
+  EXPECT_EQ(Rows("t").size(), 3u);
+}
+
+TEST_F(IngestTest, KilledRunLeavesNoCommitAndARerunIngestsOnce) {
+  std::string f = Write("a.jsonl", "{\"a\":1}\n{\"a\":2}\n");
+  IngestOptions o = Options();
+  o.idempotent = true;
+  for (const char* point : {"ingest-before-commit", "ingest-between-commits"}) {
+    SCOPED_TRACE(point);
+    std::filesystem::remove_all(dir_ + "/t");
+    std::filesystem::remove_all(dir_ + "/t_quarantine");
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      delta::SetCrashPointForTest(point);
+      auto r = Ingest({f}, o);
+      ::_exit(r.ok() ? 0 : 3);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the child was not killed at " << point;
+    delta::DeltaTable t(dir_ + "/t");
+    bool committed = t.Load().ok();
+    EXPECT_EQ(committed, std::string(point) == "ingest-between-commits");
+    IngestSummary s = Run({f}, o);
+    EXPECT_EQ(Rows("t").size(), 2u);  // never twice
+    EXPECT_EQ(s.rows, committed ? 0 : 2);
+  }
+}
+
+TEST_F(IngestTest, OtlpLogsGiveOneRowPerLogRecord) {
+  std::string otlp = std::string(LW_SHARED_DATA) + "/json/otlp_examples/logs.json";
+  LW_SKIP_IF_MISSING(otlp);
+  // Count the logRecords independently.
+  simdjson::dom::parser p;
+  simdjson::dom::element doc;
+  ASSERT_EQ(p.load(otlp).get(doc), simdjson::SUCCESS);
+  size_t expected = 0;
+  simdjson::dom::array rls;
+  ASSERT_EQ(doc["resourceLogs"].get_array().get(rls), simdjson::SUCCESS);
+  for (simdjson::dom::element rl : rls) {
+    simdjson::dom::array sls;
+    ASSERT_EQ(rl["scopeLogs"].get_array().get(sls), simdjson::SUCCESS);
+    for (simdjson::dom::element sl : sls) {
+      simdjson::dom::array recs;
+      ASSERT_EQ(sl["logRecords"].get_array().get(recs), simdjson::SUCCESS);
+      expected += recs.size();
+    }
+  }
+  IngestSummary s = Run({otlp}, Options());
+  EXPECT_EQ(s.rows, static_cast<int64_t>(expected));
+  EXPECT_EQ(s.quarantined, 0);
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  ASSERT_EQ(rows.size(), expected);
+  EXPECT_EQ(TypeOf(schema, "severity_number"), "bigint");
+  EXPECT_NE(TypeOf(schema, "resource").find("service:struct<name:string"), std::string::npos) << TypeOf(schema, "resource");
+  simdjson::dom::parser p2;
+  auto r0 = Parse(p2, rows[0]);
+  EXPECT_FALSE(r0["timestamp"].is_null());
+  EXPECT_FALSE(r0["message"].is_null());
+  EXPECT_FALSE(r0["template_id"].is_null());
+}
+
+TEST_F(IngestTest, TextLogsGetTemplatesThatPersistAcrossRuns) {
+  std::string a = Write("a.log",
+                        "2025-11-24 16:00:00,001 INFO worker 7 started\n"
+                        "2025-11-24 16:00:01,002 ERROR connection to 10.0.0.1 refused\n"
+                        "java.net.ConnectException: refused\n"
+                        "\tat com.example.Client.connect(Client.java:42)\n"
+                        "2025-11-24 16:00:02,003 INFO worker 9 started\n");
+  IngestSummary s = Run({a}, Options());
+  EXPECT_EQ(s.rows, 3);  // the stack trace joins its record
+  std::vector<std::string> rows = Rows("t");
+  ASSERT_EQ(rows.size(), 3u);
+  simdjson::dom::parser p0, p1, p2;
+  auto r0 = Parse(p0, rows[0]);
+  auto r2 = Parse(p2, rows[2]);
+  int64_t id = r0["template_id"].get_int64().value();
+  EXPECT_EQ(int64_t(r2["template_id"].get_int64().value()), id);
+  EXPECT_EQ(std::string_view(r0["level"].get_string().value()), "INFO");
+  EXPECT_NE(std::string_view(Parse(p1, rows[1])["message"].get_string().value()).find("Client.java:42"),
+            std::string_view::npos);
+  simdjson::dom::parser p;
+  // A second run into the same table assigns the same id to the same event type.
+  IngestSummary s2 = Run({Write("b.log", "2025-11-25 09:00:00,000 INFO worker 12 started\n")}, Options());
+  EXPECT_EQ(s2.rows, 1);
+  std::vector<std::string> all = Rows("t");
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(int64_t(Parse(p, all[3])["template_id"].get_int64().value()), id);
+}
+
+TEST_F(IngestTest, CsvAndLogfmtSources) {
+  std::string csv = Write("m.csv", "ts,model,latency_ms,ok\n2025-11-24T16:00:00Z,a,12.5,true\n2025-11-24T16:00:01Z,b,7,false\n");
+  std::string lf = Write("app.logfmt",
+                         "time=2025-11-24T16:00:02Z level=info msg=\"served request\" latency_ms=3 svc.version=2\n");
+  IngestSummary s = Run({csv, lf}, Options());
+  EXPECT_EQ(s.rows, 3);
+  ASSERT_EQ(s.sources.size(), 2u);
+  EXPECT_EQ(s.sources[0].format, "csv");
+  EXPECT_EQ(s.sources[1].format, "logfmt");
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  EXPECT_EQ(TypeOf(schema, "latency_ms"), "double");
+  EXPECT_EQ(TypeOf(schema, "ok"), "boolean");
+  ASSERT_EQ(rows.size(), 3u);
+  simdjson::dom::parser p;
+  auto r = Parse(p, rows[0]);  // app.logfmt sorts first
+  EXPECT_EQ(std::string_view(r["timestamp"].get_string().value()), "2025-11-24T16:00:02.000000Z");
+  EXPECT_EQ(int64_t(r["svc"]["version"].get_int64().value()), 2);  // a dotted key nests
+  EXPECT_TRUE(r["_rest"].is_null());
+}
+
+TEST_F(IngestTest, DetectFormat) {
+  EXPECT_EQ(DetectFormat("{\"a\":1}\n{\"a\":2}\n", "x"), "jsonl");
+  EXPECT_EQ(DetectFormat("[{\"a\":1}]", "x"), "json");
+  EXPECT_EQ(DetectFormat("{\n  \"resourceLogs\": []\n}\n", "x.json"), "json");
+  EXPECT_EQ(DetectFormat("level=info msg=\"x y\" a=1\nlevel=warn msg=z b=2\n", "x"), "logfmt");
+  EXPECT_EQ(DetectFormat("081109 203615 148 INFO dfs.DataNode: Receiving block\n", "x"), "text");
+  EXPECT_EQ(DetectFormat("a,b\n1,2\n", "data.csv.gz"), "csv");
+  EXPECT_EQ(DetectFormat("anything", "x.ndjson"), "jsonl");
+}
+
+}  // namespace
+}  // namespace lakewatch::ingest
