@@ -249,11 +249,10 @@ std::string DeltaTable::DataPath(const std::string& file_path) const {
   return path() + "/" + file_path;
 }
 
-Result<CommitResult> DeltaTable::Create(const Schema& schema, const CreateOptions& options) const {
-  auto listing = store_.List();
-  if (listing.ok() && !listing->commits.empty()) {
-    return Status::AlreadyExists(path() + ": table already exists");
-  }
+namespace {
+
+// The metaData of a new table (checks the partition columns).
+Result<Metadata> NewTableMetadata(const Schema& schema, const CreateOptions& options) {
   for (const std::string& p : options.partition_columns) {
     int i = schema.FieldIndex(p);
     if (i < 0) return Status::InvalidArgument("partition column '" + p + "' is not in the schema");
@@ -261,7 +260,6 @@ Result<CommitResult> DeltaTable::Create(const Schema& schema, const CreateOption
       return Status::InvalidArgument("partition column '" + p + "' must have a primitive type");
     }
   }
-  LW_RETURN_IF_ERROR(store_.CreateLogDir());
   Metadata m;
   m.id = NewUuid();
   m.name = options.name;
@@ -270,6 +268,31 @@ Result<CommitResult> DeltaTable::Create(const Schema& schema, const CreateOption
   m.partition_columns = options.partition_columns;
   m.configuration = options.configuration;
   m.created_time = NowMillis();
+  return m;
+}
+
+// The add action of a data file written into the table.
+AddFile AddOf(const DeltaTable& table, const DataFile& f, const Schema& schema, int64_t now) {
+  AddFile add;
+  add.path = EncodePath(f.name);
+  add.partition_values = f.partition_values;
+  add.size = f.size;
+  add.modification_time = now;
+  add.data_change = true;
+  auto stats = StatsJsonFromParquet(table.path() + "/" + f.name, schema);
+  if (stats.ok()) add.stats = *stats;
+  return add;
+}
+
+}  // namespace
+
+Result<CommitResult> DeltaTable::Create(const Schema& schema, const CreateOptions& options) const {
+  auto listing = store_.List();
+  if (listing.ok() && !listing->commits.empty()) {
+    return Status::AlreadyExists(path() + ": table already exists");
+  }
+  LW_ASSIGN_OR_RETURN(Metadata m, NewTableMetadata(schema, options));
+  LW_RETURN_IF_ERROR(store_.CreateLogDir());
   Transaction tx(store_, nullptr);
   tx.SetProtocol(Protocol{});
   tx.SetMetadata(std::move(m));
@@ -539,35 +562,14 @@ Result<CommitResult> DeltaTable::CommitDataFiles(const std::vector<DataFile>& fi
     Schema schema;
     auto merged = MergeFileSchemas(files, path(), &schema);
     if (!merged.ok()) return merged.status();
-    const CreateOptions& co = *options.create;
-    for (const std::string& p : co.partition_columns) {
-      if (schema.FieldIndex(p) < 0) return Status::InvalidArgument("partition column '" + p + "' is not in the data");
-    }
+    LW_ASSIGN_OR_RETURN(Metadata m, NewTableMetadata(schema, *options.create));
     LW_RETURN_IF_ERROR(store_.CreateLogDir());
-    Metadata m;
-    m.id = NewUuid();
-    m.name = co.name;
-    m.description = co.description;
-    m.schema_string = SchemaToJson(schema);
-    m.partition_columns = co.partition_columns;
-    m.configuration = co.configuration;
-    m.created_time = NowMillis();
     Transaction tx(store_, nullptr);
     tx.SetProtocol(Protocol{});
     tx.SetMetadata(std::move(m));
     for (const Txn& t : options.txns) tx.AddTxn(t.app_id, t.version);
     const int64_t now = NowMillis();
-    for (const DataFile& f : files) {
-      AddFile add;
-      add.path = EncodePath(f.name);
-      add.partition_values = f.partition_values;
-      add.size = f.size;
-      add.modification_time = now;
-      add.data_change = true;
-      auto stats = StatsJsonFromParquet(path() + "/" + f.name, schema);
-      if (stats.ok()) add.stats = *stats;
-      tx.Add(std::move(add));
-    }
+    for (const DataFile& f : files) tx.Add(AddOf(*this, f, schema, now));
     tx.SetOperation("WRITE", {{"mode", "\"ErrorIfExists\""}});
     auto result = tx.Commit(1);
     if (result.ok() || result.status().code() != StatusCode::kAlreadyExists) {
@@ -592,17 +594,7 @@ Result<CommitResult> DeltaTable::CommitDataFiles(const std::vector<DataFile>& fi
     if (!evolved.ok()) return evolved.status();
     Transaction tx(store_, snap);
     const int64_t now = NowMillis();
-    for (const DataFile& f : files) {
-      AddFile add;
-      add.path = EncodePath(f.name);
-      add.partition_values = f.partition_values;
-      add.size = f.size;
-      add.modification_time = now;
-      add.data_change = true;
-      auto stats = StatsJsonFromParquet(path() + "/" + f.name, schema);
-      if (stats.ok()) add.stats = *stats;
-      tx.Add(std::move(add));
-    }
+    for (const DataFile& f : files) tx.Add(AddOf(*this, f, schema, now));
     if (*evolved) {
       Metadata m = snap->metadata();
       m.schema_string = SchemaToJson(schema);
