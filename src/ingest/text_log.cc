@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 namespace lakewatch::ingest {
@@ -688,9 +689,8 @@ size_t ParseElements(std::string_view l, size_t p, Header* h) {
   return p;
 }
 
-}  // namespace
-
-void TextLogParser::ParseHeader(std::string_view l, const TimestampContext& ctx, Header* h) {
+// Every layout except the syslog PRI prefix (ParseHeader strips that first).
+void ParseLineHeader(std::string_view l, const TimestampContext& ctx, Header* h) {
   h->kind = Header::Kind::kNone;
   h->num_fields = 0;
   h->message_begin = 0;
@@ -750,6 +750,100 @@ void TextLogParser::ParseHeader(std::string_view l, const TimestampContext& ctx,
   }
 }
 
+// RFC 5424 after "<PRI>1 ": TIMESTAMP HOSTNAME APP-NAME PROCID MSGID
+// STRUCTURED-DATA [MSG], "-" for an absent value. Sets the fields and
+// returns where MSG starts in `l`, or kNpos if `l` is not of that shape.
+size_t ParseRfc5424(std::string_view l, size_t p, const TimestampContext& ctx, Header* h) {
+  std::string_view t[5];
+  for (int i = 0; i < 5; ++i) {
+    const size_t e = TokenEnd(l, p);
+    if (e == p || !At(l, e, ' ')) return kNpos;
+    t[i] = l.substr(p, e - p);
+    p = e + 1;
+  }
+  if (t[0] != "-") {
+    std::optional<int64_t> ts = ParseTimestampText(t[0]);
+    if (!ts) return kNpos;
+    AddTimestamp(h, *ts, t[0]);
+  }
+  if (t[1] != "-") AddString(h, kHostField, t[1]);
+  if (t[2] != "-") AddString(h, kComponentField, t[2]);
+  if (t[3] != "-") {
+    if (AllDigits(t[3])) {
+      AddInt(h, kPidField, t[3]);
+    } else {
+      AddString(h, "procid", t[3]);
+    }
+  }
+  if (t[4] != "-") AddString(h, "msgid", t[4]);
+  // STRUCTURED-DATA: "-" or [id k="v" ...][...] with \ " \] escapes in values.
+  const size_t sd = p;
+  if (At(l, p, '-')) {
+    ++p;
+  } else {
+    while (At(l, p, '[')) {
+      bool quoted = false;
+      size_t i = p + 1;
+      for (; i < l.size(); ++i) {
+        if (l[i] == '\\' && quoted) {
+          ++i;
+        } else if (l[i] == '"') {
+          quoted = !quoted;
+        } else if (l[i] == ']' && !quoted) {
+          break;
+        }
+      }
+      if (i >= l.size()) return kNpos;
+      p = i + 1;
+    }
+    if (p == sd) return kNpos;
+    AddString(h, "structured_data", l.substr(sd, p - sd));
+  }
+  if (p < l.size() && l[p] != ' ') return kNpos;
+  p = std::min(p + 1, l.size());
+  if (StartsWith(l, p, "\xEF\xBB\xBF")) p += 3;  // MSG may start with a BOM
+  return p;
+}
+
+}  // namespace
+
+void TextLogParser::ParseHeader(std::string_view l, const TimestampContext& ctx, Header* h) {
+  // A syslog PRI "<N>" (N = facility * 8 + severity, at most 191) in front
+  // of an RFC 5424 or RFC 3164 line.
+  if (l.size() > 3 && l[0] == '<') {
+    const size_t e = DigitsEnd(l, 1);
+    int64_t pri = 0;
+    if (e > 1 && e - 1 <= 3 && At(l, e, '>') && ParseInt(l.substr(1, e - 1), &pri) && pri <= 191) {
+      static constexpr std::string_view kSeverity[8] = {"emerg", "alert",  "crit", "err",
+                                                        "warning", "notice", "info", "debug"};
+      const size_t p = e + 1;
+      if (StartsWith(l, p, "1 ")) {
+        h->kind = Header::Kind::kStamped;
+        h->num_fields = 0;
+        const size_t msg = ParseRfc5424(l, p + 2, ctx, h);
+        if (msg != kNpos) {
+          AddString(h, kLevelField, kSeverity[pri % 8]);
+          Add(h, "facility", FieldValue::Int64(pri / 8));
+          h->message_begin = msg;
+          return;
+        }
+      }
+      ParseLineHeader(l.substr(p), ctx, h);
+      bool has_level = false;
+      for (int i = 0; i < h->num_fields; ++i) has_level |= h->fields[i].name == kLevelField;
+      if (!has_level) AddString(h, kLevelField, kSeverity[pri % 8]);
+      Add(h, "facility", FieldValue::Int64(pri / 8));
+      if (h->kind == Header::Kind::kNone) {
+        h->kind = Header::Kind::kLevel;
+        h->message_begin = 0;
+      }
+      if (h->message_begin != kNpos) h->message_begin += p;
+      return;
+    }
+  }
+  ParseLineHeader(l, ctx, h);
+}
+
 // ---- record loop ---------------------------------------------------------------
 
 namespace {
@@ -805,7 +899,10 @@ bool TracebackStart(std::string_view line) {
 }  // namespace
 
 TextLogParser::TextLogParser(TextLogOptions options) : options_(std::move(options)) {
-  if (options_.max_record_bytes == 0) options_.max_record_bytes = 1;
+  // At least 1 byte; at most a quarter of the address space (cap + 2 must
+  // not overflow).
+  options_.max_record_bytes =
+      std::clamp<size_t>(options_.max_record_bytes, 1, std::numeric_limits<size_t>::max() / 4);
 }
 
 void TextLogParser::Bad(int64_t line, int64_t offset, std::string_view raw,
@@ -950,8 +1047,13 @@ size_t TextLogParser::Parse(std::string_view data, bool eof, RecordSink* sink) {
       ParseHeader(line, ctx, &next_);
       bool cont = false;
       // A layout without a message (access log) takes no continuation lines.
+      // Behind a timestamped first line, every line without a header is a
+      // continuation; behind a level-only or plain first line only stack-
+      // trace lines are (so "Error: x" does not swallow the plain lines after
+      // it).
       if (next_.kind == Header::Kind::kNone && cur.message_begin != kNpos) {
-        if (cur.kind != Header::Kind::kNone || StackTraceLine(line)) {
+        if (cur.kind == Header::Kind::kStamped || StackTraceLine(line) ||
+            (cur.kind == Header::Kind::kLevel && TracebackStart(line))) {
           cont = true;
         } else if (traceback && last_indented) {
           cont = true;  // the exception line closing a Python traceback

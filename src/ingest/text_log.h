@@ -14,14 +14,16 @@
 //      pid and tid), a `[thread]` (log4j `[thread:Class@line]` split), a
 //      component (`name: `, `name - `, or a padded column), ` - ` separators.
 //   6. A leading level with no timestamp (`ERROR: ...`, `[WARN] ...`, `INFO:root:...`).
-//   Anything else is plain text: the line is the message.
+//   Anything else is plain text: the line is the message. A syslog PRI
+//   (`<34>`) may precede any of them; `<34>1 ...` is read as RFC 5424.
 //
 // Records and continuation lines: a line that matches one of layouts 1-6 has
 // a header. A line without a header is a continuation of the record being
-// built when that record's first line had a header (so stack traces, Python
-// tracebacks and wrapped messages stay with their entry), or, after a
-// headerless first line, when it is indented or is a stack-trace line
-// (`Caused by: `, `... 12 more`, `Traceback (most recent call last):`, ...).
+// built when that record's first line had a timestamp (so stack traces,
+// Python tracebacks and wrapped messages stay with their entry); after a
+// first line with only a level, or none, only indented and stack-trace lines
+// continue it (`Caused by: `, `... 12 more`, a Python traceback and the
+// exception line that closes it). An access-log line takes no continuations.
 // Blank lines inside an entry are kept when a continuation line follows them;
 // other blank lines are skipped. A record's `message` keeps its line breaks
 // (LF; CR before LF is removed), and has surrounding whitespace trimmed;
