@@ -164,24 +164,28 @@ async function Run(args) {
     const duck = [];
     let duckInfo = null;
     const lwDir = path.join(args.dir, `lw-${threads}`);
+    const load = [os.loadavg()[0]];
     for (let rep = 0; rep < args.reps; rep++) {
       const a = await Lakewatch(args, lwDir, threads);
       ours.push({ seconds: a.wall, cpu: a.cpu, rss_mb: a.rssKb / 1024, summary: a.summary });
       process.stderr.write(`  lakewatch threads=${threads} rep ${rep + 1}: ${a.wall.toFixed(2)} s, ` +
                            `${(a.rssKb / 1024).toFixed(0)} MB peak RSS\n`);
       const d = await DuckCopy(args, threads);
-      duck.push({ seconds: d.child.seconds, process_seconds: d.wall, cpu: d.cpu,
-                  rss_mb: d.rssKb / 1024 });
+      duck.push({ seconds: d.child.seconds, process_seconds: d.wall, cpu: d.child.cpu_seconds,
+                  process_cpu: d.cpu, rss_mb: d.rssKb / 1024 });
       duckInfo = d;
       process.stderr.write(`  duckdb    threads=${threads} rep ${rep + 1}: ${d.child.seconds.toFixed(2)} s ` +
                            `(process ${d.wall.toFixed(2)} s), ${(d.rssKb / 1024).toFixed(0)} MB peak RSS\n`);
     }
+    load.push(os.loadavg()[0]);
     const stored = await StoredBytes(args, lwDir);
     const bo = Best(ours);
     const s = bo.summary;
-    emit({ ...base, engine: 'lakewatch', threads, seconds: +bo.seconds.toFixed(3),
+    const loadavg = load.map((x) => +x.toFixed(2));
+    emit({ ...base, engine: 'lakewatch', threads, loadavg, seconds: +bo.seconds.toFixed(3),
            cpu_seconds: bo.cpu === null ? null : +bo.cpu.toFixed(3),
            runs: ours.map((r) => +r.seconds.toFixed(3)),
+           cpu_runs: ours.map((r) => (r.cpu === null ? null : +r.cpu.toFixed(3))),
            peak_rss_mb: +Math.max(...ours.map((r) => r.rss_mb)).toFixed(1),
            rss_runs_mb: ours.map((r) => +r.rss_mb.toFixed(1)),
            rows: s.rows, quarantined: s.quarantined, version: s.version,
@@ -189,10 +193,12 @@ async function Run(args) {
            summary_bytes_stored: s.bytes_stored, files_written: s.files_written,
            stored_bytes: stored.bytes, live_files: stored.files, files_rows: stored.rows });
     const bd = Best(duck);
-    emit({ ...base, engine: 'duckdb', threads, version: duckInfo.child.version,
+    emit({ ...base, engine: 'duckdb', threads, loadavg, version: duckInfo.child.version,
            seconds: +bd.seconds.toFixed(3), process_seconds: +bd.process_seconds.toFixed(3),
-           cpu_seconds: bd.cpu === null ? null : +bd.cpu.toFixed(3),
+           cpu_seconds: +bd.cpu.toFixed(3),
+           process_cpu_seconds: bd.process_cpu === null ? null : +bd.process_cpu.toFixed(3),
            runs: duck.map((r) => +r.seconds.toFixed(3)),
+           cpu_runs: duck.map((r) => +r.cpu.toFixed(3)),
            peak_rss_mb: +Math.max(...duck.map((r) => r.rss_mb)).toFixed(1),
            rss_runs_mb: duck.map((r) => +r.rss_mb.toFixed(1)),
            baseline_rss_mb: duckInfo.child.baseline_rss_mb, rows: duckInfo.child.rows,
@@ -209,16 +215,18 @@ async function DuckdbCopy(args) {
   const con = await instance.connect();
   const version = (await con.runAndReadAll('SELECT version() AS v')).getRowObjects()[0].v;
   await con.run(`SET threads = ${threads}`);
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await con.run(`COPY (SELECT * FROM read_json_auto(${Literal(args.input)})) TO ${Literal(args.out)} ` +
                 '(FORMAT parquet, COMPRESSION zstd)');
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   // Untimed: the row count, read back from the file's footer.
   const rows = Number((await con.runAndReadAll(
     `SELECT count(*) AS n FROM read_parquet(${Literal(args.out)})`)).getRowObjects()[0].n);
   con.closeSync();
   instance.closeSync();
-  process.stdout.write(`${JSON.stringify({ seconds, version, rows,
+  process.stdout.write(`${JSON.stringify({ seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, version, rows,
                                            baseline_rss_mb: +baseline.toFixed(1) })}\n`);
 }
 
@@ -238,14 +246,15 @@ function Report(files) {
            `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average at report ` +
            `${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   out.push('');
-  out.push('Time = best wall-clock seconds of the repetitions (CPU seconds in parentheses). lakewatch: the ' +
-           'whole process incl. start-up and Delta commit; DuckDB: the COPY statement only. MB/s = input ' +
-           'bytes ÷ time. Ratio = lakewatch MB/s ÷ DuckDB MB/s. Peak RSS: max over the repetitions; ' +
-           'DuckDB\'s is its node process (node baseline in the last column).');
+  out.push('Time = best wall-clock seconds of the repetitions (CPU seconds of the same run in parentheses). ' +
+           'lakewatch: the whole process incl. start-up and Delta commit (CPU from wait4 rusage); DuckDB: the ' +
+           'COPY statement only (CPU: node\'s process.cpuUsage() around it). MB/s = input bytes ÷ time. ' +
+           'Ratio = lakewatch MB/s ÷ DuckDB MB/s; cpu ratio = DuckDB CPU s ÷ lakewatch CPU s. Peak RSS: max ' +
+           'over the repetitions; DuckDB\'s is its whole node process (node\'s own baseline in parentheses).');
   out.push('');
-  out.push('| events | input MB | threads | lakewatch s (cpu) | lakewatch MB/s | DuckDB s (cpu) | DuckDB MB/s | ratio | ' +
+  out.push('| events | input MB | threads | lakewatch s (cpu) | lakewatch MB/s | DuckDB s (cpu) | DuckDB MB/s | ratio | cpu ratio | ' +
            'stored MB: lakewatch / DuckDB | size ratio | peak RSS MB: lakewatch / DuckDB (node baseline) |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const problems = [];
   for (const size of sizes) {
     for (const t of threads) {
@@ -258,6 +267,7 @@ function Report(files) {
       out.push(`| ${Number(events).toLocaleString('en-US')} | ${mb(size).toFixed(0)} | ${t} | ` +
                `${a.seconds.toFixed(2)}${cpu(a)} | ${rate(a).toFixed(0)} | ${b.seconds.toFixed(2)}${cpu(b)} | ` +
                `${rate(b).toFixed(0)} | ${(rate(a) / rate(b)).toFixed(2)}× | ` +
+               `${a.cpu_seconds && b.cpu_seconds ? `${(b.cpu_seconds / a.cpu_seconds).toFixed(2)}×` : '—'} | ` +
                `${mb(a.stored_bytes).toFixed(1)} / ${mb(b.stored_bytes).toFixed(1)} | ` +
                `${(a.stored_bytes / b.stored_bytes).toFixed(3)} | ` +
                `${a.peak_rss_mb.toFixed(0)} / ${b.peak_rss_mb.toFixed(0)} (${b.baseline_rss_mb.toFixed(0)}) |`);
@@ -274,6 +284,12 @@ function Report(files) {
         .filter(Boolean).map((l) => `${l.peak_rss_mb.toFixed(0)} MB at ${mb(l.input_bytes).toFixed(0)} MB input`);
       out.push(`lakewatch peak RSS, threads ${t}: ${rss.join(', ')}`);
     }
+  }
+  const loads = lines.flatMap((l) => l.loadavg ?? []);
+  if (loads.length) {
+    out.push('');
+    out.push(`1-minute load average during the runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} ` +
+             `(${os.cpus().length} cores; above ~0.5 other work shared the machine)`);
   }
   out.push('');
   out.push(problems.length ? `PROBLEMS:\n  ${problems.join('\n  ')}` : 'Row counts: every run wrote every event (lakewatch summary, lakewatch table files, DuckDB file), 0 quarantined.');

@@ -32,14 +32,17 @@
 //    that fit no column (docs: "a value that fits no column type is never dropped").
 // 4. System columns: `timestamp` equals the input's timestamp parsed here (RFC 3339 → UTC
 //    micros, fraction digits beyond 6 truncated), `date` (the file's partition value) is its
-//    UTC date (null when there is no timestamp), `_source` is good.jsonl's name, `_rest` is
-//    null unless some value did not fit.
+//    UTC date (null when there is no timestamp), `_source` names the input file, `_rest` holds
+//    no nulls.
+// 5. Timestamp sources (timestamp, @timestamp, ts, time, --timestamp FIELD); stdin, gzip and
+//    --idempotent sources.
+// Known lakewatch bugs are reproduced as expected failures (kExpectedFailures).
 //
 // Intended differences (representation, never value; each is counted and printed per field):
-//   int-vs-double    one side an integer, the other a double of the same value (DuckDB makes a
-//                    column with integers and floats DOUBLE; lakewatch may keep a bigint column
-//                    and put non-integral values in _rest, or widen; beyond 2^64 DuckDB has only
-//                    DOUBLE)
+//   int-vs-double    one side an integer, the other a double of the same value, no digit lost
+//                    on lakewatch's side (DuckDB makes a column with integers and floats
+//                    DOUBLE; lakewatch keeps a bigint column fixed by an earlier ingest and puts
+//                    non-integral values in _rest)
 //   scalar-as-text   a number/boolean on one side, its JSON text as a string on the other
 //                    (mixed-type fields: DuckDB VARCHAR, lakewatch widens new columns to string)
 //   json-text        an object/list on one side, its JSON text on the other (DuckDB's JSON type
@@ -59,9 +62,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import {
-  Ingest, kSummaryKeys, NeedNodeModules, ParseArgs, Random, Results, RunStatusText, Scan,
+  Ingest, kSummaryKeys, NeedNodeModules, ParseArgs, Random, Results, Run, RunStatusText, Scan,
   SqlIdent, SqlString, TableFiles,
 } from './ingest_common.mjs';
 
@@ -497,6 +501,7 @@ async function Main() {
   try {
     await Differential(args, peer, results, { dir, data, good, bad, gen, records });
     await TimestampSources(args, peer, results, dir);
+    await Sources(args, results, dir);
     await RunExpectedFailures(args, results, dir);
   } catch (e) {
     results.Check('differential ran to the end', e?.stack ?? String(e));
@@ -508,7 +513,7 @@ async function Main() {
 }
 
 async function Differential(args, peer, results, { dir, data, good, bad, gen, records }) {
-  const ing = await Ingest(args.lakewatch, data, 'diff', [good, bad], ['--input-format', 'jsonl']);
+  const ing = await Ingest(args.lakewatch, data, 'diff', [good, bad], ['--input-format', 'jsonl', '--threads', '2']);
   const s = ing.summary;
   if (!results.Check('ingest exits 0 with a JSON summary', ing.run.code === 0 && s ? null
     : `${RunStatusText(ing.run, 300000)}\nstdout: ${ing.run.stdout.slice(-1000)}\nstderr: ${ing.run.stderr.slice(-2000)}`)) return;
@@ -696,6 +701,49 @@ async function CompareSource(peer, results, { file, gen, byLine, ourTypes, partO
     results.Check(`${label}: field ${JSON.stringify(k)}: every value equal up to intended differences`,
       st.bad.length ? `${st.compared - st.equal - [...st.cats.values()].reduce((a, b) => a + b, 0)} or more rows differ, e.g.\n${st.bad.join('\n')}` : null);
   }
+}
+
+// Sources: stdin (`-`: _source "-"), gzip input, --idempotent (a source already in the table
+// is skipped: nothing committed, no rows added; without the flag it is appended again).
+async function Sources(args, results, dir) {
+  const lines = ['{"id":1,"v":"a"}', '{"id":2,"v":"b"}', '', '{"id":3,"v":"c"}'];
+  const text = lines.join('\n') + '\n';
+  const wantLines = [1, 2, 4];
+
+  const data = path.join(dir, 'src-data');
+  const stdin = await Run(args.lakewatch, ['--data', data, 'ingest', '--table', 'stdin', '--input-format', 'jsonl',
+                                           '--format', 'json', '-'], { input: text });
+  const scan = stdin.code === 0 ? await Scan(args.lakewatch, data, 'stdin') : { rows: null, run: stdin };
+  const got = (scan.rows ?? []).map((r) => `${r._source}:${r._line}:${r.v}`).sort().join(' ');
+  results.Check('stdin (-): every record, _source "-", _line counts the blank line', got === '-:1:a -:2:b -:4:c' ? null
+    : `${RunStatusText(stdin, 120000)} ${stdin.stderr.trim()} rows ${got}`);
+
+  const gz = path.join(dir, 'src.jsonl.gz');
+  writeFileSync(gz, gzipSync(Buffer.from(text)));
+  const g = await Ingest(args.lakewatch, data, 'gz', [gz], ['--input-format', 'jsonl']);
+  const gscan = g.run.code === 0 ? await Scan(args.lakewatch, data, 'gz') : { rows: null };
+  const glines = (gscan.rows ?? []).map((r) => Number(r._line)).sort().join(',');
+  results.Check('gzip input: decompressed, same records and lines', g.run.code === 0 && glines === wantLines.join(',') &&
+    g.summary?.sources?.[0]?.compression === 'gzip' ? null
+    : `${RunStatusText(g.run, 300000)} ${g.run.stderr.trim()} lines ${glines} summary ${JSON.stringify(g.summary?.sources)}`);
+
+  const file = path.join(dir, 'src.jsonl');
+  writeFileSync(file, text);
+  const first = await Ingest(args.lakewatch, data, 'idem', [file], ['--input-format', 'jsonl', '--idempotent']);
+  const second = await Ingest(args.lakewatch, data, 'idem', [file], ['--input-format', 'jsonl', '--idempotent']);
+  const count = async () => (await Scan(args.lakewatch, data, 'idem', { columns: ['id'] })).rows?.length ?? null;
+  const afterSecond = await count();
+  results.Check('--idempotent: the same source again adds nothing and commits nothing',
+    first.summary?.rows === 3 && first.summary?.version === 0 && second.run.code === 0 && second.summary?.rows === 0 &&
+    second.summary?.version === null && afterSecond === 3 ? null
+      : `first ${JSON.stringify(first.summary && { rows: first.summary.rows, version: first.summary.version })}, ` +
+        `second ${RunStatusText(second.run, 300000)} ${JSON.stringify(second.summary && { rows: second.summary.rows, version: second.summary.version })}, ` +
+        `table rows ${afterSecond}`);
+  const third = await Ingest(args.lakewatch, data, 'idem', [file], ['--input-format', 'jsonl']);
+  const afterThird = await count();
+  results.Check('without --idempotent the same source is appended again', third.summary?.rows === 3 &&
+    third.summary?.version === 1 && afterThird === 6 ? null
+    : `${JSON.stringify(third.summary && { rows: third.summary.rows, version: third.summary.version })}, table rows ${afterThird}`);
 }
 
 // The timestamp comes from the first present of timestamp, @timestamp, ts, time, or from
