@@ -6,10 +6,10 @@
 // pipeline feeds it (two chunks, unconsumed tail carried over), and the two
 // record streams must be identical. Every record must also lie inside the
 // input at its offset, be valid UTF-8 in its message, and respect the cap.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -46,7 +46,8 @@ class RenderSink : public RecordSink {
     out.append("R ").append(std::to_string(r.line)).append(" ").append(std::to_string(r.offset));
     out.append(" [").append(r.raw).append("]");
     for (const auto& f : r.fields) {
-      out.append(" ").append(f.name).append("=").append(std::to_string(static_cast<int>(f.value.kind)));
+      out.append(" ").append(f.name).append("=").append(
+          std::to_string(static_cast<int>(f.value.kind)));
       out.append(":").append(std::to_string(f.value.i)).append(":").append(f.value.s);
     }
     out.push_back('\n');

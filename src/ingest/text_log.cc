@@ -103,10 +103,9 @@ bool IsLevelWord(std::string_view w) {
   }
   if (!(rest_upper && first_upper) && !rest_lower) return false;
   static constexpr std::string_view kLevels[] = {
-      "TRACE", "DEBUG",  "DBG",   "INFO",  "INF",      "NOTICE", "WARN",      "WARNING",
-      "WRN",   "ERROR",  "ERR",   "SEVERE", "FATAL",   "FTL",    "CRIT",      "CRITICAL",
-      "ALERT", "EMERG",  "EMERGENCY", "PANIC", "FINE", "FINER",  "FINEST",    "CONFIG",
-      "VERBOSE", "VRB"};
+      "TRACE",     "DEBUG", "DBG",    "INFO",  "INF",    "NOTICE", "WARN",     "WARNING", "WRN",
+      "ERROR",     "ERR",   "SEVERE", "FATAL", "FTL",    "CRIT",   "CRITICAL", "ALERT",   "EMERG",
+      "EMERGENCY", "PANIC", "FINE",   "FINER", "FINEST", "CONFIG", "VERBOSE",  "VRB"};
   const std::string_view u(up, w.size());
   for (std::string_view l : kLevels) {
     if (l == u) return true;
@@ -236,7 +235,6 @@ bool AllDigits(std::string_view s) {
   }
   return true;
 }
-
 
 using Header = TextLogParser::Header;
 
@@ -392,7 +390,8 @@ bool Tokens(std::string_view l, int n, std::string_view* out, size_t* rest) {
   return true;
 }
 
-// BlueGene/L RAS: LABEL EPOCH yyyy.mm.dd NODE yyyy-mm-dd-hh.mm.ss.ffffff NODE TYPE COMPONENT LEVEL msg
+// BlueGene/L RAS: LABEL EPOCH yyyy.mm.dd NODE yyyy-mm-dd-hh.mm.ss.ffffff NODE TYPE COMPONENT LEVEL
+// msg
 bool MatchBgl(std::string_view l, const TimestampContext& ctx, Header* h) {
   std::string_view t[9];
   size_t rest;
@@ -814,7 +813,7 @@ void TextLogParser::ParseHeader(std::string_view l, const TimestampContext& ctx,
     const size_t e = DigitsEnd(l, 1);
     int64_t pri = 0;
     if (e > 1 && e - 1 <= 3 && At(l, e, '>') && ParseInt(l.substr(1, e - 1), &pri) && pri <= 191) {
-      static constexpr std::string_view kSeverity[8] = {"emerg", "alert",  "crit", "err",
+      static constexpr std::string_view kSeverity[8] = {"emerg",   "alert",  "crit", "err",
                                                         "warning", "notice", "info", "debug"};
       const size_t p = e + 1;
       if (StartsWith(l, p, "1 ")) {
@@ -886,8 +885,8 @@ bool Indented(std::string_view line) { return !line.empty() && IsBlankChar(line[
 // A continuation line in a source whose lines carry no header: indented, or
 // a stack-trace / traceback line.
 bool StackTraceLine(std::string_view line) {
-  return Indented(line) || StartsWith(line, 0, "Caused by: ") || StartsWith(line, 0, "Suppressed: ") ||
-         StartsWith(line, 0, "...") ||
+  return Indented(line) || StartsWith(line, 0, "Caused by: ") ||
+         StartsWith(line, 0, "Suppressed: ") || StartsWith(line, 0, "...") ||
          StartsWith(line, 0, "During handling of the above exception") ||
          StartsWith(line, 0, "The above exception was the direct cause");
 }

@@ -5,7 +5,8 @@
 // user documentation, docs/ingest-text-logs.md, lists the fields of each):
 //   1. Apache/nginx access logs, common and combined:
 //      `ip ident user [17/May/2015:10:05:03 +0000] "GET /p HTTP/1.1" 200 512 "ref" "agent"`
-//   2. BlueGene/L RAS: `- 1117838570 2005.06.03 NODE 2005-06-03-15.42.50.675872 NODE RAS KERNEL INFO msg`
+//   2. BlueGene/L RAS: `- 1117838570 2005.06.03 NODE 2005-06-03-15.42.50.675872 NODE RAS KERNEL
+//   INFO msg`
 //   3. LANL HPC: `134681 node-246 unix.hw state_change.unavailable 1077804742 1 msg`
 //   4. glog: `I1124 16:00:00.123456  1234 file.cc:10] msg`
 //   5. A leading timestamp (any form of ExtractLeadingTimestamp, bracketed or
@@ -101,9 +102,9 @@ class TextLogParser : public RecordParser {
            RecordSink* sink);
 
   TextLogOptions options_;
-  int64_t line_ = 1;      // line number at the next unconsumed byte
-  int64_t offset_ = 0;    // source offset of the next unconsumed byte
-  bool skipping_ = false; // inside an oversized line: drop bytes up to its LF
+  int64_t line_ = 1;       // line number at the next unconsumed byte
+  int64_t offset_ = 0;     // source offset of the next unconsumed byte
+  bool skipping_ = false;  // inside an oversized line: drop bytes up to its LF
   int64_t records_ = 0;
   int64_t bad_records_ = 0;
   FlatRecord record_;

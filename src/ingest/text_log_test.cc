@@ -313,8 +313,8 @@ TEST_P(LoghubTest, MatchesStructuredCsv) {
                        rec.fields.at("timestamp").kind == FieldValue::Kind::kTimestamp &&
                        rec.fields.at("timestamp").i == ExpectedTimestamp(spec.name, row);
     ts_match += ts_ok;
-    EXPECT_TRUE(ts_ok) << spec.name << " line " << rec.line << " " << rec.Text("timestamp") << " vs "
-                       << ExpectedTimestamp(spec.name, row);
+    EXPECT_TRUE(ts_ok) << spec.name << " line " << rec.line << " " << rec.Text("timestamp")
+                       << " vs " << ExpectedTimestamp(spec.name, row);
     for (const auto& [column, field] : spec.columns) {
       const std::string& want = row.at(column);
       const std::string got = rec.Text(field);
@@ -346,8 +346,8 @@ INSTANTIATE_TEST_SUITE_P(AllSystems, LoghubTest, ::testing::ValuesIn(Systems()),
 // CRLF, right after an LF) gives the records of the single call.
 TEST(TextLogTest, LoghubChunkedEqualsWhole) {
   for (const SystemSpec& spec : Systems()) {
-    const std::string path = std::string(LW_SHARED_DATA) + "/logs/loghub_2k/" + spec.name + "/" +
-                             spec.name + "_2k.log";
+    const std::string path =
+        std::string(LW_SHARED_DATA) + "/logs/loghub_2k/" + spec.name + "/" + spec.name + "_2k.log";
     LW_SKIP_IF_MISSING(path);
     const std::string text = ReadFile(path);
     const auto whole = Render(ParseWhole(text, Options(kReference)));
@@ -495,9 +495,9 @@ TEST(TextLogTest, PythonTraceback) {
   EXPECT_EQ(recs[0].Text("component"), "trainer");
   EXPECT_EQ(recs[0].Text("level"), "ERROR");
   EXPECT_EQ(recs[0].fields.at("timestamp").i, Civil(2025, 11, 24, 16, 0, 0, 123000));
-  EXPECT_EQ(recs[0].Text("message"), text.substr(text.find("step failed"),
-                                                 text.find("ValueError: bad") + 15 -
-                                                     text.find("step failed")));
+  EXPECT_EQ(recs[0].Text("message"),
+            text.substr(text.find("step failed"),
+                        text.find("ValueError: bad") + 15 - text.find("step failed")));
   EXPECT_EQ(recs[1].line, 13);
   EXPECT_EQ(recs[1].Text("message"), "next");
 }
@@ -517,8 +517,9 @@ TEST(TextLogTest, HeaderlessSourceJoinsOnlyStackTraceLines) {
   ASSERT_EQ(recs.size(), 5u) << Render(recs)[0];
   EXPECT_EQ(recs[0].Text("message"), "starting worker");
   EXPECT_EQ(recs[1].Text("message"), "loaded 3 models");
-  EXPECT_EQ(recs[2].Text("message"),
-            "Traceback (most recent call last):\n  File \"w.py\", line 1, in <module>\nKeyError: 'x'");
+  EXPECT_EQ(
+      recs[2].Text("message"),
+      "Traceback (most recent call last):\n  File \"w.py\", line 1, in <module>\nKeyError: 'x'");
   EXPECT_EQ(recs[3].Text("message"),
             "java.lang.RuntimeException: y\n\tat A.b(A.java:1)\n    indented continuation");
   EXPECT_EQ(recs[3].line, 6);
@@ -703,7 +704,9 @@ TEST(TextLogTest, OtherLayouts) {
   EXPECT_EQ(r.Text("source_line"), "42");
   EXPECT_EQ(r.Text("message"), "loss=0.5");
 
-  r = one("[Fri Sep 09 10:42:29.902022 2011] [core:error] [pid 35708:tid 4328636416] [client 1.2.3.4] File does not exist");
+  r =
+      one("[Fri Sep 09 10:42:29.902022 2011] [core:error] [pid 35708:tid 4328636416] [client "
+          "1.2.3.4] File does not exist");
   EXPECT_EQ(r.fields.at("timestamp").i, Civil(2011, 9, 9, 10, 42, 29, 902022));
   EXPECT_EQ(r.Text("component"), "core");
   EXPECT_EQ(r.Text("level"), "error");
@@ -751,12 +754,13 @@ TEST(TextLogTest, OtherLayouts) {
 TEST(TextLogTest, Throughput) {
   std::vector<std::string> texts;
   for (const SystemSpec& spec : Systems()) {
-    const std::string path = std::string(LW_SHARED_DATA) + "/logs/loghub_2k/" + spec.name + "/" +
-                             spec.name + "_2k.log";
+    const std::string path =
+        std::string(LW_SHARED_DATA) + "/logs/loghub_2k/" + spec.name + "/" + spec.name + "_2k.log";
     LW_SKIP_IF_MISSING(path);
     texts.push_back(ReadFile(path));
   }
-  const std::string access = std::string(LW_SHARED_DATA) + "/logs/elastic_apache_access/apache_logs";
+  const std::string access =
+      std::string(LW_SHARED_DATA) + "/logs/elastic_apache_access/apache_logs";
   LW_SKIP_IF_MISSING(access);
   texts.push_back(ReadFile(access));
   class CountSink : public RecordSink {

@@ -21,19 +21,19 @@ namespace lakewatch::ingest {
 
 // The textual form a recognized timestamp had.
 enum class TimestampForm : uint8_t {
-  kIso8601,       // 2025-11-24T16:00:00.123Z, 2025-11-24 16:00:00,123, 2025/11/24 16:00:00,
-                  // 20251124T160000Z
-  kBgl,           // 2005-06-03-15.42.50.675872 (BlueGene/L RAS)
-  kCtime,         // Sun Dec 04 04:47:44 2005, Fri Sep 09 10:42:29.902022 2011 (Apache error log)
-  kRfc1123,       // Sun, 06 Nov 1994 08:49:37 GMT
-  kCommonLog,     // 17/May/2015:10:05:03 +0000 (Apache/nginx access log)
-  kYyMmDdCompact, // 081109 203615 (HDFS: yyMMdd HHmmss)
-  kYyMmDdSlash,   // 17/06/09 20:10:40 (Spark/log4j: yy/MM/dd HH:mm:ss)
-  kSyslog,        // Jun 14 15:16:01, Jun  4 15:16:01.123 (RFC 3164; no year)
-  kMonthDayDash,  // 03-17 16:13:38.811 (Android logcat; no year)
-  kMonthDayDot,   // 10.30 16:49:06 (Proxifier; no year)
+  kIso8601,          // 2025-11-24T16:00:00.123Z, 2025-11-24 16:00:00,123, 2025/11/24 16:00:00,
+                     // 20251124T160000Z
+  kBgl,              // 2005-06-03-15.42.50.675872 (BlueGene/L RAS)
+  kCtime,            // Sun Dec 04 04:47:44 2005, Fri Sep 09 10:42:29.902022 2011 (Apache error log)
+  kRfc1123,          // Sun, 06 Nov 1994 08:49:37 GMT
+  kCommonLog,        // 17/May/2015:10:05:03 +0000 (Apache/nginx access log)
+  kYyMmDdCompact,    // 081109 203615 (HDFS: yyMMdd HHmmss)
+  kYyMmDdSlash,      // 17/06/09 20:10:40 (Spark/log4j: yy/MM/dd HH:mm:ss)
+  kSyslog,           // Jun 14 15:16:01, Jun  4 15:16:01.123 (RFC 3164; no year)
+  kMonthDayDash,     // 03-17 16:13:38.811 (Android logcat; no year)
+  kMonthDayDot,      // 10.30 16:49:06 (Proxifier; no year)
   kMonthDayCompact,  // 1124 16:00:00.123456 (glog after its level letter: MMdd; no year)
-  kEpoch,         // 1117838570, 1117838570.675872, 1448470200000 (seconds or milliseconds)
+  kEpoch,            // 1117838570, 1117838570.675872, 1448470200000 (seconds or milliseconds)
 };
 
 // What a leading-timestamp extraction needs to know about its source.
@@ -51,11 +51,11 @@ struct TimestampContext {
 };
 
 struct LeadingTimestamp {
-  int64_t micros = 0;   // since the epoch, UTC
-  size_t length = 0;    // bytes of the line it spans, enclosing brackets included
-  bool has_year = true; // false: the year came from TimestampContext
-  bool has_zone = false;  // the text carried a zone (Z, ±hh:mm, GMT); else taken as UTC
-  bool bracketed = false; // enclosed in [ ]
+  int64_t micros = 0;      // since the epoch, UTC
+  size_t length = 0;       // bytes of the line it spans, enclosing brackets included
+  bool has_year = true;    // false: the year came from TimestampContext
+  bool has_zone = false;   // the text carried a zone (Z, ±hh:mm, GMT); else taken as UTC
+  bool bracketed = false;  // enclosed in [ ]
   TimestampForm form = TimestampForm::kIso8601;
 };
 
