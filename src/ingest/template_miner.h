@@ -47,7 +47,8 @@
 namespace lakewatch::ingest {
 
 // The defaults are the one configuration measured in docs/log-templates.md;
-// nothing needs tuning per data set.
+// nothing needs tuning per data set. Out-of-range values are clamped by the
+// constructor (threshold to [0, 1], prefix_tokens to 8, limits to >= 1).
 struct TemplateMinerOptions {
   // A message joins its most similar candidate cluster when the fraction of
   // token positions where they agree is at least this. A "<*>" agrees with
