@@ -624,7 +624,6 @@ Status Run::MaybeFlush(bool force) {
 }
 
 Status Run::StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, JsonReader* json) {
-  const bool line_cut = json != nullptr || dynamic_cast<CsvParser*>(flat) == nullptr;
   bool eof = false;
   while (true) {
     if (!eof) {
@@ -645,13 +644,13 @@ Status Run::StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, Json
     if (used > 0) {
       std::memmove(buf->data(), buf->data() + used, buf->size() - used);
       buf->Resize(buf->size() - used);
-    } else if (!eof && static_cast<int64_t>(buf->size()) > options_.max_record_bytes) {
-      if (!line_cut) {
-        return Status::InvalidArgument(fmt::format(
-            "{}: a record longer than {} bytes (raise --max-record-bytes)", in->name(), options_.max_record_bytes));
-      }
-      // One line longer than the limit: quarantine its head, drop the rest of
-      // the line, and let the parser see an empty line in its place.
+    } else if (!eof && static_cast<int64_t>(buf->size()) > options_.max_record_bytes + options_.max_record_bytes / 4 +
+                                                               static_cast<int64_t>(kReadChunk)) {
+      // (The parsers report their own over-long records first; this catches
+      // a line no parser could end.)
+      // One line longer than the limit (CSV quoted fields are bounded by the
+      // parser, so this is never inside one): quarantine its head, drop the
+      // rest of the line, and let the parser see an empty line in its place.
       Quarantine(-1, -1, data.substr(0, kRawKeepBytes),
                  fmt::format("a line longer than {} bytes (max record size; the first {} bytes are kept)",
                              options_.max_record_bytes, kRawKeepBytes));
@@ -779,6 +778,12 @@ Status Run::IngestSource(const std::string& input) {
     } else if (format == "text") {
       TextLogOptions to;
       to.max_record_bytes = static_cast<size_t>(options_.max_record_bytes);
+      // Year-less timestamps (syslog) take the year of the file's last change.
+      struct stat sb;
+      if (input != "-" && ::stat(input.c_str(), &sb) == 0) {
+        to.timestamp_context.reference_micros =
+            static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000 + sb.st_mtim.tv_nsec / 1000;
+      }
       parser = std::make_unique<TextLogParser>(to);
     } else {
       return Status::InvalidArgument("unknown input format '" + format +
@@ -877,16 +882,18 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
     }
     return std::optional<int64_t>(r->version);
   };
+  // Templates first: ids a commit refers to must never be handed out again
+  // (a file with ids no commit uses is harmless).
+  if (miner_.has_value()) {
+    summary_.templates = static_cast<int64_t>(miner_->size());
+    if (miner_->size() > 0) LW_RETURN_IF_ERROR(SaveTemplates(options_.table_path, *miner_));
+  }
   delta::CrashPoint("ingest-before-commit");
   LW_ASSIGN_OR_RETURN(summary_.version, commit(table, data_.get(), files, table_snapshot_ != nullptr, partition_columns));
   delta::CrashPoint("ingest-between-commits");
   delta::DeltaTable qtable(qpath);
   const bool q_exists = delta::Snapshot::Load(qtable.store()).ok();
   LW_ASSIGN_OR_RETURN(summary_.quarantine_version, commit(qtable, quarantine_writer_.get(), qfiles, q_exists, {}));
-  if (miner_.has_value()) {
-    summary_.templates = static_cast<int64_t>(miner_->size());
-    if (miner_->size() > 0 && !summary_.duplicate) LW_RETURN_IF_ERROR(SaveTemplates(options_.table_path, *miner_));
-  }
   summary_.seconds = SecondsSince(t0_);
   return summary_;
 }

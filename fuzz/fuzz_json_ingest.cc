@@ -1,0 +1,108 @@
+// libFuzzer target: the JSON side of ingest. The input is read as JSON lines
+// (whole, and again in two chunks split at a point taken from the first
+// byte: both must give the same records and bad records), and as one JSON
+// document; every record goes through the RecordBuilder (OTLP requests
+// through the OTLP flattener), whose batches are flushed twice so the second
+// half meets a locked schema (the `_rest` and widening paths). The batches
+// must be well formed: every column as long as the batch.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "ingest/json_reader.h"
+#include "ingest/otlp.h"
+#include "ingest/record_builder.h"
+
+namespace {
+
+using namespace lakewatch;
+using namespace lakewatch::ingest;
+
+struct Sink : JsonRecordSink, RecordSink {
+  RecordBuilder* builder = nullptr;
+  std::vector<int64_t> lines;      // of good records
+  std::vector<int64_t> bad_lines;  // of bad records
+  void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view raw) override {
+    lines.push_back(line);
+    if (builder == nullptr) return;
+    if (IsOtlpLogs(record)) {
+      OtlpLogsToRecords(record, line, offset, this);
+    } else {
+      builder->AddJson(record, "fuzz", line);
+    }
+  }
+  void OnRecord(const FlatRecord& record) override {
+    if (builder != nullptr) builder->AddFlat(record, "fuzz");
+  }
+  void OnBadRecord(int64_t line, int64_t offset, std::string_view raw, const std::string& reason) override {
+    if (reason.empty()) std::abort();
+    bad_lines.push_back(line);
+  }
+};
+
+void CheckBatch(const RecordBatch& b) {
+  if (b.columns.size() != b.schema.fields.size()) std::abort();
+  for (const ColumnPtr& c : b.columns) {
+    if (c->length != b.num_rows) std::abort();
+  }
+}
+
+// `text` with simdjson's padding behind it.
+std::string Padded(std::string_view text) {
+  std::string s(text);
+  s.append(simdjson::SIMDJSON_PADDING, '\0');
+  return s;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  // Whole input as JSON lines, into a builder.
+  RecordBuilder builder;
+  Sink whole;
+  whole.builder = &builder;
+  {
+    JsonReader reader;
+    std::string buf = Padded(input);
+    size_t used = reader.ParseLines(std::string_view(buf.data(), input.size()), true, &whole);
+    if (used != input.size()) std::abort();
+  }
+  CheckBatch(builder.Flush());
+  // Again after the schema was locked by the first batch.
+  {
+    Sink again;
+    again.builder = &builder;
+    JsonReader reader;
+    std::string buf = Padded(input);
+    reader.ParseLines(std::string_view(buf.data(), input.size()), true, &again);
+    CheckBatch(builder.Flush());
+  }
+  // Two chunks: the same records at the same lines.
+  {
+    size_t split = size > 0 ? data[0] % (size + 1) : 0;
+    Sink chunked;
+    JsonReader reader;
+    std::string first = Padded(input.substr(0, split));
+    size_t used = reader.ParseLines(std::string_view(first.data(), split), false, &chunked);
+    std::string rest = Padded(input.substr(used));
+    size_t used2 = reader.ParseLines(std::string_view(rest.data(), input.size() - used), true, &chunked);
+    if (used + used2 != input.size()) std::abort();
+    if (chunked.lines != whole.lines || chunked.bad_lines != whole.bad_lines) std::abort();
+  }
+  // One document.
+  {
+    RecordBuilder doc_builder;
+    Sink doc;
+    doc.builder = &doc_builder;
+    JsonReader reader;
+    std::string buf = Padded(input);
+    reader.ParseDocument(std::string_view(buf.data(), input.size()), &doc);
+    CheckBatch(doc_builder.Flush());
+  }
+  return 0;
+}
