@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "common/column.h"
+#include "common/memory.h"
 #include "common/time.h"
 #include "delta/crash_point.h"
 #include "delta/log_store.h"
@@ -166,6 +167,7 @@ class PartitionedWriter {
       if (i < 0) return Status::InvalidArgument("ingest: the data has no partition column '" + pc + "'");
       pcols.push_back(i);
     }
+    ++batches_;
     int64_t begin = 0;
     std::string key, prev;
     delta::PartitionValues pv, prev_pv;
@@ -187,6 +189,16 @@ class PartitionedWriter {
       begin = r;
       prev = key;
       prev_pv = pv;
+    }
+    // A partition that got no rows for a few batches is done (time-ordered
+    // input moves on to the next date): close its file and free its buffers.
+    for (auto it = open_.begin(); it != open_.end();) {
+      if (batches_ - it->second.last_batch > kIdleBatches) {
+        LW_RETURN_IF_ERROR(Close(it->second));
+        it = open_.erase(it);
+      } else {
+        ++it;
+      }
     }
     return Status::OK();
   }
@@ -225,6 +237,7 @@ class PartitionedWriter {
     std::string name;
     delta::PartitionValues pv;
     uint64_t last_use = 0;
+    int64_t last_batch = 0;
   };
 
   bool SameSchema(const Schema& s) const {
@@ -270,6 +283,7 @@ class PartitionedWriter {
       it = open_.emplace(key, std::move(o)).first;
     }
     it->second.last_use = ++clock_;
+    it->second.last_batch = batches_;
     LW_RETURN_IF_ERROR(it->second.writer->WriteBatch(rows));
     if (it->second.writer->bytes_written() >= target_file_bytes_) {
       LW_RETURN_IF_ERROR(Close(it->second));
@@ -306,7 +320,9 @@ class PartitionedWriter {
     return Status::OK();
   }
 
-  static constexpr size_t kMaxOpen = 16;
+  static constexpr size_t kMaxOpen = 8;
+  static constexpr int64_t kIdleBatches = 2;
+  int64_t batches_ = 0;
   std::string table_;
   std::vector<std::string> partition_columns_;
   parquet::WriterOptions options_;
@@ -462,12 +478,12 @@ class BackgroundWriter {
   }
   ~BackgroundWriter() { Stop(); }
 
-  // Queues `batch` for `target` (at most two batches wait; the caller blocks
+  // Queues `batch` for `target` (at most one batch waits; the caller blocks
   // beyond that, which bounds memory). Returns the first error of an earlier write.
   Status Write(PartitionedWriter* target, RecordBatch batch) {
     if (!thread_.joinable()) return target->Write(batch);
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return queue_.size() < 2 || !status_.ok(); });
+    cv_.wait(lock, [&] { return queue_.empty() || !status_.ok(); });
     if (!status_.ok()) return status_;
     queue_.push_back({target, std::move(batch)});
     cv_.notify_all();
@@ -820,10 +836,14 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
   parquet::WriterOptions wo;
   wo.threads = std::max(1, options_.threads - 1);
   wo.row_group_bytes = int64_t{64} << 20;
+  wo.row_group_rows = int64_t{1} << 18;
   data_ = std::make_unique<PartitionedWriter>(options_.table_path, partition_columns, wo, options_.target_file_bytes);
   quarantine_writer_ = std::make_unique<PartitionedWriter>(qpath, std::vector<std::string>{}, wo,
                                                            options_.target_file_bytes);
   writer_ = std::make_unique<BackgroundWriter>(options_.threads > 1);
+  // Memory stays bounded whatever the input size: freed column blocks are
+  // kept for reuse only up to a few batches' worth.
+  memory::SetLargeBlockCacheLimit(std::min(memory::LargeBlockCacheLimit(), size_t{64} << 20));
   if (options_.templates) {
     LW_ASSIGN_OR_RETURN(TemplateMiner m, LoadTemplates(options_.table_path));
     miner_.emplace(std::move(m));

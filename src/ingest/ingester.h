@@ -47,8 +47,8 @@ struct IngestOptions {
   int threads = 1;
   int64_t max_record_bytes = int64_t{16} << 20;
   int max_depth = 64;
-  int64_t batch_rows = 1 << 17;
-  int64_t batch_bytes = int64_t{24} << 20;   // input bytes per batch
+  int64_t batch_rows = 1 << 15;
+  int64_t batch_bytes = int64_t{12} << 20;   // input bytes per batch
   int64_t target_file_bytes = int64_t{128} << 20;
   bool templates = true;       // mine log templates for message / error.message
   bool partition_by_date = true;  // when the ingest creates the table
