@@ -837,6 +837,7 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
   wo.threads = std::max(1, options_.threads - 1);
   wo.row_group_bytes = int64_t{64} << 20;
   wo.row_group_rows = int64_t{1} << 18;
+  wo.page_bytes = int64_t{256} << 10;
   data_ = std::make_unique<PartitionedWriter>(options_.table_path, partition_columns, wo, options_.target_file_bytes);
   quarantine_writer_ = std::make_unique<PartitionedWriter>(qpath, std::vector<std::string>{}, wo,
                                                            options_.target_file_bytes);
