@@ -29,7 +29,8 @@ constexpr std::string_view kReserved[] = {"date", "_source", "_line", "_rest"};
 }  // namespace
 
 struct BuilderNode {
-  std::string name;
+  std::string name;  // the column name
+  std::string key;   // the key it was first seen as (differs when the name was sanitized)
   Kind kind = Kind::kNone;
   bool locked = false;
   bool system = false;            // _rest, _source, _line, date: placed after user columns
@@ -98,10 +99,12 @@ void SetKind(Node* n, Kind k) {
     ResetOffsets(&n->key_offsets, 0);
     n->children.push_back(std::make_unique<Node>());
     n->children.back()->name = "value";
+    n->children.back()->key = "value";
     n->children.back()->depth = n->depth + 1;
   } else if (k == Kind::kList) {
     n->children.push_back(std::make_unique<Node>());
     n->children.back()->name = "element";
+    n->children.back()->key = "element";
     n->children.back()->depth = n->depth + 1;
   }
 }
@@ -475,6 +478,7 @@ void LockNode(Node* n, const TypePtr& type) {
       for (const Field& f : type->fields()) {
         auto c = std::make_unique<Node>();
         c->name = f.name;
+        c->key = f.name;
         c->depth = n->depth + 1;
         LockNode(c.get(), f.type);
         n->index.emplace(f.name, static_cast<uint32_t>(n->children.size()));
@@ -603,19 +607,9 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
 }
 
 BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
-  // Names Delta refuses without column mapping (" ,;{}()\n\t=") get '_'
-  // for those characters; the empty name becomes "_empty".
-  if (key.empty()) key = "_empty";
-  if (key.find_first_of(" ,;{}()\n\t=") != std::string_view::npos) {
-    name_scratch_.assign(key);
-    for (char& c : name_scratch_) {
-      if (std::strchr(" ,;{}()\n\t=", c) != nullptr) c = '_';
-    }
-    key = name_scratch_;
-  }
   if (top_level) {
     for (std::string_view r : kReserved) {
-      if (key == r) {
+      if (key.size() == r.size() && key == r) {
         scratch_.assign(key);
         scratch_ += '_';
         key = scratch_;
@@ -624,19 +618,38 @@ BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, boo
     }
   }
   auto& kids = parent->children;
-  if (parent->hint < kids.size() && kids[parent->hint]->name == key) return kids[parent->hint++].get();
+  // Fast path: records usually repeat their keys in the same order.
+  if (parent->hint < kids.size() && kids[parent->hint]->key == key) return kids[parent->hint++].get();
   auto it = parent->index.find(std::string(key));
   if (it != parent->index.end()) {
     parent->hint = it->second + 1;
     return kids[it->second].get();
   }
+  // A new key. Names Delta refuses without column mapping (" ,;{}()\n\t=")
+  // get '_' for those characters; the empty name becomes "_empty". The key
+  // as given stays in the index, so the next lookup is direct.
+  std::string name(key);
+  if (name.empty()) name = "_empty";
+  for (char& c : name) {
+    if (std::strchr(" ,;{}()\n\t=", c) != nullptr && c != '\0') c = '_';
+  }
+  if (name != key) {
+    auto same = parent->index.find(name);
+    if (same != parent->index.end()) {
+      parent->index.emplace(std::string(key), same->second);
+      return kids[same->second].get();
+    }
+  }
   if (kids.size() >= options_.max_struct_fields + (parent == root_.get() ? 5 : 0)) return nullptr;
   auto n = std::make_unique<Node>();
-  n->name = std::string(key);
+  n->key = std::string(key);
+  n->name = std::move(name);
   n->depth = parent->depth + 1;
-  n->template_source = key == "message" && (parent == root_.get() || (parent->depth == 1 && parent->name == "error"));
+  n->template_source =
+      n->name == "message" && (parent == root_.get() || (parent->depth == 1 && parent->name == "error"));
   const auto idx = static_cast<uint32_t>(kids.size());
   parent->index.emplace(n->name, idx);
+  if (n->key != n->name) parent->index.emplace(n->key, idx);
   kids.push_back(std::move(n));
   parent->hint = idx + 1;
   return kids[idx].get();
@@ -701,6 +714,10 @@ void RecordBuilder::AppendScalar(BuilderNode* n, const FieldValue& fv, Ctx& ctx)
           }
           break;
         case Kind::kString:
+          if (v.t == Sc::kString) {
+            AppendStr(n, v.s);
+            return true;
+          }
           text->clear();
           RenderScalar(v, text);
           AppendStr(n, *text);
@@ -923,35 +940,26 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
   }
   simdjson::dom::object obj;
   if (record.get_object().get(obj) != simdjson::SUCCESS) obj = {};
-  // The timestamp source: the first of options_.timestamp_fields present.
-  size_t best = options_.timestamp_fields.size();
+  // The timestamp source is the first of options_.timestamp_fields present;
+  // found in the same pass as the fields are stored.
+  const size_t nts = options_.timestamp_fields.size();
+  size_t best = nts;
   simdjson::dom::element ts_value;
+  const bool ts_column = timestamp_node_->kind == Kind::kTimestamp;
   for (auto field : obj) {
+    std::string_view key = field.key;
     for (size_t k = 0; k < best; ++k) {
-      if (field.key == options_.timestamp_fields[k]) {
+      const std::string& cand = options_.timestamp_fields[k];
+      if (key.size() == cand.size() && key == cand) {
         best = k;
         ts_value = field.value;
         break;
       }
     }
-  }
-  const bool have_ts = best < options_.timestamp_fields.size();
-  const std::string_view ts_key = have_ts ? std::string_view(options_.timestamp_fields[best]) : std::string_view();
-  PadTo(timestamp_node_, slot);
-  if (timestamp_node_->kind == Kind::kTimestamp) {
-    if (have_ts && !AppendTimestampValue(timestamp_node_, ts_value) && ts_key == "timestamp") {
-      ctx.Push("timestamp");
-      AddRest(ctx, simdjson::minify(ts_value));
-      ctx.Pop();
-    } else if (!have_ts) {
-      AppendNull(timestamp_node_);
-    }
-  }
-  for (auto field : obj) {
-    std::string_view key = field.key;
-    if (key == "timestamp") {
-      if (have_ts && ts_key == "timestamp" && timestamp_node_->kind == Kind::kTimestamp) continue;
-      if (!(have_ts && ts_key == "timestamp")) key = "timestamp_";  // not the timestamp source
+    if (key.size() == 9 && key == "timestamp") {
+      // The top candidate is the source for sure; stored as the timestamp column.
+      if (best == 0 && nts > 0 && options_.timestamp_fields[0] == "timestamp" && ts_column) continue;
+      if (nts == 0 || options_.timestamp_fields[0] != "timestamp") key = "timestamp_";  // not a source
     }
     ctx.Push(field.key);
     Node* c = Child(root, key, true);
@@ -965,6 +973,17 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
       }
     }
     ctx.Pop();
+  }
+  const bool have_ts = best < nts;
+  PadTo(timestamp_node_, slot);
+  if (ts_column && timestamp_node_->length == slot) {
+    if (!have_ts) {
+      AppendNull(timestamp_node_);
+    } else if (!AppendTimestampValue(timestamp_node_, ts_value) && options_.timestamp_fields[best] == "timestamp") {
+      ctx.Push("timestamp");
+      AddRest(ctx, simdjson::minify(ts_value));
+      ctx.Pop();
+    }
   }
   EndRow(source, line);
 }

@@ -130,7 +130,6 @@ class RecordBuilder {
   Buffer rest_validity_, rest_offsets_, rest_bytes_;
   std::string rest_;  // the current row's _rest object, "" when empty
   std::string scratch_;
-  std::string name_scratch_;
 };
 
 // Whether `key` reads as a field name rather than data (see the type rules).

@@ -127,10 +127,19 @@ void AppendCompacted(const Column& col, const uint8_t* mask, Column* out) {
   out->length += k;
 }
 
-bool HasRepetition(const FieldPlan& node) {
-  if (node.kind == FieldPlan::Kind::kList || node.kind == FieldPlan::Kind::kMap) return true;
-  for (const FieldPlan& c : node.children) {
-    if (HasRepetition(c)) return true;
+// Whether ShredFlat handles `node`: structs and leaves, and lists whose
+// element is a leaf (one level of repetition, e.g. tags, probabilities).
+bool FlatShreddable(const FieldPlan& node) {
+  switch (node.kind) {
+    case FieldPlan::Kind::kLeaf: return true;
+    case FieldPlan::Kind::kMap: return false;
+    case FieldPlan::Kind::kList:
+      return node.children.size() == 1 && node.children[0].kind == FieldPlan::Kind::kLeaf;
+    case FieldPlan::Kind::kStruct:
+      for (const FieldPlan& c : node.children) {
+        if (!FlatShreddable(c)) return false;
+      }
+      return true;
   }
   return false;
 }
@@ -159,6 +168,42 @@ Status ShredFlat(const FieldPlan& node, const Column& col, std::vector<int16_t> 
     if (l.max_def > 0) l.def_levels.Append(level.data(), static_cast<size_t>(n) * sizeof(int16_t));
     AppendCompacted(col, alive.data(), l.values.get());
     l.num_entries += n;
+    return Status::OK();
+  }
+  if (node.kind == FieldPlan::Kind::kList) {
+    // Entries: one per absent/null/empty list, else one per element.
+    const FieldPlan& el = node.children[0];
+    LeafData& l = (*leaves)[el.leaf];
+    const Column& child = *col.children[0];
+    std::vector<uint8_t> keep(static_cast<size_t>(child.length), 0);
+    auto push = [&](int16_t r, int16_t d) {
+      l.rep_levels.AppendValue<int16_t>(r);
+      if (l.max_def > 0) l.def_levels.AppendValue<int16_t>(d);
+      ++l.num_entries;
+    };
+    const int16_t elem_null = static_cast<int16_t>(el.def_present - 1);
+    for (int64_t i = 0; i < n; ++i) {
+      if (!alive[i]) {
+        push(0, level[i]);
+        continue;
+      }
+      const int64_t b = col.ListBegin(i), e = col.ListEnd(i);
+      if (b == e) {
+        push(0, node.def_present);
+        continue;
+      }
+      for (int64_t k = b; k < e; ++k) {
+        const int16_t r = k == b ? 0 : node.rep_elem;
+        if (child.IsNull(k)) {
+          if (!el.field.nullable) return NullInRequired(el);
+          push(r, elem_null);
+        } else {
+          push(r, el.def_present);
+          keep[static_cast<size_t>(k)] = 1;
+        }
+      }
+    }
+    AppendCompacted(child, keep.data(), l.values.get());
     return Status::OK();
   }
   for (size_t c = 0; c < node.children.size(); ++c) {
@@ -190,7 +235,7 @@ Status ShredColumn(const FieldPlan& plan, const Column& col, std::vector<LeafDat
     l.num_entries += n;
     return Status::OK();
   }
-  if (plan.kind == FieldPlan::Kind::kStruct && !HasRepetition(plan)) {
+  if (plan.kind != FieldPlan::Kind::kMap && FlatShreddable(plan)) {
     return ShredFlat(plan, col, std::vector<int16_t>(static_cast<size_t>(col.length), 0),
                      std::vector<uint8_t>(static_cast<size_t>(col.length), 1), leaves);
   }
