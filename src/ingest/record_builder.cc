@@ -26,6 +26,24 @@ struct Sc {
 
 constexpr std::string_view kReserved[] = {"date", "_source", "_line", "_rest"};
 
+// Key equality for the short keys of records, inline (no libc call).
+inline bool SameKey(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n) {
+    if (*p++ != *q++) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 struct BuilderNode {
@@ -609,7 +627,7 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
 BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
   if (top_level) {
     for (std::string_view r : kReserved) {
-      if (key.size() == r.size() && key == r) {
+      if (SameKey(key, r)) {
         scratch_.assign(key);
         scratch_ += '_';
         key = scratch_;
@@ -619,7 +637,7 @@ BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, boo
   }
   auto& kids = parent->children;
   // Fast path: records usually repeat their keys in the same order.
-  if (parent->hint < kids.size() && kids[parent->hint]->key == key) return kids[parent->hint++].get();
+  if (parent->hint < kids.size() && SameKey(kids[parent->hint]->key, key)) return kids[parent->hint++].get();
   auto it = parent->index.find(std::string(key));
   if (it != parent->index.end()) {
     parent->hint = it->second + 1;
@@ -949,14 +967,13 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
   for (auto field : obj) {
     std::string_view key = field.key;
     for (size_t k = 0; k < best; ++k) {
-      const std::string& cand = options_.timestamp_fields[k];
-      if (key.size() == cand.size() && key == cand) {
+      if (SameKey(key, options_.timestamp_fields[k])) {
         best = k;
         ts_value = field.value;
         break;
       }
     }
-    if (key.size() == 9 && key == "timestamp") {
+    if (SameKey(key, "timestamp")) {
       // The top candidate is the source for sure; stored as the timestamp column.
       if (best == 0 && nts > 0 && options_.timestamp_fields[0] == "timestamp" && ts_column) continue;
       if (nts == 0 || options_.timestamp_fields[0] != "timestamp") key = "timestamp_";  // not a source
