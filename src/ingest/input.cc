@@ -56,6 +56,15 @@ class Source {
     if (k == 0) eof_ = true;
     return k > 0;
   }
+  // Reads straight into `p` once the buffered bytes are consumed (no copy).
+  Result<size_t> ReadDirect(uint8_t* p, size_t max) {
+    if (pos_ < len_ || eof_) return size_t{0};
+    LW_ASSIGN_OR_RETURN(size_t k, file_->Read(p, max, name_));
+    if (k == 0) eof_ = true;
+    consumed_ += static_cast<int64_t>(k);
+    return k;
+  }
+  bool buffered() const { return pos_ < len_; }
   const uint8_t* data() const { return buf_.data() + pos_; }
   size_t available() const { return len_ - pos_; }
   void Consume(size_t n) {
@@ -78,6 +87,15 @@ class PlainStream : public InputStream {
  public:
   explicit PlainStream(std::unique_ptr<Source> src) : src_(std::move(src)) {}
   Result<size_t> Read(Buffer* out, size_t max) override {
+    if (!src_->buffered()) {
+      const size_t start = out->size();
+      out->Reserve(start + max);
+      out->Resize(start + max);
+      auto got = src_->ReadDirect(out->data() + start, max);
+      out->Resize(start + (got.ok() ? *got : 0));
+      raw_read_ = src_->consumed();
+      return got;
+    }
     LW_ASSIGN_OR_RETURN(bool more, src_->Fill());
     if (!more) return size_t{0};
     size_t n = std::min(max, src_->available());

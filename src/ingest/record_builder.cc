@@ -535,6 +535,81 @@ void AppendPointerSegment(std::string_view key, std::string* out) {
   }
 }
 
+// Appends a scalar to a node, widening a new node's kind as needed; false
+// when the node's fixed type cannot hold it (nothing appended then).
+bool PutScalar(Node* n, const Sc& v, std::string* text) {
+  if (n->kind == Kind::kNone) SetKind(n, KindOfScalar(v.t));
+  switch (n->kind) {
+    case Kind::kBool:
+      if (v.t == Sc::kBool) {
+        AppendFixed<uint8_t>(n, v.b ? 1 : 0);
+        return true;
+      }
+      break;
+    case Kind::kInt64:
+      if (v.t == Sc::kInt) {
+        AppendFixed<int64_t>(n, v.i);
+        return true;
+      }
+      if (v.t == Sc::kDouble) {
+        int64_t i = 0;
+        if (!n->locked) {
+          WidenToDouble(n);
+          AppendFixed<double>(n, v.d);
+          return true;
+        }
+        if (IntegralDouble(v.d, &i)) {
+          AppendFixed<int64_t>(n, i);
+          return true;
+        }
+        return false;
+      }
+      break;
+    case Kind::kDouble:
+      if (v.t == Sc::kInt) {
+        AppendFixed<double>(n, static_cast<double>(v.i));
+        return true;
+      }
+      if (v.t == Sc::kDouble) {
+        AppendFixed<double>(n, v.d);
+        return true;
+      }
+      break;
+    case Kind::kString:
+      if (v.t == Sc::kString) {
+        AppendStr(n, v.s);
+        return true;
+      }
+      text->clear();
+      RenderScalar(v, text);
+      AppendStr(n, *text);
+      return true;
+    case Kind::kTimestamp:
+      if (v.t == Sc::kTs) {
+        AppendFixed<int64_t>(n, v.i);
+        return true;
+      }
+      if (v.t == Sc::kString) {
+        if (auto ts = ParseTimestampText(v.s)) {
+          AppendFixed<int64_t>(n, *ts);
+          return true;
+        }
+      }
+      break;
+    case Kind::kOther:
+      return AppendOther(n, v);
+    default:
+      return false;  // nested kinds
+  }
+  // Scalars of different kinds: a new column widens to string.
+  if (n->locked || n->kind == Kind::kOther) return false;
+  WidenToString(n);
+  text->clear();
+  RenderScalar(v, text);
+  AppendStr(n, *text);
+  return true;
+}
+
 }  // namespace
 
 // The path of the value being appended, for _rest entries.
@@ -691,82 +766,7 @@ void RecordBuilder::AppendScalar(BuilderNode* n, const FieldValue& fv, Ctx& ctx)
     case FieldValue::Kind::kString: v.t = Sc::kString; break;
     case FieldValue::Kind::kTimestamp: v.t = Sc::kTs; v.i = fv.i; break;
   }
-  // Shared with the JSON path through this lambda-free helper below.
-  struct Local {
-    static bool Put(Node* n, const Sc& v, std::string* text) {
-      if (n->kind == Kind::kNone) SetKind(n, KindOfScalar(v.t));
-      switch (n->kind) {
-        case Kind::kBool:
-          if (v.t == Sc::kBool) {
-            AppendFixed<uint8_t>(n, v.b ? 1 : 0);
-            return true;
-          }
-          break;
-        case Kind::kInt64:
-          if (v.t == Sc::kInt) {
-            AppendFixed<int64_t>(n, v.i);
-            return true;
-          }
-          if (v.t == Sc::kDouble) {
-            int64_t i = 0;
-            if (!n->locked) {
-              WidenToDouble(n);
-              AppendFixed<double>(n, v.d);
-              return true;
-            }
-            if (IntegralDouble(v.d, &i)) {
-              AppendFixed<int64_t>(n, i);
-              return true;
-            }
-            return false;
-          }
-          break;
-        case Kind::kDouble:
-          if (v.t == Sc::kInt) {
-            AppendFixed<double>(n, static_cast<double>(v.i));
-            return true;
-          }
-          if (v.t == Sc::kDouble) {
-            AppendFixed<double>(n, v.d);
-            return true;
-          }
-          break;
-        case Kind::kString:
-          if (v.t == Sc::kString) {
-            AppendStr(n, v.s);
-            return true;
-          }
-          text->clear();
-          RenderScalar(v, text);
-          AppendStr(n, *text);
-          return true;
-        case Kind::kTimestamp:
-          if (v.t == Sc::kTs) {
-            AppendFixed<int64_t>(n, v.i);
-            return true;
-          }
-          if (v.t == Sc::kString) {
-            if (auto ts = ParseTimestampText(v.s)) {
-              AppendFixed<int64_t>(n, *ts);
-              return true;
-            }
-          }
-          break;
-        case Kind::kOther:
-          return AppendOther(n, v);
-        default:
-          return false;  // nested kinds
-      }
-      // Scalars of different kinds: a new column widens to string.
-      if (n->locked || n->kind == Kind::kOther) return false;
-      WidenToString(n);
-      text->clear();
-      RenderScalar(v, text);
-      AppendStr(n, *text);
-      return true;
-    }
-  };
-  if (!Local::Put(n, v, &scratch_)) {
+  if (!PutScalar(n, v, &scratch_)) {
     AppendNull(n);
     std::string json;
     ScalarJson(v, &json);
@@ -851,14 +851,12 @@ void RecordBuilder::AppendJson(BuilderNode* n, simdjson::dom::element v, Ctx& ct
   } else {
     Sc sc{};
     ScalarFromJson(v, &sc);
-    FieldValue fv;
-    switch (sc.t) {
-      case Sc::kBool: fv = FieldValue::Bool(sc.b); break;
-      case Sc::kInt: fv = FieldValue::Int64(sc.i); break;
-      case Sc::kDouble: fv = FieldValue::Double(sc.d); break;
-      default: fv = FieldValue::String(sc.s); break;
+    if (!PutScalar(n, sc, &scratch_)) {
+      AppendNull(n);
+      std::string json;
+      ScalarJson(sc, &json);
+      AddRest(ctx, json);
     }
-    AppendScalar(n, fv, ctx);
     return;
   }
   // A shape that does not fit the node.
