@@ -10,8 +10,9 @@
 #                                              with the input)
 # env:   BUILD_DIR (default build; must hold lakewatch: this script builds nothing)
 #        THREADS (default 1,2)  REPS (default 3; best of REPS is reported)  SEED (default 42)
+#        DAYS (default 3: the events' time span, so the table's number of date partitions)
 #        BENCH_DIR (default a fresh temporary directory, removed afterwards unless KEEP=1;
-#                   generated inputs events-N.jsonl found there are reused)
+#                   generated inputs events-N-sSEED-dDAYS.jsonl found there are reused)
 #
 # Needs ~460 bytes of disk per event for the input, about as much again for the outputs, and
 # node_modules (make deps).
@@ -23,6 +24,7 @@ build=${BUILD_DIR:-build}
 threads=${THREADS:-1,2}
 reps=${REPS:-3}
 seed=${SEED:-42}
+days=${DAYS:-3}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000000)
 lakewatch="$build/lakewatch"
@@ -49,9 +51,9 @@ echo "bench/run_ingest.sh: events ${sizes[*]}, threads $threads, best of $reps, 
 echo "  lakewatch: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($lakewatch)," \
      "node $(node --version), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for n in "${sizes[@]}"; do
-  input="$dir/events-$n.jsonl"
+  input="$dir/events-$n-s$seed-d$days.jsonl"
   if [ ! -s "$input" ]; then
-    node bench/gen_events.mjs --events "$n" --seed "$seed" --out "$input"
+    node bench/gen_events.mjs --events "$n" --seed "$seed" --days "$days" --out "$input"
   fi
   work="$dir/work-$n"
   node bench/ingest_vs_duckdb.mjs run --lakewatch "$lakewatch" --input "$input" --dir "$work" \
