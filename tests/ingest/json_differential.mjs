@@ -34,8 +34,8 @@
 //    micros, fraction digits beyond 6 truncated), `date` (the file's partition value) is its
 //    UTC date (null when there is no timestamp), `_source` names the input file, `_rest` holds
 //    no nulls.
-// 5. Timestamp sources (timestamp, @timestamp, ts, time, --timestamp FIELD); stdin, gzip and
-//    --idempotent sources.
+// 5. Timestamp sources (timestamp, @timestamp, ts, time, --timestamp FIELD); stdin, gzip,
+//    --idempotent, empty and missing sources.
 // Known lakewatch bugs are reproduced as expected failures (kExpectedFailures).
 //
 // Intended differences (representation, never value; each is counted and printed per field):
@@ -66,7 +66,7 @@ import { gzipSync } from 'node:zlib';
 
 import {
   Ingest, kSummaryKeys, NeedNodeModules, ParseArgs, Random, Results, Run, RunStatusText, Scan,
-  SqlIdent, SqlString, TableFiles,
+  SqlString, TableFiles,
 } from './ingest_common.mjs';
 
 const kMaxDepth = 64;  // the reader's nesting limit (BuilderOptions::max_depth)
@@ -671,6 +671,9 @@ async function CompareSource(peer, results, { file, gen, byLine, ourTypes, partO
     const wantDate = wantTs === null ? null : UtcDate(wantTs);
     const gotDate = part ? (part.date ?? null) : undefined;
     if (gotDate !== wantDate) sys.date.push(`line ${rec.line}: file ${path.basename(path.dirname(orow.filename))}, partition ${JSON.stringify(gotDate)}, expected ${wantDate}`);
+    // The data files also hold `date` (allowed: readers take partition values from the log);
+    // where they do, it must agree.
+    if (orow.date !== undefined && orow.date !== wantDate) sys.date.push(`line ${rec.line}: the file's date column ${orow.date}, expected ${wantDate}`);
   }
   results.Check(`${label}: every input record has a row (by _line)`, sys.missing.length ? `${sys.missing.length} missing, e.g. lines ${sys.missing.slice(0, 10).join(', ')}` : null);
   results.Check(`${label}: timestamp = the input timestamp in UTC micros (fraction beyond µs truncated)`,
@@ -740,6 +743,19 @@ async function Sources(args, results, dir) {
       : `first ${JSON.stringify(first.summary && { rows: first.summary.rows, version: first.summary.version })}, ` +
         `second ${RunStatusText(second.run, 300000)} ${JSON.stringify(second.summary && { rows: second.summary.rows, version: second.summary.version })}, ` +
         `table rows ${afterSecond}`);
+  const empty = path.join(dir, 'empty.jsonl');
+  writeFileSync(empty, '');
+  const e = await Ingest(args.lakewatch, data, 'empty', [empty], ['--input-format', 'jsonl']);
+  results.Check('an empty source: exit 0, 0 rows, version null (nothing written)',
+    e.run.code === 0 && e.summary?.rows === 0 && e.summary?.version === null ? null
+      : `${RunStatusText(e.run, 300000)} ${e.run.stderr.trim()} ${JSON.stringify(e.summary)?.slice(0, 200)}`);
+  const missing = path.join(dir, 'no-such-file.jsonl');
+  const m = await Ingest(args.lakewatch, data, 'missing', [file, missing], ['--input-format', 'jsonl']);
+  const mt = await TableFiles(args.lakewatch, data, 'missing');
+  const missingOk = m.run.code === 1 && !m.run.signal && m.run.stderr.includes('no-such-file.jsonl') && !mt.files;
+  results.Check('a missing source: exit 1 naming it, nothing committed', missingOk ? null
+    : `${RunStatusText(m.run, 300000)} stderr ${JSON.stringify(m.run.stderr.trim())}; table files ${JSON.stringify(mt.files)}`);
+
   const third = await Ingest(args.lakewatch, data, 'idem', [file], ['--input-format', 'jsonl']);
   const afterThird = await count();
   results.Check('without --idempotent the same source is appended again', third.summary?.rows === 3 &&
