@@ -72,7 +72,7 @@ bench-delta: build
 	build/delta_bench $(DELTA_BENCH_ARGS)
 
 # lakewatch ingest vs DuckDB read_json_auto → Parquet on generated ML events (bench/run_ingest.sh;
-# 1M and 3M events, 1 and 2 threads, best of 3: ~15 minutes, ~4 GB of disk in /tmp).
+# 1M and 3M events, 1 and 2 threads, best of 3: ~15 minutes, ~2 GB of disk in /tmp).
 INGEST_BENCH_EVENTS ?= 1000000 3000000
 bench-ingest: build
 	bench/run_ingest.sh $(INGEST_BENCH_EVENTS)
