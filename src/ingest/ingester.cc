@@ -113,19 +113,32 @@ std::string DetectFormat(std::string_view head, const std::string& name) {
   size_t i = 0;
   if (head.size() >= 3 && head.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
   while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
-  if (i < head.size() && head[i] == '[') return "json";
-  if (i < head.size() && head[i] == '{') {
-    // JSON lines when the first line holds a whole value; else one document.
+  if (i < head.size() && (head[i] == '[' || head[i] == '{')) {
+    // JSON when the first line is a whole value, or opens an array or object
+    // that the next lines continue (pretty-printed); text otherwise (log
+    // lines such as "[Sun Dec 04 04:47:44 2005] [notice] ..." start with '[').
     size_t nl = head.find('\n', i);
     std::string_view first = head.substr(i, nl == std::string_view::npos ? std::string_view::npos : nl - i);
     while (!first.empty() && (first.back() == '\r' || first.back() == ' ' || first.back() == '\t')) first.remove_suffix(1);
     simdjson::dom::parser p;
     simdjson::padded_string ps(first);
     simdjson::dom::element el;
-    if (p.parse(ps).get(el) == simdjson::SUCCESS) {
-      return EndsWith(base, ".json") && nl == std::string_view::npos ? "json" : "jsonl";
+    const bool whole = p.parse(ps).get(el) == simdjson::SUCCESS;
+    if (head[i] == '[') {
+      if (whole) return "json";
+      const char last = first.empty() ? '[' : first.back();
+      const bool opens = last == '[' || last == '{' || last == ',' || last == ':';
+      return opens ? "json" : "text";
     }
-    return "json";
+    if (whole) return EndsWith(base, ".json") && nl == std::string_view::npos ? "json" : "jsonl";
+    const char last = first.empty() ? '{' : first.back();
+    if (last == '{' || last == ',' || last == ':' || last == '[') return "json";
+    // A broken first line: JSON lines when a later line is a whole object.
+    for (std::string_view l : HeadLines(nl == std::string_view::npos ? std::string_view() : head.substr(nl + 1), 8)) {
+      simdjson::padded_string pl(l);
+      if (!l.empty() && l.front() == '{' && p.parse(pl).get(el) == simdjson::SUCCESS) return "jsonl";
+    }
+    return "text";
   }
   std::vector<std::string_view> lines = HeadLines(head.substr(i), 8);
   if (!lines.empty()) {

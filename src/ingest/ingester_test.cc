@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -405,7 +406,51 @@ TEST_F(IngestTest, CsvAndLogfmtSources) {
   EXPECT_TRUE(r["_rest"].is_null());
 }
 
+TEST_F(IngestTest, NamesDifferingOnlyInCaseGetSuffixes) {
+  // Delta column names are case-insensitive: "Date" next to the date column,
+  // "Name" next to "name", and a sanitized name.
+  Run({Write("a.jsonl", R"({"Date":"x","name":1,"Name":2,"a b":3,"Timestamp":4})"
+                        "\n")},
+      Options());
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  std::set<std::string> lower;
+  for (const Field& f : schema.fields) {
+    std::string l = f.name;
+    for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(lower.insert(l).second) << "duplicate column " << f.name;
+  }
+  EXPECT_EQ(TypeOf(schema, "Date_2"), "string");
+  EXPECT_EQ(TypeOf(schema, "Name_2"), "bigint");
+  EXPECT_EQ(TypeOf(schema, "a_b"), "bigint");
+  EXPECT_EQ(TypeOf(schema, "Timestamp_2"), "bigint");
+  ASSERT_EQ(rows.size(), 1u);
+}
+
+TEST_F(IngestTest, IntegersBeyond64BitsAreDoubles) {
+  Run({Write("a.jsonl", R"({"big":18446744073709551616,"neg":-9223372036854775809,"u":18446744073709551615,"s":"123456789012345678901234"})"
+                        "\n")},
+      Options());
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(TypeOf(schema, "big"), "double");
+  EXPECT_EQ(TypeOf(schema, "neg"), "double");
+  EXPECT_EQ(TypeOf(schema, "s"), "string");  // digits inside a string stay as they are
+  simdjson::dom::parser p;
+  auto r = Parse(p, rows[0]);
+  EXPECT_EQ(double(r["big"].get_double().value()), 18446744073709551616.0);
+  EXPECT_EQ(std::string_view(r["s"].get_string().value()), "123456789012345678901234");
+  // 2^64-1 fits uint64 but not bigint: a double in the column, exact digits in _rest.
+  std::string rest(std::string_view(r["_rest"].get_string().value()));
+  EXPECT_NE(rest.find("18446744073709551615"), std::string::npos) << rest;
+}
+
 TEST_F(IngestTest, DetectFormat) {
+  EXPECT_EQ(DetectFormat("[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok\n", "x.log"), "text");
+  EXPECT_EQ(DetectFormat("[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open\n", "x"), "text");
+  EXPECT_EQ(DetectFormat("[\n  {\"a\": 1},\n  {\"a\": 2}\n]\n", "x"), "json");
+  EXPECT_EQ(DetectFormat("{\"a\": 1\n{\"a\": 2}\n", "x"), "jsonl");  // a broken first line
   EXPECT_EQ(DetectFormat("{\"a\":1}\n{\"a\":2}\n", "x"), "jsonl");
   EXPECT_EQ(DetectFormat("[{\"a\":1}]", "x"), "json");
   EXPECT_EQ(DetectFormat("{\n  \"resourceLogs\": []\n}\n", "x.json"), "json");

@@ -1,5 +1,6 @@
 #include "ingest/json_reader.h"
 
+#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -13,6 +14,60 @@ JsonReader::JsonReader(JsonReaderOptions options) : options_(options) {
   }
 }
 
+bool RewriteBigIntegers(std::string_view text, std::string* out) {
+  out->clear();
+  bool changed = false;
+  bool in_string = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (in_string) {
+      out->push_back(c);
+      if (c == '\\' && i + 1 < text.size()) {
+        out->push_back(text[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out->push_back(c);
+      ++i;
+      continue;
+    }
+    const bool starts = (c >= '0' && c <= '9') || (c == '-' && i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9');
+    const bool after_value_char = i > 0 && ((text[i - 1] >= '0' && text[i - 1] <= '9') || text[i - 1] == '.' ||
+                                            text[i - 1] == 'e' || text[i - 1] == 'E' || text[i - 1] == '+' ||
+                                            (text[i - 1] >= 'a' && text[i - 1] <= 'z'));
+    if (starts && !after_value_char) {
+      size_t j = i + (c == '-' ? 1 : 0);
+      while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+      const bool integer = j >= text.size() || (text[j] != '.' && text[j] != 'e' && text[j] != 'E');
+      std::string_view token = text.substr(i, j - i);
+      out->append(token);
+      if (integer && token.size() > 18) {
+        int64_t si;
+        uint64_t ui;
+        const char* b = token.data();
+        const char* e = b + token.size();
+        const bool fits = std::from_chars(b, e, si).ec == std::errc() ||
+                          (c != '-' && std::from_chars(b, e, ui).ec == std::errc());
+        if (!fits) {
+          out->append(".0");
+          changed = true;
+        }
+      }
+      i = j;
+      continue;
+    }
+    out->push_back(c);
+    ++i;
+  }
+  return changed;
+}
+
 bool JsonReader::Parse(std::string_view text, simdjson::dom::element* out, std::string* reason) {
   if (text.size() > parser_.capacity()) {
     if (auto err = parser_.allocate(text.size(), static_cast<size_t>(options_.max_depth) + 1); err) {
@@ -23,6 +78,21 @@ bool JsonReader::Parse(std::string_view text, simdjson::dom::element* out, std::
   }
   auto err = parser_.parse(reinterpret_cast<const uint8_t*>(text.data()), text.size(), false).get(*out);
   if (err == simdjson::SUCCESS) return true;
+  if (err == simdjson::NUMBER_ERROR) {
+    // Integers beyond the 64-bit range are valid JSON: read them as doubles
+    // (as DuckDB does) by giving them a fraction, and parse again.
+    if (RewriteBigIntegers(text, &rewrite_)) {
+      const size_t n = rewrite_.size();
+      rewrite_.append(simdjson::SIMDJSON_PADDING, '\0');
+      if (n > parser_.capacity() &&
+          parser_.allocate(n, static_cast<size_t>(options_.max_depth) + 1) != simdjson::SUCCESS) {
+        *reason = "invalid JSON: a number out of range";
+        return false;
+      }
+      err = parser_.parse(reinterpret_cast<const uint8_t*>(rewrite_.data()), n, false).get(*out);
+      if (err == simdjson::SUCCESS) return true;
+    }
+  }
   switch (err) {
     case simdjson::DEPTH_ERROR:
       *reason = fmt::format("invalid JSON: nesting deeper than {} levels", options_.max_depth);

@@ -8,6 +8,9 @@
 // record. Every `data` passed here must have that many readable bytes after
 // its end (the pipeline's buffers reserve them).
 //
+// Numbers: integers beyond the 64-bit range (valid JSON, which simdjson
+// refuses) are read as doubles, as DuckDB reads them.
+//
 // Thread-safety: none; one reader per thread.
 #pragma once
 
@@ -32,6 +35,10 @@ struct JsonReaderOptions {
   size_t max_record_bytes = size_t{16} << 20;
 };
 
+// Copies `text` to *out with every integer literal outside the 64-bit range
+// given a ".0" fraction (strings untouched); false when there was none.
+bool RewriteBigIntegers(std::string_view text, std::string* out);
+
 class JsonReader {
  public:
   explicit JsonReader(JsonReaderOptions options = {});
@@ -53,6 +60,7 @@ class JsonReader {
  private:
   JsonReaderOptions options_;
   simdjson::dom::parser parser_;
+  std::string rewrite_;  // a record with integers beyond 64 bits, made doubles
   int64_t line_ = 1;     // line number of the next unconsumed byte
   int64_t offset_ = 0;   // byte offset of the next unconsumed byte
 };

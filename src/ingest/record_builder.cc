@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/json_format.h"
 #include "common/time.h"
@@ -25,6 +26,14 @@ struct Sc {
 };
 
 constexpr std::string_view kReserved[] = {"date", "_source", "_line", "_rest"};
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
 
 // Key equality for the short keys of records, inline (no libc call).
 inline bool SameKey(std::string_view a, std::string_view b) {
@@ -63,6 +72,7 @@ struct BuilderNode {
   int64_t keys = 0;
   std::vector<std::unique_ptr<BuilderNode>> children;  // struct fields; list: [element]; map: [value]
   std::unordered_map<std::string, uint32_t> index;      // struct: name -> child
+  std::unordered_set<std::string> lower_names;         // struct: children's names in lower case
   uint32_t hint = 0;                                   // struct: the child expected next
   std::vector<uint32_t> locked_order;                  // struct: children in table order
   int64_t open_stamp = -1;                             // flat records: row this struct is open for
@@ -500,6 +510,7 @@ void LockNode(Node* n, const TypePtr& type) {
         c->depth = n->depth + 1;
         LockNode(c.get(), f.type);
         n->index.emplace(f.name, static_cast<uint32_t>(n->children.size()));
+        n->lower_names.insert(LowerAscii(f.name));
         n->locked_order.push_back(static_cast<uint32_t>(n->children.size()));
         n->children.push_back(std::move(c));
       }
@@ -734,6 +745,21 @@ BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, boo
     }
   }
   if (kids.size() >= options_.max_struct_fields + (parent == root_.get() ? 5 : 0)) return nullptr;
+  // Delta column names are case-insensitive: a name equal to a sibling's but
+  // for case gets the first free suffix _2, _3, ... ("Date" next to date).
+  std::string lower = LowerAscii(name);
+  if (parent->lower_names.count(lower) != 0) {
+    for (int k = 2;; ++k) {
+      std::string candidate = name + "_" + std::to_string(k);
+      std::string cl = LowerAscii(candidate);
+      if (parent->lower_names.count(cl) == 0) {
+        name = std::move(candidate);
+        lower = std::move(cl);
+        break;
+      }
+    }
+  }
+  parent->lower_names.insert(lower);
   auto n = std::make_unique<Node>();
   n->key = std::string(key);
   n->name = std::move(name);
@@ -856,6 +882,9 @@ void RecordBuilder::AppendJson(BuilderNode* n, simdjson::dom::element v, Ctx& ct
       std::string json;
       ScalarJson(sc, &json);
       AddRest(ctx, json);
+    } else if (type == element_type::UINT64) {
+      // Above 2^63: the column holds it as a double; the exact digits go to _rest.
+      AddRest(ctx, std::to_string(v.get_uint64().value_unsafe()));
     }
     return;
   }
