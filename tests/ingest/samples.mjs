@@ -53,22 +53,7 @@ async function ReadTable(peer, lakewatch, data, table, select = '*') {
 // Known lakewatch bugs this test found. A check whose problem matches `match` is reported as an
 // expected failure; a known bug that no check reproduced any more fails the test as an
 // "unexpected pass" (it is fixed: remove it here).
-const kKnownBugs = [
-  {
-    what: 'format auto-detection takes a log whose lines start with "[" (loghub Apache_2k.log ' +
-          '"[Sun Dec 04 04:47:44 2005] [notice] ...", Proxifier_2k.log "[10.30 16:49:06] chrome.exe ...") ' +
-          'for a JSON document: the whole file becomes one quarantined record ("invalid JSON") instead ' +
-          'of 2,000 text rows',
-    match: /^loghub (Apache|Proxifier): format detected as text: format json/,
-  },
-  {
-    what: 'a source column whose name equals a system column up to case (the structured CSVs\' "Date" ' +
-          'next to the partition column `date`, BGL\'s "Timestamp" next to `timestamp`) is not renamed: ' +
-          'the table\'s schema has both, and lakewatch refuses to read it ("duplicate column name (names ' +
-          'are case-insensitive)"; Delta column names are unique regardless of case)',
-    match: /structured CSV: lakewatch table scan reads it.*duplicate column name/s,
-  },
-];
+const kKnownBugs = [];  // (fixed: '['-led text logs detected as JSON; names equal up to case)
 
 class Samples {
   constructor(args, peer, data, results) {
