@@ -724,6 +724,18 @@ BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, boo
   auto& kids = parent->children;
   // Fast path: records usually repeat their keys in the same order.
   if (parent->hint < kids.size() && SameKey(kids[parent->hint]->key, key)) return kids[parent->hint++].get();
+  // An optional field skipped or added: look a few children ahead, then
+  // through a small struct, before hashing.
+  const size_t nk = kids.size();
+  const size_t ahead = nk <= 16 ? nk : 4;
+  for (size_t d = 1; d <= ahead; ++d) {
+    size_t i = parent->hint + d;
+    if (i >= nk) i -= nk;
+    if (i < nk && SameKey(kids[i]->key, key)) {
+      parent->hint = static_cast<uint32_t>(i + 1);
+      return kids[i].get();
+    }
+  }
   auto it = parent->index.find(std::string(key));
   if (it != parent->index.end()) {
     parent->hint = it->second + 1;
