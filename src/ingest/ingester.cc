@@ -187,6 +187,7 @@ class PartitionedWriter {
     delta::PartitionValues pv, prev_pv;
     for (int64_t r = 0; r <= batch.num_rows; ++r) {
       if (r < batch.num_rows) {
+        if (r > 0 && SamePartition(batch, pcols, r)) continue;  // the common case: no key to build
         RowKey(batch, pcols, r, &key, &pv);
         if (r == 0) {
           prev = key;
@@ -262,6 +263,26 @@ class PartitionedWriter {
     return true;
   }
 
+  // Whether row r has the same partition values as row r - 1 (exact for
+  // fixed-width and string columns; other types say no and compare keys).
+  static bool SamePartition(const RecordBatch& b, const std::vector<int>& pcols, int64_t r) {
+    for (int i : pcols) {
+      const Column& c = *b.columns[i];
+      const bool va = c.IsValid(r - 1), vb = c.IsValid(r);
+      if (va != vb) return false;
+      if (!va) continue;
+      const int w = c.type->byte_width();
+      if (w > 0 && !c.type->is_nested()) {
+        if (std::memcmp(c.data.data() + (r - 1) * w, c.data.data() + r * w, static_cast<size_t>(w)) != 0) return false;
+      } else if (c.type->is_binary_like()) {
+        if (c.GetString(r - 1) != c.GetString(r)) return false;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   void RowKey(const RecordBatch& b, const std::vector<int>& pcols, int64_t r, std::string* key,
               delta::PartitionValues* pv) {
     key->clear();
@@ -271,7 +292,13 @@ class PartitionedWriter {
       std::optional<std::string> text;
       if (c.IsValid(r)) {
         if (c.type->id() == TypeId::kDate) {
-          text = FormatDate(c.Value<int32_t>(r));
+          // Rows of one date come in runs: format each day once.
+          const int32_t day = c.Value<int32_t>(r);
+          if (!last_day_text_.has_value() || day != last_day_) {
+            last_day_ = day;
+            last_day_text_ = FormatDate(day);
+          }
+          text = *last_day_text_;
         } else {
           text = delta::FormatPartitionValue(Scalar::FromColumn(c, r));
         }
@@ -334,6 +361,8 @@ class PartitionedWriter {
     return Status::OK();
   }
 
+  int32_t last_day_ = 0;
+  std::optional<std::string> last_day_text_;
   static constexpr size_t kMaxOpen = 8;
   static constexpr int64_t kIdleBatches = 2;
   int64_t batches_ = 0;
