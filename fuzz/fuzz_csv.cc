@@ -18,72 +18,20 @@
 #include <utility>
 #include <vector>
 
+#include "record_capture.h"
 #include "ingest/csv.h"
 
 namespace {
 
+using lakewatch::fuzz::Captured;
+using lakewatch::fuzz::Check;
+using lakewatch::fuzz::RunInTwoChunks;
 using lakewatch::ingest::CsvOptions;
 using lakewatch::ingest::CsvParser;
-using lakewatch::ingest::FieldValue;
-using lakewatch::ingest::FlatField;
-using lakewatch::ingest::FlatRecord;
-using lakewatch::ingest::RecordSink;
-
-struct Captured {
-  bool bad = false;
-  int64_t line = 0;
-  int64_t offset = 0;
-  std::string raw;
-  std::string reason;
-  std::vector<std::string> names;
-  std::vector<FieldValue::Kind> kinds;
-  std::vector<std::string> texts;
-  std::vector<int64_t> ints;
-  bool operator==(const Captured&) const = default;
-};
-
-class CaptureSink : public RecordSink {
- public:
-  void OnRecord(const FlatRecord& record) override {
-    Captured& c = out.emplace_back();
-    c.line = record.line;
-    c.offset = record.offset;
-    c.raw = std::string(record.raw);
-    for (const FlatField& f : record.fields) {
-      c.names.emplace_back(f.name);
-      c.kinds.push_back(f.value.kind);
-      c.texts.emplace_back(f.value.s);
-      int64_t bits = f.value.kind == FieldValue::Kind::kBool ? f.value.b : f.value.i;
-      if (f.value.kind == FieldValue::Kind::kDouble) std::memcpy(&bits, &f.value.d, sizeof(bits));
-      c.ints.push_back(bits);
-    }
-  }
-  void OnBadRecord(int64_t line, int64_t offset, std::string_view raw,
-                   const std::string& reason) override {
-    Captured& c = out.emplace_back();
-    c.bad = true;
-    c.line = line;
-    c.offset = offset;
-    c.raw = std::string(raw);
-    c.reason = reason;
-  }
-  std::vector<Captured> out;
-};
-
-void Check(bool ok) {
-  if (!ok) __builtin_trap();
-}
 
 std::vector<Captured> Run(const CsvOptions& options, std::string_view text, size_t cut) {
   CsvParser parser(options);
-  CaptureSink sink;
-  std::string buffer(text.substr(0, cut));
-  const size_t used = parser.Parse(buffer, false, &sink);
-  Check(used <= buffer.size());
-  buffer.erase(0, used);
-  buffer.append(text.substr(cut));
-  Check(parser.Parse(buffer, true, &sink) == buffer.size());
-  return std::move(sink.out);
+  return RunInTwoChunks(parser, text, cut);
 }
 
 }  // namespace
