@@ -1,4 +1,5 @@
 #include "ingest/logfmt.h"
+#include "ingest/parser_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -14,88 +15,15 @@ namespace {
 
 using Kind = FieldValue::Kind;
 
-// Owned copies of what the parser hands its sink, good and bad records in order.
-struct Value {
-  Kind kind = Kind::kNull;
-  bool b = false;
-  int64_t i = 0;
-  double d = 0;
-  std::string s;
-  bool operator==(const Value&) const = default;
-};
+using test_util::Captured;
+using test_util::CaptureSink;
+using test_util::ExpectPositionsMatchInput;
+using test_util::Value;
 
-struct Captured {
-  bool bad = false;
-  int64_t line = 0;
-  int64_t offset = 0;
-  std::string raw;
-  std::vector<std::pair<std::string, Value>> fields;
-  std::string reason;
-  bool operator==(const Captured&) const = default;
-
-  const Value* Get(std::string_view name) const {
-    for (const auto& [n, v] : fields) {
-      if (n == name) return &v;
-    }
-    return nullptr;
-  }
-  std::vector<std::string> Names() const {
-    std::vector<std::string> names;
-    for (const auto& f : fields) names.push_back(f.first);
-    return names;
-  }
-};
-
-class CaptureSink : public RecordSink {
- public:
-  void OnRecord(const FlatRecord& record) override {
-    Captured& c = out.emplace_back();
-    c.line = record.line;
-    c.offset = record.offset;
-    c.raw = std::string(record.raw);
-    for (const FlatField& f : record.fields) {
-      Value v;
-      v.kind = f.value.kind;
-      v.b = f.value.b;
-      v.i = f.value.i;
-      v.d = f.value.d;
-      v.s = std::string(f.value.s);
-      c.fields.emplace_back(std::string(f.name), std::move(v));
-    }
-  }
-  void OnBadRecord(int64_t line, int64_t offset, std::string_view raw,
-                   const std::string& reason) override {
-    Captured& c = out.emplace_back();
-    c.bad = true;
-    c.line = line;
-    c.offset = offset;
-    c.raw = std::string(raw);
-    c.reason = reason;
-  }
-  std::vector<Captured> out;
-};
-
-// Feeds `input` as the pipeline does: chunks cut at `cuts`, the unconsumed
-// tail kept and the next chunk appended, eof on the last call.
 std::vector<Captured> ParseInChunks(std::string_view input, const std::vector<size_t>& cuts,
                                     LogfmtOptions options = {}) {
   LogfmtParser parser(options);
-  CaptureSink sink;
-  std::string buffer;
-  size_t from = 0;
-  for (size_t k = 0; k <= cuts.size(); ++k) {
-    const size_t to = k < cuts.size() ? cuts[k] : input.size();
-    buffer.append(input.substr(from, to - from));
-    from = to;
-    const bool eof = k == cuts.size();
-    const size_t used = parser.Parse(buffer, eof, &sink);
-    EXPECT_LE(used, buffer.size());
-    buffer.erase(0, used);
-    if (eof) {
-      EXPECT_TRUE(buffer.empty());
-    }
-  }
-  return sink.out;
+  return test_util::ParseInChunks(parser, input, cuts);
 }
 
 std::vector<Captured> ParseWhole(std::string_view input, LogfmtOptions options = {}) {
@@ -108,14 +36,6 @@ Captured ParseOne(std::string_view line) {
   return recs.empty() ? Captured{} : recs[0];
 }
 
-// A record's raw bytes sit at its offset; its line is one more than the LFs before.
-void ExpectPositionsMatchInput(std::string_view input, const std::vector<Captured>& recs) {
-  for (const Captured& c : recs) {
-    ASSERT_LE(static_cast<size_t>(c.offset) + c.raw.size(), input.size());
-    EXPECT_EQ(input.substr(c.offset, c.raw.size()), c.raw);
-    EXPECT_EQ(c.line, 1 + std::count(input.begin(), input.begin() + c.offset, '\n'));
-  }
-}
 
 // The example router line of Heroku's documentation (devcenter.heroku.com,
 // "Heroku Router Log Format").
