@@ -223,7 +223,10 @@ Status LogStore::PutCommitIfAbsent(int64_t version, const std::string& content) 
 }
 
 Status LogStore::ReplaceLogFile(const std::string& name, const std::string& content) const {
-  const std::string dir = log_dir();
+  return ReplaceFileDurably(log_dir(), name, content);
+}
+
+Status ReplaceFileDurably(const std::string& dir, const std::string& name, const std::string& content) {
   LW_ASSIGN_OR_RETURN(std::string tmp, WriteTemp(dir, name, content));
   std::string final_path = dir + "/" + name;
   if (::rename(tmp.c_str(), final_path.c_str()) != 0) {

@@ -66,6 +66,9 @@ class LogStore {
   std::string table_path_;
 };
 
+// Atomically replaces `dir/name` with `content`: a synced temporary file
+// renamed over it, then the directory synced.
+Status ReplaceFileDurably(const std::string& dir, const std::string& name, const std::string& content);
 // Reads a whole file; NotFound / IOError with the path.
 Result<std::string> ReadFileToString(const std::string& path);
 // fsyncs a directory so a new entry survives a crash.

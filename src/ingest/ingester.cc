@@ -437,54 +437,23 @@ class MinerSink : public TemplateSink {
 
 std::string TemplatesPath(const std::string& table) { return table + "/_lakewatch/templates.txt"; }
 
+
 Result<TemplateMiner> LoadTemplates(const std::string& table) {
-  const std::string path = TemplatesPath(table);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return TemplateMiner();
-    return Status::IOError(path + ": " + std::strerror(errno));
+  auto data = delta::ReadFileToString(TemplatesPath(table));
+  if (!data.ok()) {
+    if (data.status().code() == StatusCode::kNotFound) return TemplateMiner();
+    return data.status();
   }
-  std::string data;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t k = ::read(fd, buf, sizeof buf);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) break;
-    data.append(buf, static_cast<size_t>(k));
-  }
-  ::close(fd);
-  auto miner = TemplateMiner::Deserialize(data);
-  if (!miner.ok()) return miner.status().WithContext(path);
+  auto miner = TemplateMiner::Deserialize(*data);
+  if (!miner.ok()) return miner.status().WithContext(TemplatesPath(table));
   return miner;
 }
 
 Status SaveTemplates(const std::string& table, const TemplateMiner& miner) {
-  const std::string path = TemplatesPath(table);
   std::error_code ec;
   std::filesystem::create_directories(table + "/_lakewatch", ec);
   if (ec) return Status::IOError(table + "/_lakewatch: " + ec.message());
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  const std::string data = miner.Serialize();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IOError(tmp + ": " + std::strerror(errno));
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t w = ::write(fd, data.data() + off, data.size() - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status::IOError(tmp + ": write: " + std::strerror(errno));
-    }
-    off += static_cast<size_t>(w);
-  }
-  bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Status::IOError(path + ": " + std::strerror(errno));
-  }
-  return Status::OK();
+  return delta::ReplaceFileDurably(table + "/_lakewatch", "templates.txt", miner.Serialize());
 }
 
 // The xxh3-128 of a file's bytes, as the source's idempotence identity.
@@ -610,7 +579,7 @@ class Run : public RecordSink, public JsonRecordSink {
   }
   // JsonRecordSink
   void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view raw) override {
-    if (otlp_allowed_ && IsOtlpLogs(record)) {
+    if (IsOtlpLogs(record)) {  // an OTLP request inside JSON input: one row per log record
       OtlpLogsToRecords(record, line, offset, this);
       return;
     }
@@ -640,7 +609,6 @@ class Run : public RecordSink, public JsonRecordSink {
   std::unique_ptr<MinerSink> miner_sink_;
   std::string source_name_;
   SourceSummary* source_ = nullptr;
-  bool otlp_allowed_ = false;
   IngestSummary summary_;
   std::shared_ptr<const delta::Snapshot> table_snapshot_;
   std::vector<delta::Txn> txns_;
@@ -816,8 +784,6 @@ Status Run::IngestSource(const std::string& input) {
   std::string format = options_.format;
   if (format == "auto") format = DetectFormat(buf.view(), input);
   source_->format = format;
-  otlp_allowed_ = format == "auto" || format == "otlp" || format == "json" || format == "jsonl" ||
-                  options_.format == "auto";
   bytes_since_flush_ += static_cast<int64_t>(buf.size());
   Status st;
   if (format == "json" || format == "otlp") {

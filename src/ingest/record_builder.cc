@@ -220,6 +220,42 @@ void ScalarJson(const Sc& v, std::string* out) {
   }
 }
 
+// A flat record's value as a scalar (kNull maps to an empty string; callers
+// handle nulls first).
+Sc ScOf(const FieldValue& fv) {
+  Sc v{};
+  v.s = fv.s;
+  switch (fv.kind) {
+    case FieldValue::Kind::kNull: v.t = Sc::kString; break;
+    case FieldValue::Kind::kBool: v.t = Sc::kBool; v.b = fv.b; break;
+    case FieldValue::Kind::kInt64: v.t = Sc::kInt; v.i = fv.i; break;
+    case FieldValue::Kind::kDouble: v.t = Sc::kDouble; v.d = fv.d; break;
+    case FieldValue::Kind::kString: v.t = Sc::kString; break;
+    case FieldValue::Kind::kTimestamp: v.t = Sc::kTs; v.i = fv.i; break;
+  }
+  return v;
+}
+
+// The event time a timestamp field's value gives: a timestamp as is, a
+// number as epoch s/ms/µs/ns (EpochToMicros), a string by ParseTimestampText.
+bool TimestampOf(const Sc& v, int64_t* micros) {
+  switch (v.t) {
+    case Sc::kTs: *micros = v.i; return true;
+    case Sc::kInt: *micros = EpochToMicros(v.i); return true;
+    case Sc::kDouble:
+      if (!std::isfinite(v.d) || std::fabs(v.d) >= 9e18) return false;
+      *micros = EpochToMicros(v.d);
+      return true;
+    case Sc::kString:
+      if (auto t = ParseTimestampText(v.s)) {
+        *micros = *t;
+        return true;
+      }
+      return false;
+    default: return false;
+  }
+}
+
 // Re-renders every value of a scalar node as text (unlocked widening).
 void WidenToString(Node* n) {
   Buffer data;
@@ -339,8 +375,6 @@ bool AppendOther(Node* n, const Sc& v) {
 // Builds the column of a node (nullptr when it has no type yet).
 ColumnPtr BuildColumn(Node* n, size_t max_fields);
 
-TypePtr OtherColumnType(const Node& n) { return n.other_type; }
-
 ColumnPtr BuildScalar(Node* n, TypePtr type) {
   auto col = Column::Make(type);
   if (n->kind == Kind::kOther && StoreOf(*type) == OtherStore::kNone) {
@@ -391,7 +425,7 @@ ColumnPtr BuildColumn(Node* n, size_t max_fields) {
     case Kind::kDouble: return BuildScalar(n, DataType::Double());
     case Kind::kString: return BuildScalar(n, DataType::String());
     case Kind::kTimestamp: return BuildScalar(n, DataType::Timestamp());
-    case Kind::kOther: return BuildScalar(n, OtherColumnType(*n));
+    case Kind::kOther: return BuildScalar(n, n->other_type);
     case Kind::kStruct: {
       // Locked children in table order, then the newly typed ones in creation order.
       std::vector<uint32_t> order = n->locked_order;
@@ -794,16 +828,11 @@ void RecordBuilder::AddRest(const Ctx& ctx, std::string_view json_value) {
 }
 
 void RecordBuilder::AppendScalar(BuilderNode* n, const FieldValue& fv, Ctx& ctx) {
-  Sc v{};
-  v.s = fv.s;
-  switch (fv.kind) {
-    case FieldValue::Kind::kNull: AppendNull(n); return;
-    case FieldValue::Kind::kBool: v.t = Sc::kBool; v.b = fv.b; break;
-    case FieldValue::Kind::kInt64: v.t = Sc::kInt; v.i = fv.i; break;
-    case FieldValue::Kind::kDouble: v.t = Sc::kDouble; v.d = fv.d; break;
-    case FieldValue::Kind::kString: v.t = Sc::kString; break;
-    case FieldValue::Kind::kTimestamp: v.t = Sc::kTs; v.i = fv.i; break;
+  if (fv.kind == FieldValue::Kind::kNull) {
+    AppendNull(n);
+    return;
   }
+  const Sc v = ScOf(fv);
   if (!PutScalar(n, v, &scratch_)) {
     AppendNull(n);
     std::string json;
@@ -941,33 +970,9 @@ void RecordBuilder::AppendJsonObject(BuilderNode* n, simdjson::dom::object obj, 
 }
 
 bool RecordBuilder::AppendTimestampValue(BuilderNode* node, simdjson::dom::element v) {
-  using simdjson::dom::element_type;
+  Sc sc{};
   int64_t micros = 0;
-  bool ok = false;
-  switch (v.type()) {
-    case element_type::STRING:
-      if (auto ts = ParseTimestampText(v.get_string().value_unsafe())) {
-        micros = *ts;
-        ok = true;
-      }
-      break;
-    case element_type::INT64:
-      micros = EpochToMicros(v.get_int64().value_unsafe());
-      ok = true;
-      break;
-    case element_type::UINT64:
-    case element_type::DOUBLE: {
-      double d = v.type() == element_type::DOUBLE ? v.get_double().value_unsafe()
-                                                   : static_cast<double>(v.get_uint64().value_unsafe());
-      if (std::isfinite(d) && std::fabs(d) < 9e18) {
-        micros = EpochToMicros(d);
-        ok = true;
-      }
-      break;
-    }
-    default:
-      break;
-  }
+  const bool ok = ScalarFromJson(v, &sc) && TimestampOf(sc, &micros);
   if (ok) {
     AppendFixed<int64_t>(node, micros);
   } else {
@@ -1063,35 +1068,14 @@ void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
   const std::string_view ts_key = have_ts ? std::string_view(options_.timestamp_fields[best]) : std::string_view();
   PadTo(timestamp_node_, slot);
   if (timestamp_node_->kind == Kind::kTimestamp) {
-    bool ok = false;
     int64_t micros = 0;
-    if (have_ts) {
-      switch (ts_value->kind) {
-        case FieldValue::Kind::kTimestamp: micros = ts_value->i; ok = true; break;
-        case FieldValue::Kind::kInt64: micros = EpochToMicros(ts_value->i); ok = true; break;
-        case FieldValue::Kind::kDouble:
-          ok = std::isfinite(ts_value->d) && std::fabs(ts_value->d) < 9e18;
-          if (ok) micros = EpochToMicros(ts_value->d);
-          break;
-        case FieldValue::Kind::kString:
-          if (auto t = ParseTimestampText(ts_value->s)) {
-            micros = *t;
-            ok = true;
-          }
-          break;
-        default: break;
-      }
-    }
-    if (ok) {
+    if (have_ts && ts_value->kind != FieldValue::Kind::kNull && TimestampOf(ScOf(*ts_value), &micros)) {
       AppendFixed<int64_t>(timestamp_node_, micros);
     } else {
       AppendNull(timestamp_node_);
       if (have_ts && ts_key == "timestamp" && ts_value->kind != FieldValue::Kind::kNull) {
-        Sc v{};
-        v.t = Sc::kString;
-        v.s = ts_value->s;
         std::string json;
-        ScalarJson(v, &json);
+        ScalarJson(ScOf(*ts_value), &json);
         ctx.Push("timestamp");
         AddRest(ctx, json);
         ctx.Pop();
@@ -1147,20 +1131,10 @@ void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
       }
     }
     if (!ok) {
-      Sc v{};
-      switch (f.value.kind) {
-        case FieldValue::Kind::kNull: v.t = Sc::kString; break;
-        case FieldValue::Kind::kBool: v.t = Sc::kBool; v.b = f.value.b; break;
-        case FieldValue::Kind::kInt64: v.t = Sc::kInt; v.i = f.value.i; break;
-        case FieldValue::Kind::kDouble: v.t = Sc::kDouble; v.d = f.value.d; break;
-        case FieldValue::Kind::kString: v.t = Sc::kString; v.s = f.value.s; break;
-        case FieldValue::Kind::kTimestamp: v.t = Sc::kTs; v.i = f.value.i; v.s = f.value.s; break;
-      }
-      std::string json;
-      if (f.value.kind == FieldValue::Kind::kNull) {
-        json = "null";
-      } else {
-        ScalarJson(v, &json);
+      std::string json = "null";
+      if (f.value.kind != FieldValue::Kind::kNull) {
+        json.clear();
+        ScalarJson(ScOf(f.value), &json);
       }
       AddRest(ctx, json);
     }
@@ -1198,10 +1172,6 @@ void RecordBuilder::EndRow(std::string_view source, int64_t line) {
   }
   FinishRow(root);
   ++rows_;
-}
-
-size_t RecordBuilder::memory_bytes() const {
-  return 0;  // the pipeline flushes by input bytes and rows
 }
 
 RecordBatch RecordBuilder::Flush() {

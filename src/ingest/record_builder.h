@@ -96,8 +96,6 @@ class RecordBuilder {
   void AddFlat(const FlatRecord& record, std::string_view source);
 
   int64_t num_rows() const { return rows_; }
-  // Approximate bytes held by the current batch.
-  size_t memory_bytes() const;
 
   // The rows since the last Flush as a batch in the current table schema
   // (locked columns in table order, then the columns new in this batch, which
