@@ -78,9 +78,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const Captured& c = whole[r];
         const std::vector<std::string>& row = (*rows)[r + 1];
         Check(!c.bad);
-        Check(c.names.size() >= row.size() && c.names.size() >= (*rows)[0].size());
-        for (size_t k = 0; k < c.names.size(); ++k) {
-          Check(c.texts[k] == (k < row.size() ? row[k] : std::string()));
+        Check(c.fields.size() >= row.size() && c.fields.size() >= (*rows)[0].size());
+        for (size_t k = 0; k < c.fields.size(); ++k) {
+          Check(c.fields[k].second.s == (k < row.size() ? row[k] : std::string()));
         }
       }
     } else {

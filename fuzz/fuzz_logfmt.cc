@@ -63,8 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(c.raw == content);
       Check(c.bad == !c.reason.empty());
       if (!c.bad) {
-        Check(!c.names.empty());
-        std::vector<std::string> names = c.names;
+        Check(!c.fields.empty());
+        std::vector<std::string> names = c.Names();
         std::sort(names.begin(), names.end());
         Check(std::adjacent_find(names.begin(), names.end()) == names.end());
       }
