@@ -420,16 +420,6 @@ TEST(CsvParser, LoghubStructuredCsvsMatchReadCsvFile) {
 }
 
 // Throughput on a generated file of ML-monitoring-like rows (printed, not asserted).
-class CountSink : public RecordSink {
- public:
-  void OnRecord(const FlatRecord& record) override {
-    ++records;
-    fields += record.fields.size();
-  }
-  void OnBadRecord(int64_t, int64_t, std::string_view, const std::string&) override { ++bad; }
-  int64_t records = 0, fields = 0, bad = 0;
-};
-
 TEST(CsvParser, Throughput) {
   std::string text = "ts,model,version,latency_ms,score,ok,message\n";
   for (int k = 0; text.size() < (8u << 20); ++k) {
@@ -442,25 +432,12 @@ TEST(CsvParser, Throughput) {
   for (bool infer : {true, false}) {
     CsvOptions options;
     options.infer_types = infer;
-    double best = 1e9;
-    for (int rep = 0; rep < 3; ++rep) {  // best of 3: the machine is shared
-      CsvParser parser(options);
-      CountSink sink;
-      const auto t0 = std::chrono::steady_clock::now();
-      size_t pos = 0;
-      while (true) {  // 1 MiB chunks; the unconsumed tail of one starts the next
-        const size_t len = std::min<size_t>(1 << 20, text.size() - pos);
-        const bool eof = pos + len == text.size();
-        pos += parser.Parse(std::string_view{text}.substr(pos, len), eof, &sink);
-        if (eof) break;
-      }
-      best = std::min(best,
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      EXPECT_EQ(pos, text.size());
-      EXPECT_EQ(sink.bad, 0);
-      EXPECT_EQ(sink.records, std::count(text.begin(), text.end(), '\n') - 1);
-      EXPECT_EQ(sink.fields, sink.records * 7);
-    }
+    const double best = test_util::BestOfThreeSeconds(
+        [&] { return CsvParser(options); }, text, [&](const test_util::CountSink& sink) {
+          EXPECT_EQ(sink.bad, 0);
+          EXPECT_EQ(sink.records, std::count(text.begin(), text.end(), '\n') - 1);
+          EXPECT_EQ(sink.fields, sink.records * 7);
+        });
     std::printf("CsvParser (infer_types=%d): %.1f MB, best of 3 %.1f ms = %.0f MB/s\n", infer,
                 text.size() / 1e6, best * 1e3, text.size() / 1e6 / best);
   }

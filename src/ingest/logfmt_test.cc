@@ -225,15 +225,6 @@ TEST(LogfmtParser, EverySplitPointGivesTheSameRecords) {
   }
 }
 
-class CountSink : public RecordSink {
- public:
-  void OnRecord(const FlatRecord& record) override {
-    ++records;
-    fields += record.fields.size();
-  }
-  void OnBadRecord(int64_t, int64_t, std::string_view, const std::string&) override { ++bad; }
-  int64_t records = 0, fields = 0, bad = 0;
-};
 
 // Throughput on generated Go-kit-style lines (printed, not asserted).
 TEST(LogfmtParser, Throughput) {
@@ -249,25 +240,12 @@ TEST(LogfmtParser, Throughput) {
   for (bool infer : {true, false}) {
     LogfmtOptions options;
     options.infer_types = infer;
-    double best = 1e9;
-    for (int rep = 0; rep < 3; ++rep) {  // best of 3: the machine is shared
-      LogfmtParser parser(options);
-      CountSink sink;
-      const auto t0 = std::chrono::steady_clock::now();
-      size_t pos = 0;
-      while (true) {  // 1 MiB chunks; the unconsumed tail of one starts the next
-        const size_t len = std::min<size_t>(1 << 20, text.size() - pos);
-        const bool eof = pos + len == text.size();
-        pos += parser.Parse(std::string_view{text}.substr(pos, len), eof, &sink);
-        if (eof) break;
-      }
-      best = std::min(best,
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      EXPECT_EQ(pos, text.size());
-      EXPECT_EQ(sink.bad, 0);
-      EXPECT_EQ(sink.records, lines);
-      EXPECT_EQ(sink.fields, lines * 8);
-    }
+    const double best = test_util::BestOfThreeSeconds(
+        [&] { return LogfmtParser(options); }, text, [&](const test_util::CountSink& sink) {
+          EXPECT_EQ(sink.bad, 0);
+          EXPECT_EQ(sink.records, lines);
+          EXPECT_EQ(sink.fields, lines * 8);
+        });
     std::printf("LogfmtParser (infer_types=%d): %.1f MB, best of 3 %.1f ms = %.0f MB/s\n", infer,
                 text.size() / 1e6, best * 1e3, text.size() / 1e6 / best);
   }
