@@ -695,7 +695,8 @@ bool IsNameLikeKey(std::string_view key) {
   return true;
 }
 
-RecordBuilder::RecordBuilder(BuilderOptions options) : options_(std::move(options)) {
+RecordBuilder::RecordBuilder(BuilderOptions options)
+    : options_(std::move(options)), path_(std::make_unique<Ctx>()) {
   root_ = std::make_unique<Node>();
   root_->kind = Kind::kStruct;
   auto add_system = [&](const char* name, Kind kind, TypePtr other, bool system) {
@@ -982,7 +983,8 @@ bool RecordBuilder::AppendTimestampValue(BuilderNode* node, simdjson::dom::eleme
 }
 
 void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view source, int64_t line) {
-  Ctx ctx;
+  Ctx& ctx = *path_;  // reused: no allocation per record
+  ctx.segs.clear();
   Node* root = root_.get();
   const int64_t slot = root->length;
   if (!record.is_object()) {
@@ -1050,7 +1052,8 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
 }
 
 void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
-  Ctx ctx;
+  Ctx& ctx = *path_;  // reused: no allocation per record
+  ctx.segs.clear();
   Node* root = root_.get();
   const int64_t slot = root->length;
   size_t best = options_.timestamp_fields.size();

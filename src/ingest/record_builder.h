@@ -117,6 +117,7 @@ class RecordBuilder {
   void AfterString(BuilderNode* parent, BuilderNode* node, std::string_view s);
 
   BuilderOptions options_;
+  std::unique_ptr<Ctx> path_;  // the path of the record being added (reused across records)
   std::unique_ptr<BuilderNode> root_;
   BuilderNode* timestamp_node_ = nullptr;
   Schema schema_;  // locked columns
