@@ -699,21 +699,29 @@ RecordBuilder::RecordBuilder(BuilderOptions options)
     : options_(std::move(options)), path_(std::make_unique<Ctx>()) {
   root_ = std::make_unique<Node>();
   root_->kind = Kind::kStruct;
-  auto add_system = [&](const char* name, Kind kind, TypePtr other, bool system) {
-    Node* n = Child(root_.get(), name, false);
-    if (other != nullptr) n->other_type = std::move(other);
-    SetKind(n, kind);
-    n->system = system;
-    return n;
-  };
-  timestamp_node_ = add_system("timestamp", Kind::kTimestamp, nullptr, false);
-  add_system("_rest", Kind::kString, nullptr, true);
-  add_system("_source", Kind::kString, nullptr, true);
-  add_system("_line", Kind::kInt64, nullptr, true);
-  add_system("date", Kind::kOther, DataType::Date(), true);
+  AddSystemNodes();
 }
 
 RecordBuilder::~RecordBuilder() = default;
+
+void RecordBuilder::AddSystemNodes() {
+  // A table may hold them already (with their types); others are added,
+  // `timestamp` among the user columns and the rest after them.
+  auto ensure = [&](const char* name, Kind kind, TypePtr other, bool system) {
+    Node* n = Child(root_.get(), name, false);
+    if (n->kind == Kind::kNone) {
+      if (other != nullptr) n->other_type = std::move(other);
+      SetKind(n, kind);
+      n->system = system;
+    }
+    return n;
+  };
+  timestamp_node_ = ensure("timestamp", Kind::kTimestamp, nullptr, false);
+  rest_node_ = ensure("_rest", Kind::kString, nullptr, true);
+  source_node_ = ensure("_source", Kind::kString, nullptr, true);
+  line_node_ = ensure("_line", Kind::kInt64, nullptr, true);
+  date_node_ = ensure("date", Kind::kOther, DataType::Date(), true);
+}
 
 void RecordBuilder::LockSchema(const Schema& table_schema) {
   root_ = std::make_unique<Node>();
@@ -729,20 +737,7 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
       }
     }
   }
-  auto ensure = [&](const char* name, Kind kind, TypePtr other) {
-    Node* n = Child(root_.get(), name, false);
-    if (n->kind == Kind::kNone) {
-      if (other != nullptr) n->other_type = std::move(other);
-      SetKind(n, kind);
-      n->system = true;
-    }
-    return n;
-  };
-  timestamp_node_ = ensure("timestamp", Kind::kTimestamp, nullptr);
-  ensure("_rest", Kind::kString, nullptr);
-  ensure("_source", Kind::kString, nullptr);
-  ensure("_line", Kind::kInt64, nullptr);
-  ensure("date", Kind::kOther, DataType::Date());
+  AddSystemNodes();
 }
 
 BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
@@ -1151,12 +1146,11 @@ void RecordBuilder::EndRow(std::string_view source, int64_t line) {
   Node* root = root_.get();
   const int64_t slot = root->length;
   Ctx ctx;
-  auto sys = [&](std::string_view name) {
-    Node* n = Child(root, name, false);
+  auto sys = [&](Node* n) {
     PadTo(n, slot);
     return n;
   };
-  Node* rest = sys("_rest");
+  Node* rest = sys(rest_node_);
   if (rest_.empty()) {
     AppendNull(rest);
   } else {
@@ -1164,9 +1158,9 @@ void RecordBuilder::EndRow(std::string_view source, int64_t line) {
     AppendScalar(rest, FieldValue::String(rest_), ctx);
     rest_.clear();
   }
-  AppendScalar(sys("_source"), FieldValue::String(source), ctx);
-  AppendScalar(sys("_line"), FieldValue::Int64(line), ctx);
-  Node* date = sys("date");
+  AppendScalar(sys(source_node_), FieldValue::String(source), ctx);
+  AppendScalar(sys(line_node_), FieldValue::Int64(line), ctx);
+  Node* date = sys(date_node_);
   PadTo(timestamp_node_, slot + 1);
   if (timestamp_node_->kind == Kind::kTimestamp && timestamp_node_->valid.data()[slot] != 0) {
     AppendScalar(date, FieldValue::Timestamp(timestamp_node_->data.data_as<int64_t>()[slot]), ctx);

@@ -119,7 +119,13 @@ class RecordBuilder {
   BuilderOptions options_;
   std::unique_ptr<Ctx> path_;  // the path of the record being added (reused across records)
   std::unique_ptr<BuilderNode> root_;
-  BuilderNode* timestamp_node_ = nullptr;
+  // Adds (or finds, in a locked schema) the system columns' nodes.
+  void AddSystemNodes();
+  BuilderNode* timestamp_node_ = nullptr;  // the system columns (owned by root_)
+  BuilderNode* rest_node_ = nullptr;
+  BuilderNode* source_node_ = nullptr;
+  BuilderNode* line_node_ = nullptr;
+  BuilderNode* date_node_ = nullptr;
   Schema schema_;  // locked columns
   TemplateSink* templates_ = nullptr;
   int64_t rows_ = 0;
