@@ -206,46 +206,8 @@ Status ColumnChunkReader::ReadAll(LeafData* out) {
   size_t pos = 0;
   int64_t entries_before = out->num_entries;
   while (pos < chunk_size_ && out->num_entries - entries_before < meta_.num_values) {
-    page_offset_ = file_offset_ + static_cast<int64_t>(pos);
-    size_t header_size = 0;
-    auto header = ParsePageHeader(chunk_ + pos, chunk_size_ - pos, &header_size);
-    if (!header.ok()) return Error("bad page header: " + header.status().message());
-    const PageHeader& h = *header;
-    if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0) {
-      return Error(fmt::format("negative page size (compressed {}, uncompressed {})",
-                               h.compressed_page_size, h.uncompressed_page_size));
-    }
-    if (h.uncompressed_page_size > options_.max_page_bytes) {
-      return Error(fmt::format("page of {} bytes exceeds the limit of {}", h.uncompressed_page_size,
-                               options_.max_page_bytes));
-    }
-    size_t body = pos + header_size;
-    if (static_cast<size_t>(h.compressed_page_size) > chunk_size_ - body) {
-      return Error(fmt::format("page body of {} bytes runs past the column chunk ({} bytes left)",
-                               h.compressed_page_size, chunk_size_ - body));
-    }
-    const uint8_t* page = chunk_ + body;
-    size_t page_size = static_cast<size_t>(h.compressed_page_size);
-    if (options_.verify_crc && h.crc.has_value() &&
-        (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2 ||
-         h.type == PageType::kDictionaryPage)) {
-      uint32_t crc = static_cast<uint32_t>(crc32(0L, page, static_cast<uInt>(page_size)));
-      if (crc != static_cast<uint32_t>(*h.crc)) {
-        return Error(fmt::format("page CRC mismatch (header says {:08x}, data has {:08x})",
-                                 static_cast<uint32_t>(*h.crc), crc));
-      }
-    }
-    switch (h.type) {
-      case PageType::kDictionaryPage:
-        LW_RETURN_IF_ERROR(ReadDictionaryPage(h, page, page_size));
-        break;
-      case PageType::kDataPage:
-      case PageType::kDataPageV2:
-        LW_RETURN_IF_ERROR(ReadDataPage(h, page, page_size, out));
-        break;
-      default: break;  // index pages and unknown page types are skipped
-    }
-    pos = body + page_size;
+    PageType type;
+    LW_RETURN_IF_ERROR(ReadPage(pos, chunk_size_, out, &type, &pos));
   }
   int64_t got = out->num_entries - entries_before;
   if (got != meta_.num_values) {
@@ -253,6 +215,81 @@ Status ColumnChunkReader::ReadAll(LeafData* out) {
     return Error(fmt::format("column chunk holds {} values, its metadata says {}", got,
                              meta_.num_values));
   }
+  return Status::OK();
+}
+
+Status ColumnChunkReader::ReadPagesBefore(size_t end) {
+  size_t pos = 0;
+  while (pos < end) {
+    PageType type;
+    LW_RETURN_IF_ERROR(ReadPage(pos, std::min(end, chunk_size_), nullptr, &type, &pos));
+  }
+  return Status::OK();
+}
+
+Status ColumnChunkReader::ReadDataPageAt(size_t pos, size_t size, LeafData* out) {
+  if (pos > chunk_size_ || size > chunk_size_ - pos) {
+    page_offset_ = file_offset_ + static_cast<int64_t>(pos);
+    return Error(fmt::format("page of {} bytes runs past the column chunk ({} bytes)", size,
+                             chunk_size_));
+  }
+  PageType type;
+  size_t next;
+  LW_RETURN_IF_ERROR(ReadPage(pos, pos + size, out, &type, &next));
+  if (type != PageType::kDataPage && type != PageType::kDataPageV2) {
+    return Error(fmt::format("expected a data page, found a {}", PageTypeName(type)));
+  }
+  if (next != pos + size) {
+    return Error(fmt::format("page takes {} bytes, expected {}", next - pos, size));
+  }
+  return Status::OK();
+}
+
+Status ColumnChunkReader::ReadPage(size_t pos, size_t limit, LeafData* out, PageType* type,
+                                   size_t* next) {
+  page_offset_ = file_offset_ + static_cast<int64_t>(pos);
+  size_t header_size = 0;
+  auto header = ParsePageHeader(chunk_ + pos, limit - pos, &header_size);
+  if (!header.ok()) return Error("bad page header: " + header.status().message());
+  const PageHeader& h = *header;
+  *type = h.type;
+  if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0) {
+    return Error(fmt::format("negative page size (compressed {}, uncompressed {})",
+                             h.compressed_page_size, h.uncompressed_page_size));
+  }
+  if (h.uncompressed_page_size > options_.max_page_bytes) {
+    return Error(fmt::format("page of {} bytes exceeds the limit of {}", h.uncompressed_page_size,
+                             options_.max_page_bytes));
+  }
+  size_t body = pos + header_size;
+  if (static_cast<size_t>(h.compressed_page_size) > limit - body) {
+    return Error(fmt::format("page body of {} bytes runs past the {} ({} bytes left)",
+                             h.compressed_page_size,
+                             limit == chunk_size_ ? "column chunk" : "page's extent", limit - body));
+  }
+  const uint8_t* page = chunk_ + body;
+  size_t page_size = static_cast<size_t>(h.compressed_page_size);
+  if (options_.verify_crc && h.crc.has_value() &&
+      (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2 ||
+       h.type == PageType::kDictionaryPage)) {
+    uint32_t crc = static_cast<uint32_t>(crc32(0L, page, static_cast<uInt>(page_size)));
+    if (crc != static_cast<uint32_t>(*h.crc)) {
+      return Error(fmt::format("page CRC mismatch (header says {:08x}, data has {:08x})",
+                               static_cast<uint32_t>(*h.crc), crc));
+    }
+  }
+  switch (h.type) {
+    case PageType::kDictionaryPage:
+      LW_RETURN_IF_ERROR(ReadDictionaryPage(h, page, page_size));
+      break;
+    case PageType::kDataPage:
+    case PageType::kDataPageV2:
+      if (out == nullptr) return Error("data page before the first page the offset index lists");
+      LW_RETURN_IF_ERROR(ReadDataPage(h, page, page_size, out));
+      break;
+    default: break;  // index pages and unknown page types are skipped
+  }
+  *next = body + page_size;
   return Status::OK();
 }
 

@@ -1,6 +1,6 @@
-// ColumnChunkReader: decodes every page of one column chunk (dictionary page,
-// data pages v1 and v2, any codec and value encoding the format defines) into
-// LeafData: definition/repetition levels and the dense logical values, ready
+// ColumnChunkReader: decodes the pages of one column chunk — all of them, or
+// single data pages an OffsetIndex locates — (dictionary page, data pages v1
+// and v2, any codec and value encoding the format defines) into LeafData: definition/repetition levels and the dense logical values, ready
 // for record assembly (level_assembler.h).
 //
 // Checks along the way, each failing with Status::Corrupt that names the
@@ -39,8 +39,25 @@ class ColumnChunkReader {
   // Decodes all pages into *out (levels and values appended).
   Status ReadAll(LeafData* out);
 
+  // ---- single pages (row-range reads through an OffsetIndex)
+  // Decodes the pages in chunk bytes [0, end): the dictionary page, if any,
+  // and index pages. Corrupt when a data page lies there. Call once, before
+  // ReadDataPageAt.
+  Status ReadPagesBefore(size_t end);
+  // Decodes the data page whose header starts at chunk offset `pos` and which
+  // (header and body) takes exactly `size` bytes; appends its levels and
+  // values to *out. Corrupt when the page is no data page, takes another
+  // size, or does not decode.
+  // REQUIRES: out->max_def/max_rep/values set up as ReadAll does.
+  Status ReadDataPageAt(size_t pos, size_t size, LeafData* out);
+
  private:
   void ReserveOutput(LeafData* out) const;
+  // Decodes the page whose header starts at chunk offset `pos` and which must
+  // end by `limit`: data pages append to *out (none allowed when out is
+  // null), a dictionary page becomes the dictionary, others are skipped.
+  // Sets *type and *next (the offset after the page).
+  Status ReadPage(size_t pos, size_t limit, LeafData* out, PageType* type, size_t* next);
   Status ReadDictionaryPage(const PageHeader& h, const uint8_t* page, size_t size);
   Status ReadDataPage(const PageHeader& h, const uint8_t* page, size_t size, LeafData* out);
   // Decodes `n` dense values of `encoding` from data[0, size) into out->values.

@@ -19,8 +19,8 @@
 namespace lakewatch::parquet {
 
 ColumnWriter::ColumnWriter(const LeafDescriptor& leaf, const WriterOptions& options)
-    : leaf_(leaf), options_(options), width_(leaf.PhysicalByteWidth()), dict_(leaf.PhysicalByteWidth()),
-      stats_(leaf) {
+    : leaf_(leaf), options_(options), width_(leaf.PhysicalByteWidth()), page_stats_(leaf),
+      dict_(leaf.PhysicalByteWidth()), stats_(leaf), page_index_(leaf) {
   if (!options_.dictionary || leaf_.physical_type == Type::kBoolean) dict_state_ = DictState::kOff;
   page_offsets_.AppendValue<int64_t>(0);
 }
@@ -111,15 +111,20 @@ Status ColumnWriter::Write(const LeafData& batch) {
       for (int64_t i = e; i < end; ++i) nv += def[i] == leaf_.max_def;
       page_def_.Append(def + e, seg * sizeof(int16_t));
     }
-    if (rep != nullptr) page_rep_.Append(rep + e, seg * sizeof(int16_t));
+    if (rep != nullptr) {
+      page_rep_.Append(rep + e, seg * sizeof(int16_t));
+      for (int64_t i = e; i < end; ++i) page_rows_ += rep[i] == 0;
+    } else {
+      page_rows_ += seg;
+    }
     if (vi + nv > values.length) {
       return Status::Internal("column '" + leaf_.DottedPath() + "': levels define more values than given");
     }
     const size_t phys_before = page_values_.size();
     const int64_t offsets_before = static_cast<int64_t>(page_offsets_.size() / sizeof(int64_t)) - 1;
     AppendPhysical(values, vi, vi + nv);
-    stats_.Update(values, vi, vi + nv);
-    stats_.AddNulls(seg - nv);
+    page_stats_.Update(values, vi, vi + nv);
+    page_stats_.AddNulls(seg - nv);
     if (dict_state_ != DictState::kOff && nv > 0) {
       size_t ib = page_indices_.size();
       page_indices_.Resize(ib + nv * sizeof(uint32_t));
@@ -224,9 +229,18 @@ Status ColumnWriter::FlushPage() {
       ++delta_pages_count_;
     }
   }
+  const int64_t page_start = static_cast<int64_t>(pages_.size());
   LW_RETURN_IF_ERROR(AppendPage(PageType::kDataPage, enc, static_cast<int32_t>(page_entries_), scratch_, &pages_));
+  if (options_.page_index) {
+    page_index_.AddPage(page_start, static_cast<int64_t>(pages_.size()) - page_start, chunk_rows_,
+                        page_count_values_, page_stats_);
+  }
+  stats_.Merge(page_stats_);
+  page_stats_.Reset();
   chunk_entries_ += page_entries_;
   chunk_values_ += page_count_values_;
+  chunk_rows_ += page_rows_;
+  page_rows_ = 0;
   page_rep_.Clear();
   page_def_.Clear();
   page_values_.Clear();
@@ -295,6 +309,12 @@ Status ColumnWriter::FinishChunk(ColumnChunkOutput* out) {
   }
   m.encoding_stats = std::move(enc_stats);
   m.statistics = stats_.ToStatistics();
+  if (options_.page_index) {
+    page_index_.Finish(m.data_page_offset, &out->offset_index.emplace(), &out->column_index);
+  } else {
+    out->offset_index.reset();
+    out->column_index.reset();
+  }
 
   // reset for the next row group
   pages_.Clear();
@@ -302,7 +322,7 @@ Status ColumnWriter::FinishChunk(ColumnChunkOutput* out) {
   dict_used_ = false;
   dict_state_ = (!options_.dictionary || leaf_.physical_type == Type::kBoolean) ? DictState::kOff
                                                                                 : DictState::kTrying;
-  chunk_entries_ = chunk_values_ = uncompressed_bytes_ = 0;
+  chunk_entries_ = chunk_values_ = chunk_rows_ = uncompressed_bytes_ = 0;
   dict_pages_count_ = plain_pages_count_ = delta_pages_count_ = 0;
   stats_.Reset();
   return Status::OK();

@@ -1,7 +1,9 @@
 // ColumnWriter: encodes the values of one leaf column into the pages of a
 // column chunk — data page v1 (levels RLE, values RLE_DICTIONARY or PLAIN),
 // an optional dictionary page, the chosen codec — and the chunk's
-// ColumnMetaData with statistics.
+// ColumnMetaData with statistics and, optionally, its page index. Every data
+// page starts at a record boundary (repetition level 0), as the page index
+// requires.
 //
 // Dictionary policy: every chunk starts dictionary-encoded; before its first
 // page is written the writer checks the distinct-value ratio and drops the
@@ -14,6 +16,7 @@
 // Thread-safety: none; distinct writers may run on distinct threads.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,7 @@
 #include "parquet/dictionary_encoder.h"
 #include "parquet/level_assembler.h"
 #include "parquet/metadata.h"
+#include "parquet/page_index_builder.h"
 #include "parquet/schema.h"
 #include "parquet/statistics.h"
 
@@ -40,6 +44,9 @@ struct WriterOptions {
   // INT32/INT64 pages that do not use the dictionary are written
   // DELTA_BINARY_PACKED when that is at least 25% smaller than PLAIN.
   bool delta_integers = true;
+  // Write the page index (OffsetIndex and ColumnIndex of every column chunk,
+  // page_index_builder.h) so readers can read single rows and skip pages.
+  bool page_index = true;
   int threads = 1;  // leaves encoded in parallel
   std::vector<KeyValue> key_value_metadata;
 };
@@ -49,6 +56,10 @@ struct WriterOptions {
 struct ColumnChunkOutput {
   Buffer bytes;
   ColumnMetaData meta;
+  // With options.page_index: page offsets relative to the first byte of `bytes`
+  // too. column_index is empty when the chunk cannot have one.
+  std::optional<OffsetIndex> offset_index;
+  std::optional<ColumnIndex> column_index;
 };
 
 class ColumnWriter {
@@ -86,6 +97,8 @@ class ColumnWriter {
   Buffer page_indices_;         // uint32 dictionary indices, when dictionary-encoding
   int64_t page_entries_ = 0;
   int64_t page_count_values_ = 0;
+  int64_t page_rows_ = 0;       // records starting in the open page
+  StatsCollector page_stats_;   // merged into stats_ when the page is flushed
 
   // chunk
   DictState dict_state_ = DictState::kTrying;
@@ -94,10 +107,12 @@ class ColumnWriter {
   Buffer pages_;            // encoded data pages
   int64_t chunk_entries_ = 0;
   int64_t chunk_values_ = 0;
+  int64_t chunk_rows_ = 0;
   int64_t uncompressed_bytes_ = 0;
   int32_t dict_pages_count_ = 0, plain_pages_count_ = 0, delta_pages_count_ = 0;
   Buffer delta_scratch_;
   StatsCollector stats_;
+  PageIndexBuilder page_index_;
   Buffer scratch_, compressed_;
   std::string header_;
 };

@@ -11,6 +11,9 @@
 #include <cstring>
 #include <thread>
 
+#include "parquet/leaf_rows.h"
+#include "parquet/page_index.h"
+
 namespace lakewatch::parquet {
 
 namespace {
@@ -138,12 +141,15 @@ Status ParquetFileReader::ChunkRange(int rg, int leaf, size_t* begin, size_t* si
   return Status::OK();
 }
 
+bool ParquetFileReader::TypeOrderKnown(int leaf) const {
+  return metadata_.column_orders.has_value() &&
+         static_cast<size_t>(leaf) < metadata_.column_orders->size() &&
+         (*metadata_.column_orders)[leaf].kind == ColumnOrder::Kind::kTypeOrder;
+}
+
 ColumnStats ParquetFileReader::RowGroupStats(int rg, int leaf) const {
-  bool type_order = metadata_.column_orders.has_value() &&
-                    static_cast<size_t>(leaf) < metadata_.column_orders->size() &&
-                    (*metadata_.column_orders)[leaf].kind == ColumnOrder::Kind::kTypeOrder;
   return DecodeColumnStats(schema_.leaves()[leaf], *metadata_.row_groups[rg].columns[leaf].meta_data,
-                           type_order);
+                           TypeOrderKnown(leaf));
 }
 
 bool ParquetFileReader::RowGroupMayMatch(int rg, const std::vector<StatsPredicate>& predicates) const {
@@ -156,6 +162,21 @@ bool ParquetFileReader::RowGroupMayMatch(int rg, const std::vector<StatsPredicat
   return true;
 }
 
+Status ParquetFileReader::ReadChunk(int rg, int leaf, LeafData* out) const {
+  const LeafDescriptor& desc = schema_.leaves()[leaf];
+  const ColumnMetaData& m = *metadata_.row_groups[rg].columns[leaf].meta_data;
+  if (m.num_values == 0) {  // an empty chunk: nothing to read (offsets may be 0)
+    out->max_def = desc.max_def;
+    out->max_rep = desc.max_rep;
+    out->values = Column::Make(desc.type);
+    return Status::OK();
+  }
+  size_t begin, size;
+  LW_RETURN_IF_ERROR(ChunkRange(rg, leaf, &begin, &size));
+  ColumnChunkReader reader(desc, m, data_ + begin, size, static_cast<int64_t>(begin), options_.column);
+  return reader.ReadAll(out);
+}
+
 Result<RecordBatch> ParquetFileReader::ReadRowGroup(int rg, const std::vector<FieldPlan>& plans) const {
   if (rg < 0 || rg >= num_row_groups()) {
     return Status::InvalidArgument(fmt::format("{}: no row group {}", name_, rg));
@@ -166,21 +187,15 @@ Result<RecordBatch> ParquetFileReader::ReadRowGroup(int rg, const std::vector<Fi
   std::vector<LeafData> leaves(nleaves);
   for (size_t i = 0; i < nleaves; ++i) {
     if (!needed[i]) continue;
-    const ColumnMetaData& cm = *metadata_.row_groups[rg].columns[i].meta_data;
-    if (cm.num_values == 0) {  // an empty chunk: nothing to read (offsets may be 0)
-      leaves[i].max_def = schema_.leaves()[i].max_def;
-      leaves[i].max_rep = schema_.leaves()[i].max_rep;
-      leaves[i].values = Column::Make(schema_.leaves()[i].type);
-      continue;
-    }
-    size_t begin, size;
-    LW_RETURN_IF_ERROR(ChunkRange(rg, static_cast<int>(i), &begin, &size));
-    const ColumnMetaData& m = *metadata_.row_groups[rg].columns[i].meta_data;
-    ColumnChunkReader reader(schema_.leaves()[i], m, data_ + begin, size,
-                             static_cast<int64_t>(begin), options_.column);
-    Status st = reader.ReadAll(&leaves[i]);
+    Status st = ReadChunk(rg, static_cast<int>(i), &leaves[i]);
     if (!st.ok()) return st.WithContext(fmt::format("{}: row group {}", name_, rg));
   }
+  return Assemble(rg, plans, leaves, metadata_.row_groups[rg].num_rows);
+}
+
+Result<RecordBatch> ParquetFileReader::Assemble(int rg, const std::vector<FieldPlan>& plans,
+                                                const std::vector<LeafData>& leaves,
+                                                int64_t default_rows) const {
   RecordBatch batch;
   LevelAssembler assembler(&leaves);
   int64_t rows = -1;
@@ -195,8 +210,198 @@ Result<RecordBatch> ParquetFileReader::ReadRowGroup(int rg, const std::vector<Fi
     batch.schema.fields.push_back(p.field);
     batch.columns.push_back(std::move(col).value());
   }
-  batch.num_rows = rows >= 0 ? rows : metadata_.row_groups[rg].num_rows;
+  batch.num_rows = rows >= 0 ? rows : default_rows;
   return batch;
+}
+
+// ---- page index
+
+Result<ParquetFileReader::IndexBytes> ParquetFileReader::LocateIndex(int rg, int leaf,
+                                                                     bool offset_index) const {
+  if (rg < 0 || rg >= num_row_groups() || leaf < 0 ||
+      static_cast<size_t>(leaf) >= schema_.leaves().size()) {
+    return Status::InvalidArgument(fmt::format("{}: no row group {} column {}", name_, rg, leaf));
+  }
+  const ColumnChunk& cc = metadata_.row_groups[rg].columns[leaf];
+  const char* what = offset_index ? "offset index" : "column index";
+  const std::optional<int64_t> offset = offset_index ? cc.offset_index_offset : cc.column_index_offset;
+  const std::optional<int32_t> length = offset_index ? cc.offset_index_length : cc.column_index_length;
+  const std::string column = fmt::format("{}: row group {} column '{}'", name_, rg,
+                                         schema_.leaves()[leaf].DottedPath());
+  if (!offset.has_value() || !length.has_value()) {
+    return Status::NotFound(fmt::format("{} has no {}", column, what));
+  }
+  if (*offset < 0 || *length < 0 || static_cast<uint64_t>(*offset) > footer_start_ ||
+      static_cast<uint64_t>(*length) > footer_start_ - static_cast<uint64_t>(*offset)) {
+    return Status::Corrupt(fmt::format("{}: {} at byte {} of {} bytes lies outside the data ({} bytes)",
+                                       column, what, *offset, *length, footer_start_));
+  }
+  return IndexBytes{data_ + *offset, static_cast<size_t>(*length),
+                    fmt::format("{}: {} at byte {}", column, what, *offset)};
+}
+
+Result<OffsetIndex> ParquetFileReader::ReadOffsetIndex(int rg, int leaf) const {
+  LW_ASSIGN_OR_RETURN(IndexBytes bytes, LocateIndex(rg, leaf, true));
+  auto index = ParseOffsetIndex(bytes.data, bytes.size);
+  if (!index.ok()) return index.status().WithContext(bytes.context);
+  const ColumnMetaData& m = *metadata_.row_groups[rg].columns[leaf].meta_data;
+  size_t begin = 0, size = 0;
+  if (m.num_values > 0) LW_RETURN_IF_ERROR(ChunkRange(rg, leaf, &begin, &size));
+  Status st = CheckOffsetIndex(*index, static_cast<int64_t>(begin), static_cast<int64_t>(begin + size),
+                               m.num_values > 0 ? metadata_.row_groups[rg].num_rows : 0);
+  if (!st.ok()) return st.WithContext(bytes.context);
+  return index;
+}
+
+Result<ColumnIndex> ParquetFileReader::ReadColumnIndex(int rg, int leaf, const OffsetIndex& offsets) const {
+  LW_ASSIGN_OR_RETURN(IndexBytes bytes, LocateIndex(rg, leaf, false));
+  auto index = ParseColumnIndex(bytes.data, bytes.size);
+  if (!index.ok()) return index.status().WithContext(bytes.context);
+  Status st = CheckColumnIndex(*index, offsets);
+  if (!st.ok()) return st.WithContext(bytes.context);
+  return index;
+}
+
+RowSelection ParquetFileReader::PagesMayMatch(int rg, const std::vector<StatsPredicate>& predicates) const {
+  if (rg < 0 || rg >= num_row_groups()) return RowSelection();
+  const int64_t num_rows = metadata_.row_groups[rg].num_rows;
+  if (!RowGroupMayMatch(rg, predicates)) return RowSelection();
+  RowSelection out = RowSelection::All(num_rows);
+  for (const StatsPredicate& p : predicates) {
+    for (const LeafDescriptor& leaf : schema_.leaves()) {
+      if (leaf.max_rep != 0 || leaf.DottedPath() != p.column) continue;
+      auto offsets = ReadOffsetIndex(rg, leaf.index);
+      if (!offsets.ok()) continue;
+      auto index = ReadColumnIndex(rg, leaf.index, *offsets);
+      if (!index.ok()) continue;
+      out = out.Intersect(
+          ColumnIndexMayMatch(leaf, *offsets, *index, num_rows, TypeOrderKnown(leaf.index), p));
+    }
+  }
+  return out;
+}
+
+Status ParquetFileReader::ReadLeafRowsWhole(int rg, int leaf, const RowSelection& rows,
+                                            LeafData* out) const {
+  LeafData all;
+  LW_RETURN_IF_ERROR(ReadChunk(rg, leaf, &all));
+  int64_t n = 0;
+  LW_RETURN_IF_ERROR(AppendLeafRows(all, 0, rows, out, &n));
+  if (n != metadata_.row_groups[rg].num_rows) {
+    return Status::Corrupt(fmt::format("column '{}' has {} rows, the row group {}",
+                                       schema_.leaves()[leaf].DottedPath(), n,
+                                       metadata_.row_groups[rg].num_rows));
+  }
+  return Status::OK();
+}
+
+Status ParquetFileReader::ReadLeafRowsIndexed(int rg, int leaf, const OffsetIndex& index,
+                                              const RowSelection& rows, LeafData* out,
+                                              RowReadStats* stats) const {
+  const LeafDescriptor& desc = schema_.leaves()[leaf];
+  const ColumnMetaData& m = *metadata_.row_groups[rg].columns[leaf].meta_data;
+  const int64_t num_rows = metadata_.row_groups[rg].num_rows;
+  size_t begin, size;
+  LW_RETURN_IF_ERROR(ChunkRange(rg, leaf, &begin, &size));
+  ColumnChunkReader reader(desc, m, data_ + begin, size, static_cast<int64_t>(begin), options_.column);
+  const std::vector<PageLocation>& pages = index.page_locations;
+  LeafData page;
+  page.max_def = desc.max_def;
+  page.max_rep = desc.max_rep;
+  page.values = Column::Make(desc.type);
+  const std::vector<RowRange>& ranges = rows.ranges();
+  size_t k = 0;  // the first range that may overlap the current page
+  bool dictionary_read = false;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const RowRange page_rows = PageRows(index, i, num_rows);
+    while (k < ranges.size() && ranges[k].end <= page_rows.begin) ++k;
+    if (k == ranges.size() || ranges[k].begin >= page_rows.end) {
+      ++stats->pages_skipped;
+      continue;
+    }
+    if (!dictionary_read) {
+      LW_RETURN_IF_ERROR(reader.ReadPagesBefore(static_cast<size_t>(pages[0].offset) - begin));
+      dictionary_read = true;
+    }
+    page.num_entries = 0;
+    page.def_levels.Clear();
+    page.rep_levels.Clear();
+    page.values->length = 0;
+    page.values->data.Clear();
+    if (desc.type->has_offsets()) {
+      page.values->offsets.Clear();
+      page.values->offsets.AppendValue<int64_t>(0);
+    }
+    LW_RETURN_IF_ERROR(reader.ReadDataPageAt(static_cast<size_t>(pages[i].offset) - begin,
+                                             static_cast<size_t>(pages[i].compressed_page_size),
+                                             &page));
+    ++stats->pages_read;
+    int64_t n = 0;
+    LW_RETURN_IF_ERROR(AppendLeafRows(page, page_rows.begin, rows, out, &n));
+    if (n != page_rows.size()) {
+      return Status::Corrupt(fmt::format("column '{}': page {} at byte {} holds {} rows, the offset "
+                                         "index says {}",
+                                         desc.DottedPath(), i, pages[i].offset, n, page_rows.size()));
+    }
+  }
+  return Status::OK();
+}
+
+Result<RecordBatch> ParquetFileReader::ReadRowGroupRows(int rg, const std::vector<FieldPlan>& plans,
+                                                        const RowSelection& rows,
+                                                        RowReadStats* stats) const {
+  if (rg < 0 || rg >= num_row_groups()) {
+    return Status::InvalidArgument(fmt::format("{}: no row group {}", name_, rg));
+  }
+  const std::string context = fmt::format("{}: row group {}", name_, rg);
+  const int64_t num_rows = metadata_.row_groups[rg].num_rows;
+  Status st = rows.Check(num_rows);
+  if (!st.ok()) return st.WithContext(context);
+  RowReadStats ignored;
+  if (stats == nullptr) stats = &ignored;
+  const size_t nleaves = schema_.leaves().size();
+  std::vector<bool> needed(nleaves, false);
+  for (const FieldPlan& p : plans) CollectLeaves(p, &needed);
+  if (rows.num_rows() == num_rows) {  // every row: the plain read
+    for (size_t i = 0; i < nleaves; ++i) stats->chunks_read_whole += needed[i];
+    return ReadRowGroup(rg, plans);
+  }
+  std::vector<LeafData> leaves(nleaves);
+  for (size_t i = 0; i < nleaves; ++i) {
+    if (!needed[i]) continue;
+    const int leaf = static_cast<int>(i);
+    const LeafDescriptor& desc = schema_.leaves()[i];
+    auto fresh = [&] {
+      leaves[i] = LeafData();
+      leaves[i].max_def = desc.max_def;
+      leaves[i].max_rep = desc.max_rep;
+      leaves[i].values = Column::Make(desc.type);
+      // Allocated even when no row is selected: the assembler wants level buffers.
+      if (desc.max_def > 0) leaves[i].def_levels.Reserve(sizeof(int16_t));
+      if (desc.max_rep > 0) leaves[i].rep_levels.Reserve(sizeof(int16_t));
+    };
+    fresh();
+    if (rows.empty() || metadata_.row_groups[rg].columns[i].meta_data->num_values == 0) continue;
+    bool index_error = false;
+    auto index = ReadOffsetIndex(rg, leaf);
+    if (index.ok()) {
+      RowReadStats attempt;
+      if (ReadLeafRowsIndexed(rg, leaf, *index, rows, &leaves[i], &attempt).ok()) {
+        stats->pages_read += attempt.pages_read;
+        stats->pages_skipped += attempt.pages_skipped;
+        continue;
+      }
+      index_error = true;  // the index misled us: fall back to the whole chunk
+      fresh();
+    } else {
+      index_error = index.status().code() != StatusCode::kNotFound;
+    }
+    stats->index_errors += index_error;
+    ++stats->chunks_read_whole;
+    st = ReadLeafRowsWhole(rg, leaf, rows, &leaves[i]);
+    if (!st.ok()) return st.WithContext(context);
+  }
+  return Assemble(rg, plans, leaves, rows.num_rows());
 }
 
 Result<std::vector<RecordBatch>> ParquetFileReader::ReadAll(

@@ -1,7 +1,17 @@
 // ParquetFileReader: opens a Parquet file (memory-mapped), parses and checks
 // its footer, resolves the schema, and reads row groups into RecordBatches
 // with column projection (down to nested struct fields) and row-group
-// skipping by statistics.
+// skipping by statistics. With the page index (page_index.h) it also reads
+// selected rows of a row group decoding only the pages that hold them, and
+// narrows a scan to the pages whose bounds may match a predicate.
+//
+// The page index is read on demand (Open parses only the footer), per call:
+// a caller doing many row-range reads of one chunk may keep the indexes
+// (ReadOffsetIndex) itself. A page index that is corrupt — unreadable,
+// inconsistent with its chunk, or locating pages that do not decode as it
+// says — never changes a result: row-range reads then decode the whole
+// chunk and slice it (RowReadStats counts it), PagesMayMatch keeps every row
+// for that column; ReadOffsetIndex/ReadColumnIndex report the precise error.
 //
 // Errors name the file and what was wrong ("f.parquet: not a Parquet file
 // (no PAR1 magic)"). A reader never crashes or hangs on corrupt input.
@@ -11,6 +21,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +29,7 @@
 #include "common/status.h"
 #include "parquet/column_reader.h"
 #include "parquet/metadata.h"
+#include "parquet/row_selection.h"
 #include "parquet/schema.h"
 #include "parquet/statistics.h"
 
@@ -25,6 +37,14 @@ namespace lakewatch::parquet {
 
 struct ReaderOptions {
   ColumnReadOptions column;
+};
+
+// What a row-range read did, summed over the column chunks it read.
+struct RowReadStats {
+  int64_t pages_read = 0;         // data pages decoded through an OffsetIndex
+  int64_t pages_skipped = 0;      // data pages an OffsetIndex let the read skip
+  int64_t chunks_read_whole = 0;  // chunks decoded in full (no usable OffsetIndex, or all rows)
+  int64_t index_errors = 0;       // of those, chunks whose OffsetIndex proved corrupt
 };
 
 class ParquetFileReader {
@@ -55,6 +75,36 @@ class ParquetFileReader {
   // Reads row group `rg` for the given plans (from schema().Project()).
   Result<RecordBatch> ReadRowGroup(int rg, const std::vector<FieldPlan>& plans) const;
 
+  // ---- page index
+
+  // Reads the selected rows of row group `rg` — exactly those, in order, as
+  // the same rows of ReadRowGroup(rg, plans) would be — decoding for each
+  // column chunk only the data pages its OffsetIndex says overlap `rows`
+  // (plus the dictionary page); a chunk without a usable OffsetIndex is
+  // decoded whole and sliced. InvalidArgument when `rows` is not sorted,
+  // disjoint and within the row group (RowSelection::Check). `stats`, when
+  // given, is added to.
+  Result<RecordBatch> ReadRowGroupRows(int rg, const std::vector<FieldPlan>& plans,
+                                       const RowSelection& rows,
+                                       RowReadStats* stats = nullptr) const;
+
+  // The rows of row group `rg` that may satisfy all `predicates` (a
+  // conjunction) as far as the ColumnIndex of each predicate's column can
+  // tell: the rows of pages whose bounds and null counts do not exclude the
+  // predicate, intersected over the predicates (pages of different columns
+  // have different boundaries). Empty when RowGroupMayMatch is false. A
+  // predicate on an unknown or repeated column, or on a chunk without a
+  // usable page index, keeps every row.
+  RowSelection PagesMayMatch(int rg, const std::vector<StatsPredicate>& predicates) const;
+
+  // The OffsetIndex of leaf `leaf` in row group `rg`, checked against the
+  // chunk (CheckOffsetIndex). NotFound when the chunk has none; Corrupt,
+  // naming the file, row group and column, when it is unreadable or wrong.
+  Result<OffsetIndex> ReadOffsetIndex(int rg, int leaf) const;
+  // The ColumnIndex of that chunk, checked against its OffsetIndex `offsets`.
+  // Errors as ReadOffsetIndex.
+  Result<ColumnIndex> ReadColumnIndex(int rg, int leaf, const OffsetIndex& offsets) const;
+
   // Reads every row group (projected to `columns`, skipping row groups the
   // predicates exclude), decoding up to `threads` row groups in parallel.
   Result<std::vector<RecordBatch>> ReadAll(const std::vector<std::string>& columns = {},
@@ -65,6 +115,26 @@ class ParquetFileReader {
   ParquetFileReader() = default;
   Status Init();
   Status ChunkRange(int rg, int leaf, size_t* begin, size_t* size) const;
+  // Decodes the whole chunk of `leaf` in `rg` into *out.
+  Status ReadChunk(int rg, int leaf, LeafData* out) const;
+  // The bytes of the offset index (or column index) of chunk (rg, leaf),
+  // checked to lie before the footer, and the context its errors carry.
+  struct IndexBytes {
+    const uint8_t* data;
+    size_t size;
+    std::string context;
+  };
+  Result<IndexBytes> LocateIndex(int rg, int leaf, bool offset_index) const;
+  // Assembles the decoded leaves into the batch of `plans`; `rows` when no plan.
+  Result<RecordBatch> Assemble(int rg, const std::vector<FieldPlan>& plans,
+                               const std::vector<LeafData>& leaves, int64_t rows) const;
+  // Appends the rows of chunk (rg, leaf) that `rows` selects to *out, through
+  // the chunk's OffsetIndex `index`.
+  Status ReadLeafRowsIndexed(int rg, int leaf, const OffsetIndex& index, const RowSelection& rows,
+                             LeafData* out, RowReadStats* stats) const;
+  // The same by decoding the whole chunk.
+  Status ReadLeafRowsWhole(int rg, int leaf, const RowSelection& rows, LeafData* out) const;
+  bool TypeOrderKnown(int leaf) const;
 
   std::string name_;
   ReaderOptions options_;

@@ -231,6 +231,17 @@ Status ParquetFileWriter::FlushRowGroup() {
     rg.total_byte_size += m.total_uncompressed_size;
     compressed += m.total_compressed_size;
     cc.meta_data = std::move(m);
+    if (c.offset_index.has_value()) {
+      for (PageLocation& loc : c.offset_index->page_locations) loc.offset += base;
+      cc.offset_index_offset = static_cast<int64_t>(offset_indexes_.size());
+      SerializeOffsetIndex(*c.offset_index, &offset_indexes_);
+      cc.offset_index_length = static_cast<int32_t>(offset_indexes_.size() - *cc.offset_index_offset);
+    }
+    if (c.column_index.has_value()) {
+      cc.column_index_offset = static_cast<int64_t>(column_indexes_.size());
+      SerializeColumnIndex(*c.column_index, &column_indexes_);
+      cc.column_index_length = static_cast<int32_t>(column_indexes_.size() - *cc.column_index_offset);
+    }
     LW_RETURN_IF_ERROR(WriteBytes(c.bytes.data(), c.bytes.size()));
     rg.columns.push_back(std::move(cc));
   }
@@ -241,9 +252,26 @@ Status ParquetFileWriter::FlushRowGroup() {
   return Status::OK();
 }
 
+Status ParquetFileWriter::WritePageIndexes() {
+  const int64_t column_base = offset_;
+  LW_RETURN_IF_ERROR(WriteBytes(column_indexes_.data(), column_indexes_.size()));
+  const int64_t offset_base = offset_;
+  LW_RETURN_IF_ERROR(WriteBytes(offset_indexes_.data(), offset_indexes_.size()));
+  for (RowGroup& rg : metadata_.row_groups) {
+    for (ColumnChunk& cc : rg.columns) {
+      if (cc.column_index_offset.has_value()) *cc.column_index_offset += column_base;
+      if (cc.offset_index_offset.has_value()) *cc.offset_index_offset += offset_base;
+    }
+  }
+  column_indexes_ = std::string();
+  offset_indexes_ = std::string();
+  return Status::OK();
+}
+
 Status ParquetFileWriter::Close(bool sync) {
   if (closed_) return Status::InvalidArgument(path_ + ": writer already closed");
   Status st = FlushRowGroup();
+  if (st.ok()) st = WritePageIndexes();
   if (st.ok()) {
     metadata_.num_rows = total_rows_;
     std::string footer;

@@ -4,9 +4,17 @@
 // row groups, column_orders, key/value metadata, created_by).
 //
 // File layout: "PAR1" | row group 0 chunks | row group 1 chunks | ... |
+//              ColumnIndex of every chunk (row group by row group, leaf by leaf) |
+//              OffsetIndex of every chunk (same order) |
 //              FileMetaData (Thrift compact) | u32 LE footer length | "PAR1"
+// The two page-index blocks (Thrift compact structs back to back, located by
+// ColumnChunk.column_index_offset/length and offset_index_offset/length) are
+// written unless options.page_index is false; a chunk that cannot have a
+// ColumnIndex (page_index_builder.h) still has its OffsetIndex.
 //
-// Memory: the current row group's encoded pages plus one open page per leaf.
+// Memory: the current row group's encoded pages plus one open page per leaf,
+// and the serialized page index of the row groups written so far (tens of
+// bytes per page) until Close.
 // The file appears under its final name only after Close() succeeds (written
 // to the hidden "<dir>/.<name>.tmp-<pid>-<n>" and renamed), so readers never see a partial file.
 // Thread-safety: none; one writer per file. With options.threads > 1 the
@@ -51,6 +59,9 @@ class ParquetFileWriter {
  private:
   ParquetFileWriter() = default;
   Status FlushRowGroup();
+  // Writes the page indexes gathered by FlushRowGroup and points the footer's
+  // ColumnChunks at them.
+  Status WritePageIndexes();
   Status WriteBytes(const void* p, size_t n);
   Status WriteFully(const void* p, size_t n);
   Status WriteRows(const RecordBatch& batch, int64_t begin, int64_t end);
@@ -67,6 +78,9 @@ class ParquetFileWriter {
   bool closed_ = false;
   Buffer out_buf_;
   std::vector<ColumnChunkOutput> chunks_;  // the row group being flushed (buffers reused)
+  // Serialized page indexes, written by Close; until then the ColumnChunks'
+  // *_index_offset fields are offsets into these.
+  std::string column_indexes_, offset_indexes_;
 };
 
 }  // namespace lakewatch::parquet

@@ -107,6 +107,9 @@ Status ReadValue(Reader* r, ColumnChunk* out);
 Status ReadValue(Reader* r, RowGroup* out);
 Status ReadValue(Reader* r, ColumnOrder* out);
 Status ReadValue(Reader* r, FileMetaData* out);
+Status ReadValue(Reader* r, PageLocation* out);
+Status ReadValue(Reader* r, OffsetIndex* out);
+Status ReadValue(Reader* r, ColumnIndex* out);
 
 // Which fields of one struct were read, and which known ids came with an
 // unexpected wire type (and were skipped, as Thrift-generated readers do).
@@ -200,7 +203,13 @@ Status ReadField(Reader* r, const ThriftFieldHeader& fh, const char* name, std::
   out->clear();
   out->reserve(ReserveFor<T>(n, r->remaining()));
   for (uint32_t i = 0; i < n; ++i) {
-    st = ReadValue(r, &out->emplace_back());
+    if constexpr (std::is_same_v<T, bool>) {  // vector<bool> elements have no address
+      bool b = false;
+      st = ReadValue(r, &b);
+      out->push_back(b);
+    } else {
+      st = ReadValue(r, &out->emplace_back());
+    }
     if (!st.ok()) return st.WithContext(std::string(name) + "[" + std::to_string(i) + "]");
   }
   return Status::OK();
@@ -751,11 +760,86 @@ Status ReadValue(Reader* r, FileMetaData* out) {
   return Status::OK();
 }
 
+Status ReadValue(Reader* r, PageLocation* out) {
+  const size_t start = r->position();
+  Seen seen;
+  LW_RETURN_IF_ERROR(ReadStruct(r, "PageLocation", [&](const ThriftFieldHeader& fh) -> Status {
+    switch (fh.id) {
+      case 1:
+        return ReadField(r, fh, "PageLocation.offset", &out->offset, &seen);
+      case 2:
+        return ReadField(r, fh, "PageLocation.compressed_page_size", &out->compressed_page_size,
+                         &seen);
+      case 3:
+        return ReadField(r, fh, "PageLocation.first_row_index", &out->first_row_index, &seen);
+      default:
+        return SkipField(r, fh, "PageLocation");
+    }
+  }));
+  LW_REQUIRE(seen, 1, "PageLocation.offset", start);
+  LW_REQUIRE(seen, 2, "PageLocation.compressed_page_size", start);
+  LW_REQUIRE(seen, 3, "PageLocation.first_row_index", start);
+  return Status::OK();
+}
+
+Status ReadValue(Reader* r, OffsetIndex* out) {
+  const size_t start = r->position();
+  Seen seen;
+  LW_RETURN_IF_ERROR(ReadStruct(r, "OffsetIndex", [&](const ThriftFieldHeader& fh) -> Status {
+    switch (fh.id) {
+      case 1:
+        return ReadField(r, fh, "OffsetIndex.page_locations", &out->page_locations, &seen);
+      case 2:
+        return ReadField(r, fh, "OffsetIndex.unencoded_byte_array_data_bytes",
+                         &out->unencoded_byte_array_data_bytes, &seen);
+      default:
+        return SkipField(r, fh, "OffsetIndex");
+    }
+  }));
+  LW_REQUIRE(seen, 1, "OffsetIndex.page_locations", start);
+  return Status::OK();
+}
+
+Status ReadValue(Reader* r, ColumnIndex* out) {
+  const size_t start = r->position();
+  Seen seen;
+  LW_RETURN_IF_ERROR(ReadStruct(r, "ColumnIndex", [&](const ThriftFieldHeader& fh) -> Status {
+    switch (fh.id) {
+      case 1:
+        return ReadField(r, fh, "ColumnIndex.null_pages", &out->null_pages, &seen);
+      case 2:
+        return ReadField(r, fh, "ColumnIndex.min_values", &out->min_values, &seen);
+      case 3:
+        return ReadField(r, fh, "ColumnIndex.max_values", &out->max_values, &seen);
+      case 4:
+        return ReadField(r, fh, "ColumnIndex.boundary_order", &out->boundary_order, &seen);
+      case 5:
+        return ReadField(r, fh, "ColumnIndex.null_counts", &out->null_counts, &seen);
+      case 6:
+        return ReadField(r, fh, "ColumnIndex.repetition_level_histograms",
+                         &out->repetition_level_histograms, &seen);
+      case 7:
+        return ReadField(r, fh, "ColumnIndex.definition_level_histograms",
+                         &out->definition_level_histograms, &seen);
+      case 8:
+        return ReadField(r, fh, "ColumnIndex.nan_counts", &out->nan_counts, &seen);
+      default:
+        return SkipField(r, fh, "ColumnIndex");
+    }
+  }));
+  LW_REQUIRE(seen, 1, "ColumnIndex.null_pages", start);
+  LW_REQUIRE(seen, 2, "ColumnIndex.min_values", start);
+  LW_REQUIRE(seen, 3, "ColumnIndex.max_values", start);
+  LW_REQUIRE(seen, 4, "ColumnIndex.boundary_order", start);
+  return Status::OK();
+}
+
 #undef LW_REQUIRE
 
 // ============================================================================
 // Writing
 
+void WriteValue(Writer* w, bool v) { w->WriteBool(v); }  // list elements only
 void WriteValue(Writer* w, int8_t v) { w->WriteI8(v); }
 void WriteValue(Writer* w, int16_t v) { w->WriteI16(v); }
 void WriteValue(Writer* w, int32_t v) { w->WriteI32(v); }
@@ -782,6 +866,9 @@ void WriteValue(Writer* w, const ColumnChunk& v);
 void WriteValue(Writer* w, const RowGroup& v);
 void WriteValue(Writer* w, const ColumnOrder& v);
 void WriteValue(Writer* w, const FileMetaData& v);
+void WriteValue(Writer* w, const PageLocation& v);
+void WriteValue(Writer* w, const OffsetIndex& v);
+void WriteValue(Writer* w, const ColumnIndex& v);
 
 template <typename T>
 void WriteField(Writer* w, int16_t id, const T& v) {
@@ -1003,6 +1090,34 @@ void WriteValue(Writer* w, const FileMetaData& v) {
   WriteField(w, 5, v.key_value_metadata);
   WriteField(w, 6, v.created_by);
   WriteField(w, 7, v.column_orders);
+  w->EndStruct();
+}
+
+void WriteValue(Writer* w, const PageLocation& v) {
+  w->BeginStruct();
+  WriteField(w, 1, v.offset);
+  WriteField(w, 2, v.compressed_page_size);
+  WriteField(w, 3, v.first_row_index);
+  w->EndStruct();
+}
+
+void WriteValue(Writer* w, const OffsetIndex& v) {
+  w->BeginStruct();
+  WriteField(w, 1, v.page_locations);
+  WriteField(w, 2, v.unencoded_byte_array_data_bytes);
+  w->EndStruct();
+}
+
+void WriteValue(Writer* w, const ColumnIndex& v) {
+  w->BeginStruct();
+  WriteField(w, 1, v.null_pages);
+  WriteField(w, 2, v.min_values);
+  WriteField(w, 3, v.max_values);
+  WriteField(w, 4, v.boundary_order);
+  WriteField(w, 5, v.null_counts);
+  WriteField(w, 6, v.repetition_level_histograms);
+  WriteField(w, 7, v.definition_level_histograms);
+  WriteField(w, 8, v.nan_counts);
   w->EndStruct();
 }
 
@@ -1240,16 +1355,30 @@ std::string LogicalTypeToString(const LogicalType& type) {
 // ============================================================================
 // Entry points
 
-Result<FileMetaData> ParseFileMetaData(const uint8_t* data, size_t size) {
+namespace {
+
+template <typename T>
+Result<T> ParseWhole(const uint8_t* data, size_t size) {
   ThriftCompactReader reader(data, size);
-  FileMetaData metadata;
-  LW_RETURN_IF_ERROR(ReadValue(&reader, &metadata));
-  return metadata;
+  T value;
+  LW_RETURN_IF_ERROR(ReadValue(&reader, &value));
+  return value;
+}
+
+template <typename T>
+void SerializeWhole(const T& value, std::string* out) {
+  ThriftCompactWriter writer(out);
+  WriteValue(&writer, value);
+}
+
+}  // namespace
+
+Result<FileMetaData> ParseFileMetaData(const uint8_t* data, size_t size) {
+  return ParseWhole<FileMetaData>(data, size);
 }
 
 void SerializeFileMetaData(const FileMetaData& metadata, std::string* out) {
-  ThriftCompactWriter writer(out);
-  WriteValue(&writer, metadata);
+  SerializeWhole(metadata, out);
 }
 
 Result<PageHeader> ParsePageHeader(const uint8_t* data, size_t size, size_t* header_size) {
@@ -1261,8 +1390,19 @@ Result<PageHeader> ParsePageHeader(const uint8_t* data, size_t size, size_t* hea
 }
 
 void SerializePageHeader(const PageHeader& header, std::string* out) {
-  ThriftCompactWriter writer(out);
-  WriteValue(&writer, header);
+  SerializeWhole(header, out);
 }
+
+Result<OffsetIndex> ParseOffsetIndex(const uint8_t* data, size_t size) {
+  return ParseWhole<OffsetIndex>(data, size);
+}
+
+Result<ColumnIndex> ParseColumnIndex(const uint8_t* data, size_t size) {
+  return ParseWhole<ColumnIndex>(data, size);
+}
+
+void SerializeOffsetIndex(const OffsetIndex& index, std::string* out) { SerializeWhole(index, out); }
+
+void SerializeColumnIndex(const ColumnIndex& index, std::string* out) { SerializeWhole(index, out); }
 
 }  // namespace lakewatch::parquet

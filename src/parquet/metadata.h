@@ -1,6 +1,7 @@
 // Parquet metadata: plain C++ mirrors of the structs in apache/parquet-format
 // parquet.thrift (FileMetaData, the schema, row groups, column chunks, page
-// headers), with their Thrift compact-protocol parse and serialize functions.
+// headers, the page index), with their Thrift compact-protocol parse and
+// serialize functions.
 //
 // Conventions:
 //   - Field names follow parquet.thrift; a Thrift `optional` field is a
@@ -383,6 +384,45 @@ struct FileMetaData {
 };
 
 // ============================================================================
+// Page index (parquet-format PageIndex.md): per column chunk, stored between
+// the last row group and the footer, located by ColumnChunk.*_index_offset.
+
+// Where one data page of a column chunk lies and which row it starts with.
+struct PageLocation {
+  int64_t offset = 0;                // file offset of the page header
+  int32_t compressed_page_size = 0;  // header plus compressed body
+  int64_t first_row_index = 0;       // within the row group; pages start at rows
+
+  bool operator==(const PageLocation&) const = default;
+};
+
+// Every data page of a column chunk, in file order (dictionary page excluded).
+struct OffsetIndex {
+  std::vector<PageLocation> page_locations;
+  std::optional<std::vector<int64_t>> unencoded_byte_array_data_bytes;
+
+  bool operator==(const OffsetIndex&) const = default;
+};
+
+// Per-page bounds of a column chunk; entry i describes page_locations[i] of
+// its OffsetIndex. Bounds are PLAIN-encoded like Statistics.min_value and
+// ordered by the column's ColumnOrder; they may be truncated (a lower bound
+// that is a prefix, an upper bound greater than every value). An all-null
+// page has null_pages[i] and empty bounds.
+struct ColumnIndex {
+  std::vector<bool> null_pages;
+  std::vector<std::string> min_values;
+  std::vector<std::string> max_values;
+  BoundaryOrder boundary_order = BoundaryOrder::kUnordered;
+  std::optional<std::vector<int64_t>> null_counts;
+  std::optional<std::vector<int64_t>> repetition_level_histograms;
+  std::optional<std::vector<int64_t>> definition_level_histograms;
+  std::optional<std::vector<int64_t>> nan_counts;
+
+  bool operator==(const ColumnIndex&) const = default;
+};
+
+// ============================================================================
 // Parse and serialize (Thrift compact protocol)
 
 // Parses a FileMetaData from `data[0, size)`, the footer bytes between the
@@ -413,5 +453,17 @@ Result<PageHeader> ParsePageHeader(const uint8_t* data, size_t size, size_t* hea
 // Appends the compact-protocol encoding of `header` to *out.
 // REQUIRES: out != nullptr.
 void SerializePageHeader(const PageHeader& header, std::string* out);
+
+// Parse an OffsetIndex / ColumnIndex from `data[0, size)` (the bytes that
+// ColumnChunk.offset_index_offset/length or column_index_offset/length
+// locate). Errors as for ParseFileMetaData; no consistency checks between
+// fields (the reader checks them against the chunk, page_index.h).
+// REQUIRES: data != nullptr || size == 0. Does not retain `data`.
+Result<OffsetIndex> ParseOffsetIndex(const uint8_t* data, size_t size);
+Result<ColumnIndex> ParseColumnIndex(const uint8_t* data, size_t size);
+
+// Append the compact-protocol encodings. REQUIRES: out != nullptr.
+void SerializeOffsetIndex(const OffsetIndex& index, std::string* out);
+void SerializeColumnIndex(const ColumnIndex& index, std::string* out);
 
 }  // namespace lakewatch::parquet

@@ -157,15 +157,20 @@ ColumnStats DecodeColumnStats(const LeafDescriptor& leaf, const ColumnMetaData& 
     lo = &*st.min;
     hi = &*st.max;
   }
-  if (lo != nullptr && DecodeBound(leaf, *lo, &cs.min) && DecodeBound(leaf, *hi, &cs.max)) {
-    cs.has_bounds = true;
-    if (leaf.type->id() == TypeId::kFloat || leaf.type->id() == TypeId::kDouble) {
-      // Signed zeros: treat a 0 bound as covering both -0 and +0.
-      if (cs.min.f64 == 0) cs.min.f64 = -0.0;
-      if (cs.max.f64 == 0) cs.max.f64 = 0.0;
-    }
-  }
+  if (lo != nullptr) DecodeBounds(leaf, *lo, *hi, &cs);
   return cs;
+}
+
+void DecodeBounds(const LeafDescriptor& leaf, const std::string& lo, const std::string& hi,
+                  ColumnStats* stats) {
+  stats->has_bounds = false;
+  if (!DecodeBound(leaf, lo, &stats->min) || !DecodeBound(leaf, hi, &stats->max)) return;
+  stats->has_bounds = true;
+  if (leaf.type->id() == TypeId::kFloat || leaf.type->id() == TypeId::kDouble) {
+    // Signed zeros: treat a 0 bound as covering both -0 and +0.
+    if (stats->min.f64 == 0) stats->min.f64 = -0.0;
+    if (stats->max.f64 == 0) stats->max.f64 = 0.0;
+  }
 }
 
 bool StatsMayMatch(const ColumnStats& stats, const StatsPredicate& pred) {
@@ -276,6 +281,21 @@ void StatsCollector::Update(const Column& values, int64_t begin, int64_t end) {
   if (CompareScalars(hi, max_, &ok) > 0) max_ = std::move(hi);
 }
 
+void StatsCollector::Merge(const StatsCollector& other) {
+  null_count_ += other.null_count_;
+  has_nan_ = has_nan_ || other.has_nan_;
+  if (!other.has_) return;
+  if (!has_) {
+    min_ = other.min_;
+    max_ = other.max_;
+    has_ = true;
+    return;
+  }
+  bool ok;
+  if (CompareScalars(other.min_, min_, &ok) < 0) min_ = other.min_;
+  if (CompareScalars(other.max_, max_, &ok) > 0) max_ = other.max_;
+}
+
 namespace {
 
 template <typename T>
@@ -309,6 +329,17 @@ std::string EncodeBound(const LeafDescriptor& leaf, const Scalar& s) {
 
 }  // namespace
 
+void EncodeBounds(const LeafDescriptor& leaf, Scalar lo, Scalar hi, std::string* min,
+                  std::string* max) {
+  if (leaf.type->id() == TypeId::kFloat || leaf.type->id() == TypeId::kDouble) {
+    // parquet-format: write -0.0 as the min and +0.0 as the max of zero bounds.
+    if (lo.f64 == 0) lo.f64 = -0.0;
+    if (hi.f64 == 0) hi.f64 = 0.0;
+  }
+  *min = EncodeBound(leaf, lo);
+  *max = EncodeBound(leaf, hi);
+}
+
 Statistics StatsCollector::ToStatistics() const {
   Statistics st;
   st.null_count = null_count_;
@@ -317,14 +348,7 @@ Statistics StatsCollector::ToStatistics() const {
       (min_.str.size() > kMaxStatBytes || max_.str.size() > kMaxStatBytes)) {
     return st;
   }
-  Scalar lo = min_, hi = max_;
-  if (leaf_->type->id() == TypeId::kFloat || leaf_->type->id() == TypeId::kDouble) {
-    // parquet-format: write -0.0 as the min and +0.0 as the max of zero bounds.
-    if (lo.f64 == 0) lo.f64 = -0.0;
-    if (hi.f64 == 0) hi.f64 = 0.0;
-  }
-  st.min_value = EncodeBound(*leaf_, lo);
-  st.max_value = EncodeBound(*leaf_, hi);
+  EncodeBounds(*leaf_, min_, max_, &st.min_value.emplace(), &st.max_value.emplace());
   st.is_min_value_exact = true;
   st.is_max_value_exact = true;
   return st;

@@ -47,6 +47,19 @@ struct StatsPredicate {
 // False only when the statistics prove no row can satisfy `pred`.
 bool StatsMayMatch(const ColumnStats& stats, const StatsPredicate& pred);
 
+// Decodes a pair of PLAIN-encoded bounds (Statistics.min_value/max_value, or
+// ColumnIndex.min_values[i]/max_values[i]) into stats->min/max and sets
+// stats->has_bounds; leaves it false when either bound cannot be used (wrong
+// size, NaN, INT96, a conversion without an order-preserving decoding).
+// A zero float bound is widened to cover both signed zeros.
+void DecodeBounds(const LeafDescriptor& leaf, const std::string& lo, const std::string& hi,
+                  ColumnStats* stats);
+
+// PLAIN-encodes the bounds `lo` and `hi` (of the leaf's logical type) as the
+// format wants them written: a zero float min as -0.0, a zero max as +0.0.
+void EncodeBounds(const LeafDescriptor& leaf, Scalar lo, Scalar hi, std::string* min,
+                  std::string* max);
+
 // Accumulates min/max/null_count over the values of one column chunk as the
 // writer sees them, and renders them as Parquet Statistics (min_value /
 // max_value PLAIN-encoded). Byte-array bounds longer than `kMaxStatBytes` are
@@ -58,8 +71,18 @@ class StatsCollector {
   // Updates with the dense (non-null) values `values[begin, end)`.
   void Update(const Column& values, int64_t begin, int64_t end);
   void AddNulls(int64_t n) { null_count_ += n; }
+  // Adds everything `other` (of the same leaf) has seen.
+  void Merge(const StatsCollector& other);
   Statistics ToStatistics() const;
   void Reset();
+
+  // What was seen: bounds over the non-NaN values (valid when has_bounds()),
+  // whether a NaN was seen, and the number of nulls.
+  bool has_bounds() const { return has_; }
+  bool has_nan() const { return has_nan_; }
+  const Scalar& min() const { return min_; }
+  const Scalar& max() const { return max_; }
+  int64_t null_count() const { return null_count_; }
 
  private:
   const LeafDescriptor* leaf_;
