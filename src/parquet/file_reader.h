@@ -9,9 +9,11 @@
 // a caller doing many row-range reads of one chunk may keep the indexes
 // (ReadOffsetIndex) itself. A page index that is corrupt — unreadable,
 // inconsistent with its chunk, or locating pages that do not decode as it
-// says — never changes a result: row-range reads then decode the whole
-// chunk and slice it (RowReadStats counts it), PagesMayMatch keeps every row
-// for that column; ReadOffsetIndex/ReadColumnIndex report the precise error.
+// says — never fails a read nor changes its rows: row-range reads then decode
+// the whole chunk and slice it (RowReadStats counts it), PagesMayMatch keeps
+// every row for that column; ReadOffsetIndex/ReadColumnIndex report the
+// precise error. (An index that lies consistently about the pages a read
+// skips cannot be detected without decoding them.)
 //
 // Errors name the file and what was wrong ("f.parquet: not a Parquet file
 // (no PAR1 magic)"). A reader never crashes or hangs on corrupt input.

@@ -24,10 +24,8 @@
 // "random_writer_check: N passed, M failed"; the exit status is 0 only when every seed passed.
 // The temporary directory is removed unless --keep or a seed failed.
 
-import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { DuckDBTypeId } from '@duckdb/node-api';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -38,35 +36,7 @@ import {
   TimeMicrosText,
   TimestampMicrosText,
 } from '../peers/canonical.mjs';
-
-// ---------------------------------------------------------------- arguments
-
-function Usage(msg) {
-  process.stderr.write(`random_writer_check: ${msg}\n` +
-                       'usage: random_writer_check.mjs --gen GEN [--seeds N] [--first K] ' +
-                       '[--seed K] [--out DIR] [--keep]\n');
-  process.exit(1);
-}
-
-function ParseArgs(argv) {
-  const a = { gen: null, first: 1, seeds: 300, out: null, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const next = () => argv[++i] ?? Usage(`${k} needs a value`);
-    if (k === '--gen') a.gen = next();
-    else if (k === '--seeds') a.seeds = Number(next());
-    else if (k === '--first') a.first = Number(next());
-    else if (k === '--seed') { a.first = Number(next()); a.seeds = 1; }
-    else if (k === '--out') a.out = next();
-    else if (k === '--keep') a.keep = true;
-    else Usage(`unknown argument '${k}'`);
-  }
-  if (!a.gen) Usage('--gen is required');
-  if (!Number.isInteger(a.seeds) || a.seeds < 1 || !Number.isInteger(a.first) || a.first < 0) {
-    Usage('--seeds/--first/--seed take non-negative integers');
-  }
-  return a;
-}
+import { ParseSeedArgs, RunSeeds } from './seed_runner.mjs';
 
 // ---------------------------------------------------------------- expected rows
 
@@ -403,54 +373,7 @@ async function CheckSeed(connection, dir, seed) {
 // ---------------------------------------------------------------- main
 
 async function Main(argv) {
-  const args = ParseArgs(argv);
-  const started = Date.now();
-  const dir = args.out ?? mkdtempSync(join(tmpdir(), 'lw-random-parquet-'));
-  mkdirSync(dir, { recursive: true });
-  const genArgs = ['--out', dir, '--first', String(args.first), '--seeds', String(args.seeds)];
-  const gen = spawnSync(args.gen, genArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
-  // A failing seed makes the generator exit 1 after writing seed-<n>.error.txt; the others are
-  // still checked.
-  if (gen.error || (gen.status !== 0 && gen.status !== 1)) {
-    const why = gen.error?.message ?? `exit ${gen.status}`;
-    process.stderr.write(`random_writer_check: ${args.gen} failed (${why})\n`);
-    process.stdout.write(`random_writer_check: 0 passed, ${args.seeds} failed\n`);
-    process.exit(1);
-  }
-  const generated = Date.now();
-
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const connection = await instance.connect();
-  let passed = 0;
-  let failed = 0;
-  try {
-    for (let seed = args.first; seed < args.first + args.seeds; seed++) {
-      let problem;
-      try {
-        problem = await CheckSeed(connection, dir, seed);
-      } catch (err) {
-        problem = `seed ${seed}: ${err?.stack ?? err}`;
-      }
-      if (problem) {
-        failed++;
-        process.stdout.write(`FAIL ${problem}\n`);
-      } else {
-        passed++;
-      }
-    }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-  const secs = (ms) => (ms / 1000).toFixed(1);
-  const last = args.first + args.seeds - 1;
-  process.stdout.write(`random_writer_check: seeds ${args.first}..${last}, ` +
-                       `generated in ${secs(generated - started)} s, checked in ` +
-                       `${secs(Date.now() - generated)} s\n`);
-  if (failed === 0 && !args.keep && !args.out) rmSync(dir, { recursive: true, force: true });
-  else process.stdout.write(`random_writer_check: files kept in ${dir}\n`);
-  process.stdout.write(`random_writer_check: ${passed} passed, ${failed} failed\n`);
-  process.exit(failed === 0 ? 0 : 1);
+  await RunSeeds('random_writer_check', ParseSeedArgs('random_writer_check', argv, 300), CheckSeed);
 }
 
 Main(process.argv.slice(2)).catch((e) => {
