@@ -15,9 +15,22 @@
 //       scan: Open + each thread reading whole row groups (ReadRowGroup, every column),
 //             folding them into those checksums and dropping them: a streaming scan with
 //             a bounded working set, the closer analogue of DuckDB's aggregate query.
+//   parquet_bench rows --rows N --dir D [--reps R]
+//       Row-range reads through the page index: writes the data set (untimed) twice into D,
+//       D/rows-index.parquet (page index, the default) and D/rows-noindex.parquet
+//       (WriterOptions::page_index = false), or reuses them when both exist; then, with each
+//       file open (warm page cache), times R seeded lookups of each kind:
+//       row_1: ReadRowGroupRows of one random row, every column;
+//       row_1_narrow: the same for two columns (event_id, message);
+//       rows_100: 100 random rows of the file (one ReadRowGroupRows per row group touched);
+//       event_id_eq: a point lookup by value, event_id = X: PagesMayMatch per row group
+//             (RowGroupMayMatch first), ReadRowGroupRows of the pages it keeps, every column,
+//             then the row with that event_id picked out (checked).
+//       Without the page index the reads fall back to decoding whole column chunks.
 //
 // Output: one JSON object per line per measurement (best of R in "seconds", every
-// repetition in "runs"); bench/parquet_vs_duckdb.mjs renders the table.
+// repetition in "runs"); bench/parquet_vs_duckdb.mjs renders the table. `rows` prints
+// "median_ms" and "best_ms" per lookup and the pages decoded/skipped.
 //
 // The data set models ML prediction events, 20 columns (see kColumns): ids
 // (sequential and random int64), an increasing-with-jitter timestamp, low-,
@@ -43,6 +56,7 @@
 
 #include "common/memory.h"
 #include "common/column.h"
+#include "common/scalar.h"
 #include "common/types.h"
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
@@ -521,6 +535,12 @@ std::string ColumnsJson() {
   return s + "]";
 }
 
+Status WriteTable(const Table& t, const std::string& out, const parquet::WriterOptions& options) {
+  LW_ASSIGN_OR_RETURN(auto w, parquet::ParquetFileWriter::Open(out, BenchSchema(), options));
+  for (const RecordBatch& b : t.batches) LW_RETURN_IF_ERROR(w->WriteBatch(b));
+  return w->Close();
+}
+
 int RunWrite(int64_t rows, const std::string& out, const std::string& tsv, const std::vector<int>& threads,
              int reps) {
   double t0 = Now();
@@ -536,20 +556,13 @@ int RunWrite(int64_t rows, const std::string& out, const std::string& tsv, const
               "\"tsv\":\"%s\",\"columns\":%s,\"checksums\":%s}\n",
               static_cast<long long>(rows), static_cast<long long>(t.value_bytes), tsv.c_str(),
               ColumnsJson().c_str(), ChecksumsJson(t.batches).c_str());
-  const Schema schema = BenchSchema();
   for (int th : threads) {
     Runs runs;
     for (int rep = 0; rep < reps; ++rep) {
       parquet::WriterOptions options;  // zstd (level 3), dictionary, 2^20-row row groups
       options.threads = th;
       const double wall = Now(), cpu = CpuNow();
-      auto w = parquet::ParquetFileWriter::Open(out, schema, options);
-      if (!w.ok()) return Fail(w.status().ToString());
-      for (const RecordBatch& b : t.batches) {
-        Status st = (*w)->WriteBatch(b);
-        if (!st.ok()) return Fail(st.ToString());
-      }
-      Status st = (*w)->Close();
+      Status st = WriteTable(t, out, options);
       if (!st.ok()) return Fail(st.ToString());
       runs.Add(wall, cpu);
     }
@@ -645,10 +658,125 @@ int RunRead(const std::vector<std::string>& files, const std::vector<int>& threa
   return 0;
 }
 
+// ---- row-range reads (`rows`)
+
+// One kind of lookup over one open file: times each call, sums what the reads did.
+struct LookupTimes {
+  std::vector<double> ms;
+  parquet::RowReadStats stats;
+  std::string Json() const {
+    std::vector<double> sorted = ms;
+    std::sort(sorted.begin(), sorted.end());
+    return fmt::format("\"lookups\":{},\"median_ms\":{:.3f},\"best_ms\":{:.3f},\"pages_read\":{},"
+                       "\"pages_skipped\":{},\"chunks_read_whole\":{}",
+                       ms.size(), sorted[sorted.size() / 2], sorted.front(), stats.pages_read,
+                       stats.pages_skipped, stats.chunks_read_whole);
+  }
+};
+
+// Reads the file rows `rows` (sorted, distinct) with one ReadRowGroupRows per row group.
+Status ReadFileRows(const parquet::ParquetFileReader& r, const std::vector<parquet::FieldPlan>& plans,
+                    const std::vector<int64_t>& rows, parquet::RowReadStats* stats, int64_t* got) {
+  int64_t first = 0;
+  size_t k = 0;
+  for (int g = 0; g < r.num_row_groups() && k < rows.size(); ++g) {
+    const int64_t n = r.metadata().row_groups[g].num_rows;
+    std::vector<int64_t> mine;
+    for (; k < rows.size() && rows[k] < first + n; ++k) mine.push_back(rows[k] - first);
+    if (!mine.empty()) {
+      LW_ASSIGN_OR_RETURN(RecordBatch b, r.ReadRowGroupRows(g, plans, parquet::RowSelection::FromRows(mine), stats));
+      *got += b.num_rows;
+    }
+    first += n;
+  }
+  return Status::OK();
+}
+
+// event_id = value through PagesMayMatch; *found = whether exactly that row came back.
+Status LookupEventId(const parquet::ParquetFileReader& r, const std::vector<parquet::FieldPlan>& plans,
+                     int64_t value, parquet::RowReadStats* stats, bool* found) {
+  const std::vector<parquet::StatsPredicate> preds = {
+      {"event_id", parquet::StatsPredicate::Op::kEq, Scalar::Int64(value)}};
+  *found = false;
+  for (int g = 0; g < r.num_row_groups(); ++g) {
+    const parquet::RowSelection pages = r.PagesMayMatch(g, preds);
+    if (pages.empty()) continue;
+    LW_ASSIGN_OR_RETURN(RecordBatch b, r.ReadRowGroupRows(g, plans, pages, stats));
+    const Column& ids = *b.columns[0];  // event_id
+    for (int64_t i = 0; i < b.num_rows; ++i) *found = *found || (ids.IsValid(i) && ids.Value<int64_t>(i) == value);
+  }
+  return Status::OK();
+}
+
+int RunRows(int64_t rows, const std::string& dir, int reps) {
+  const std::string with = dir + "/rows-index.parquet", without = dir + "/rows-noindex.parquet";
+  if (FileSize(with) <= 0 || FileSize(without) <= 0) {
+    double t0 = Now();
+    Table t = GenerateTable(rows);
+    std::fprintf(stderr, "parquet_bench: generated %lld rows in %.1f s\n", static_cast<long long>(rows), Now() - t0);
+    parquet::WriterOptions options;
+    Status st = WriteTable(t, with, options);
+    options.page_index = false;
+    if (st.ok()) st = WriteTable(t, without, options);
+    if (!st.ok()) return Fail(st.ToString());
+  }
+  for (const std::string& file : {with, without}) {
+    auto r = parquet::ParquetFileReader::Open(file);
+    if (!r.ok()) return Fail(r.status().ToString());
+    const parquet::ParquetFileReader& reader = **r;
+    const int64_t total = reader.num_rows();
+    auto all = reader.schema().Project({});
+    auto narrow = reader.schema().Project({"event_id", "message"});
+    if (!all.ok() || !narrow.ok()) return Fail("projection failed");
+    SplitMix64 rng(kSeed);
+    auto report = [&](const char* op, const LookupTimes& t) {
+      std::printf("{\"engine\":\"lakewatch\",\"op\":\"%s\",\"page_index\":%s,\"rows\":%lld,"
+                  "\"file\":\"%s\",\"file_bytes\":%lld,%s}\n",
+                  op, file == with ? "true" : "false", static_cast<long long>(total), file.c_str(),
+                  static_cast<long long>(FileSize(file)), t.Json().c_str());
+      std::fflush(stdout);
+    };
+    auto time_rows = [&](const char* op, const std::vector<parquet::FieldPlan>& plans, int64_t count) -> int {
+      LookupTimes t;
+      for (int rep = 0; rep < reps; ++rep) {
+        std::vector<int64_t> pick;
+        for (int64_t i = 0; i < count; ++i) pick.push_back(static_cast<int64_t>(rng.Below(total)));
+        std::sort(pick.begin(), pick.end());
+        pick.erase(std::unique(pick.begin(), pick.end()), pick.end());
+        int64_t got = 0;
+        const double t0 = Now();
+        Status st = ReadFileRows(reader, plans, pick, &t.stats, &got);
+        t.ms.push_back((Now() - t0) * 1e3);
+        if (!st.ok()) return Fail(st.ToString());
+        if (got != static_cast<int64_t>(pick.size())) return Fail(fmt::format("{}: {} rows read, {} asked", op, got, pick.size()));
+      }
+      report(op, t);
+      return 0;
+    };
+    if (time_rows("row_1", *all, 1) != 0 || time_rows("row_1_narrow", *narrow, 1) != 0 ||
+        time_rows("rows_100", *all, 100) != 0) {
+      return 1;
+    }
+    LookupTimes t;
+    for (int rep = 0; rep < reps; ++rep) {
+      const int64_t id = static_cast<int64_t>(rng.Below(total)) + 1;  // event_id = row + 1
+      bool found = false;
+      const double t0 = Now();
+      Status st = LookupEventId(reader, *all, id, &t.stats, &found);
+      t.ms.push_back((Now() - t0) * 1e3);
+      if (!st.ok()) return Fail(st.ToString());
+      if (!found) return Fail(fmt::format("event_id {} not found", id));
+    }
+    report("event_id_eq", t);
+  }
+  return 0;
+}
+
 int Usage() {
   std::fprintf(stderr,
                "usage: parquet_bench write --rows N --out FILE [--tsv FILE] [--threads 1,2] [--reps R]\n"
-               "       parquet_bench read [--threads 1,2] [--reps R] FILE...\n");
+               "       parquet_bench read [--threads 1,2] [--reps R] FILE...\n"
+               "       parquet_bench rows --rows N --dir DIR [--reps R]\n");
   return 2;
 }
 
@@ -658,7 +786,7 @@ int Main(int argc, char** argv) {
   int64_t rows = 10000000;
   int reps = 3;
   std::vector<int> threads = {1, 2};
-  std::string out, tsv;
+  std::string out, tsv, dir;
   std::vector<std::string> files;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
@@ -668,12 +796,14 @@ int Main(int argc, char** argv) {
     else if (a == "--threads") threads = ParseThreads(value());
     else if (a == "--out") out = value();
     else if (a == "--tsv") tsv = value();
+    else if (a == "--dir") dir = value();
     else if (!a.empty() && a[0] == '-') return Usage();
     else files.push_back(a);
   }
   if (reps < 1 || threads.empty() || rows < 1) return Usage();
   if (mode == "write" && !out.empty()) return RunWrite(rows, out, tsv, threads, reps);
   if (mode == "read" && !files.empty()) return RunRead(files, threads, reps);
+  if (mode == "rows" && !dir.empty()) return RunRows(rows, dir, reps);
   return Usage();
 }
 
