@@ -31,5 +31,7 @@ void RegisterParquetCommands(CLI::App* app, const GlobalOptions* global, Handler
 void RegisterTableCommands(CLI::App* app, const GlobalOptions* global, Handler* handler);
 // Registers `lakewatch ingest`.
 void RegisterIngestCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch query`.
+void RegisterQueryCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 
 }  // namespace lakewatch::cli

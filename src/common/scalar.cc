@@ -69,6 +69,54 @@ Scalar Scalar::FromColumn(const Column& col, int64_t row) {
   return s;
 }
 
+void AppendScalar(Column* c, const Scalar& value) {
+  if (!value.valid) {
+    c->AppendNull();
+    return;
+  }
+  switch (c->type->id()) {
+    case TypeId::kBoolean: c->Append<uint8_t>(value.i64 != 0); break;
+    case TypeId::kInt8: c->Append<int8_t>(static_cast<int8_t>(value.i64)); break;
+    case TypeId::kInt16: c->Append<int16_t>(static_cast<int16_t>(value.i64)); break;
+    case TypeId::kInt32:
+    case TypeId::kDate: c->Append<int32_t>(static_cast<int32_t>(value.i64)); break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+    case TypeId::kTime: c->Append<int64_t>(value.i64); break;
+    case TypeId::kFloat: c->Append<float>(static_cast<float>(value.f64)); break;
+    case TypeId::kDouble: c->Append<double>(value.f64); break;
+    case TypeId::kDecimal: c->Append<__int128>(value.i128); break;
+    case TypeId::kString:
+    case TypeId::kBinary: c->AppendString(value.str); break;
+    default: c->AppendNull(); break;
+  }
+}
+
+ColumnPtr MakeNullColumn(const TypePtr& type, int64_t n) {
+  auto c = Column::Make(type);
+  c->Reserve(n);
+  for (int64_t i = 0; i < n; ++i) c->AppendNull();
+  return c;
+}
+
+ColumnPtr MakeConstantColumn(const Scalar& value, const TypePtr& type, int64_t n) {
+  if (!value.valid || type->is_nested() || type->id() == TypeId::kNull) return MakeNullColumn(type, n);
+  auto c = Column::Make(type);
+  c->Reserve(n);
+  if (type->is_binary_like()) {
+    c->data.Reserve(value.str.size() * static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) c->AppendString(value.str);
+    return c;
+  }
+  AppendScalar(c.get(), value);
+  size_t w = static_cast<size_t>(type->byte_width());
+  c->data.Resize(w * static_cast<size_t>(n));
+  for (int64_t i = 1; i < n; ++i) std::memcpy(c->data.data() + w * i, c->data.data(), w);
+  c->length = n;
+  return c;
+}
+
 std::string Scalar::ToString() const {
   if (!valid) return "NULL";
   std::string out;

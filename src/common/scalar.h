@@ -48,6 +48,14 @@ struct Scalar {
   }
 };
 
+// Appends `value` (of the column's type, or null) to `col` as one row.
+// REQUIRES: col is not nested.
+void AppendScalar(Column* col, const Scalar& value);
+// A column of `n` nulls of `type`.
+ColumnPtr MakeNullColumn(const TypePtr& type, int64_t n);
+// A column repeating `value` (of `type`; null when !value.valid) n times.
+ColumnPtr MakeConstantColumn(const Scalar& value, const TypePtr& type, int64_t n);
+
 // Three-way comparison of two valid scalars of comparable types (both
 // numeric — integers, floats, decimals of any scale —, both string/binary
 // (bytewise unsigned), both date, both timestamp, both boolean). Returns

@@ -77,41 +77,6 @@ Status CopyFileDurably(const std::string& from, const std::string& to) {
   return st;
 }
 
-// A column of `n` nulls of `type`.
-ColumnPtr NullColumn(const TypePtr& type, int64_t n) {
-  auto c = Column::Make(type);
-  c->Reserve(n);
-  for (int64_t i = 0; i < n; ++i) c->AppendNull();
-  return c;
-}
-
-// A column repeating `value` n times.
-ColumnPtr ConstantColumn(const Scalar& value, const TypePtr& type, int64_t n) {
-  if (!value.valid) return NullColumn(type, n);
-  auto c = Column::Make(type);
-  c->Reserve(n);
-  for (int64_t i = 0; i < n; ++i) {
-    switch (type->id()) {
-      case TypeId::kBoolean: c->Append<uint8_t>(value.i64 != 0); break;
-      case TypeId::kInt8: c->Append<int8_t>(static_cast<int8_t>(value.i64)); break;
-      case TypeId::kInt16: c->Append<int16_t>(static_cast<int16_t>(value.i64)); break;
-      case TypeId::kInt32:
-      case TypeId::kDate: c->Append<int32_t>(static_cast<int32_t>(value.i64)); break;
-      case TypeId::kInt64:
-      case TypeId::kTimestamp:
-      case TypeId::kTimestampNtz:
-      case TypeId::kTime: c->Append<int64_t>(value.i64); break;
-      case TypeId::kFloat: c->Append<float>(static_cast<float>(value.f64)); break;
-      case TypeId::kDouble: c->Append<double>(value.f64); break;
-      case TypeId::kDecimal: c->Append<__int128>(value.i128); break;
-      case TypeId::kString:
-      case TypeId::kBinary: c->AppendString(value.str); break;
-      default: c->AppendNull(); break;
-    }
-  }
-  return c;
-}
-
 }  // namespace
 
 // Reads column `src`, as a data file stores it, as table type `to`. Equal
@@ -149,7 +114,7 @@ Result<ColumnPtr> AdaptColumn(const ColumnPtr& src, const TypePtr& to, const std
     for (const Field& sub : to->fields()) {
       const int j = from.FieldIndex(sub.name);
       if (j < 0) {
-        c->children.push_back(NullColumn(sub.type, src->length));
+        c->children.push_back(MakeNullColumn(sub.type, src->length));
         continue;
       }
       LW_ASSIGN_OR_RETURN(ColumnPtr child,
@@ -668,85 +633,131 @@ bool DeltaTable::FileMayMatch(const Snapshot& snapshot, const LiveFile& file,
   return true;
 }
 
+Result<std::unique_ptr<ScanCursor>> ScanCursor::Make(const DeltaTable& table,
+                                                      std::shared_ptr<const Snapshot> snapshot, ScanOptions options) {
+  LW_RETURN_IF_ERROR(snapshot->CheckReadable());
+  std::unique_ptr<ScanCursor> c(new ScanCursor());
+  c->table_ = &table;
+  Status st;
+  c->schema_.fields = ProjectFields(snapshot->schema(), options.columns, &st);
+  LW_RETURN_IF_ERROR(st);
+  for (const LiveFile& f : snapshot->files()) {
+    ++c->files_total_;
+    if (!table.FileMayMatch(*snapshot, f, options.predicates)) continue;
+    if (f.add.deletion_vector.has_value()) {
+      return Status::NotSupported(table.path() + ": file " + f.path + " has a deletion vector");
+    }
+    c->files_.push_back(&f);
+  }
+  c->snapshot_ = std::move(snapshot);
+  c->options_ = std::move(options);
+  return c;
+}
+
+Result<std::shared_ptr<const ScanFile>> ScanCursor::OpenFile(size_t i) const {
+  const LiveFile& f = *files_[i];
+  const auto& pcols = snapshot_->metadata().partition_columns;
+  auto reader = parquet::ParquetFileReader::Open(table_->DataPath(f.path));
+  if (!reader.ok()) return reader.status().WithContext(table_->path());
+  auto out = std::make_shared<ScanFile>();
+  out->file = &f;
+  out->num_rows = (*reader)->num_rows();
+  const Schema& fschema = (*reader)->schema().logical();
+  // Columns to read from the file: requested, present, not partition columns.
+  std::vector<std::string> file_cols;
+  for (const Field& of : schema_.fields) {
+    bool part = std::find(pcols.begin(), pcols.end(), of.name) != pcols.end();
+    if (part || fschema.FieldIndex(of.name) < 0) continue;
+    if (options_.columns.empty()) {
+      file_cols.push_back(of.name);
+    } else {
+      for (const std::string& c : options_.columns) {
+        if (c == of.name || c.rfind(of.name + ".", 0) == 0) file_cols.push_back(c);
+      }
+    }
+  }
+  if (file_cols.empty()) return std::shared_ptr<const ScanFile>(std::move(out));
+  std::vector<parquet::StatsPredicate> file_preds;
+  for (const auto& p : options_.predicates) {
+    if (std::find(pcols.begin(), pcols.end(), p.column) == pcols.end()) file_preds.push_back(p);
+  }
+  auto plans = (*reader)->schema().Project(file_cols);
+  if (!plans.ok()) return plans.status().WithContext(table_->path() + ": file " + f.path);
+  out->plans = std::move(plans).value();
+  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+    if ((*reader)->RowGroupMayMatch(rg, file_preds)) out->row_groups.push_back(rg);
+  }
+  out->reader = std::move(reader).value();
+  return std::shared_ptr<const ScanFile>(std::move(out));
+}
+
+Result<RecordBatch> ScanCursor::ToTableBatch(const ScanFile& file, RecordBatch fb) const {
+  const auto& pcols = snapshot_->metadata().partition_columns;
+  RecordBatch ob;
+  ob.num_rows = fb.num_rows;
+  for (const Field& of : schema_.fields) {
+    ColumnPtr col;
+    if (std::find(pcols.begin(), pcols.end(), of.name) != pcols.end()) {
+      std::optional<std::string> text;
+      for (const auto& [k, v] : file.file->add.partition_values) {
+        if (k == of.name) text = v;
+      }
+      LW_ASSIGN_OR_RETURN(Scalar value, ParsePartitionValue(text, of.type));
+      col = MakeConstantColumn(value, of.type, fb.num_rows);
+    } else {
+      int i = fb.schema.FieldIndex(of.name);
+      if (i >= 0) {
+        auto adapted = AdaptColumn(fb.columns[i], of.type, of.name);
+        if (!adapted.ok()) return adapted.status().WithContext(table_->path() + ": file " + file.file->path);
+        col = std::move(adapted).value();
+      } else {
+        col = MakeNullColumn(of.type, fb.num_rows);  // added to the table after this file
+      }
+    }
+    ob.schema.fields.push_back(of);
+    ob.columns.push_back(std::move(col));
+  }
+  return ob;
+}
+
+Result<RecordBatch> ScanCursor::ReadRowGroup(const ScanFile& file, int rg) const {
+  auto fb = file.reader->ReadRowGroup(rg, file.plans);
+  if (!fb.ok()) return fb.status().WithContext(table_->path());
+  return ToTableBatch(file, std::move(fb).value());
+}
+
+Result<std::vector<RecordBatch>> ScanCursor::ReadFile(const ScanFile& file) const {
+  std::vector<RecordBatch> out;
+  if (file.reader == nullptr) {
+    RecordBatch b;
+    b.num_rows = file.num_rows;
+    LW_ASSIGN_OR_RETURN(RecordBatch ob, ToTableBatch(file, std::move(b)));
+    out.push_back(std::move(ob));
+    return out;
+  }
+  for (int rg : file.row_groups) {
+    LW_ASSIGN_OR_RETURN(RecordBatch b, ReadRowGroup(file, rg));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
 Result<std::vector<RecordBatch>> DeltaTable::Scan(const Snapshot& snapshot, const ScanOptions& options,
                                                   ScanStats* stats) const {
-  LW_RETURN_IF_ERROR(snapshot.CheckReadable());
-  const Schema& schema = snapshot.schema();
-  Status st;
-  std::vector<Field> out_fields = ProjectFields(schema, options.columns, &st);
-  LW_RETURN_IF_ERROR(st);
-  const auto& pcols = snapshot.metadata().partition_columns;
+  // The cursor shares the snapshot; the caller's reference outlives this call.
+  std::shared_ptr<const Snapshot> snap(&snapshot, [](const Snapshot*) {});
+  LW_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(*this, snap, options));
   ScanStats local;
+  local.files_total = cursor->files_total();
+  local.files_skipped = local.files_total - static_cast<int64_t>(cursor->files().size());
   std::vector<RecordBatch> out;
-  for (const LiveFile& f : snapshot.files()) {
-    ++local.files_total;
-    if (!FileMayMatch(snapshot, f, options.predicates)) {
-      ++local.files_skipped;
-      continue;
+  for (size_t i = 0; i < cursor->files().size(); ++i) {
+    LW_ASSIGN_OR_RETURN(auto file, cursor->OpenFile(i));
+    if (file->reader != nullptr) {
+      local.row_groups_skipped += file->reader->num_row_groups() - static_cast<int64_t>(file->row_groups.size());
     }
-    if (f.add.deletion_vector.has_value()) {
-      return Status::NotSupported(path() + ": file " + f.path + " has a deletion vector");
-    }
-    std::string data_path = DataPath(f.path);
-    auto reader = parquet::ParquetFileReader::Open(data_path);
-    if (!reader.ok()) return reader.status().WithContext(path());
-    const Schema& fschema = (*reader)->schema().logical();
-    // Columns to read from the file: requested, present, not partition columns.
-    std::vector<std::string> file_cols;
-    for (const Field& of : out_fields) {
-      bool part = std::find(pcols.begin(), pcols.end(), of.name) != pcols.end();
-      if (part || fschema.FieldIndex(of.name) < 0) continue;
-      if (options.columns.empty()) {
-        file_cols.push_back(of.name);
-      } else {
-        for (const std::string& c : options.columns) {
-          if (c == of.name || c.rfind(of.name + ".", 0) == 0) file_cols.push_back(c);
-        }
-      }
-    }
-    std::vector<RecordBatch> batches;
-    if (!file_cols.empty()) {
-      std::vector<parquet::StatsPredicate> file_preds;
-      for (const auto& p : options.predicates) {
-        if (std::find(pcols.begin(), pcols.end(), p.column) == pcols.end()) file_preds.push_back(p);
-      }
-      int before = (*reader)->num_row_groups();
-      auto read = (*reader)->ReadAll(file_cols, file_preds, options.threads);
-      if (!read.ok()) return read.status().WithContext(path());
-      batches = std::move(read).value();
-      local.row_groups_skipped += before - static_cast<int>(batches.size());
-    } else {
-      RecordBatch b;
-      b.num_rows = (*reader)->num_rows();
-      batches.push_back(std::move(b));
-    }
-    for (RecordBatch& fb : batches) {
-      RecordBatch ob;
-      ob.num_rows = fb.num_rows;
-      for (const Field& of : out_fields) {
-        ColumnPtr col;
-        if (std::find(pcols.begin(), pcols.end(), of.name) != pcols.end()) {
-          std::optional<std::string> text;
-          for (const auto& [k, v] : f.add.partition_values) {
-            if (k == of.name) text = v;
-          }
-          LW_ASSIGN_OR_RETURN(Scalar value, ParsePartitionValue(text, of.type));
-          col = ConstantColumn(value, of.type, fb.num_rows);
-        } else {
-          int i = fb.schema.FieldIndex(of.name);
-          if (i >= 0) {
-            auto adapted = AdaptColumn(fb.columns[i], of.type, of.name);
-            if (!adapted.ok()) return adapted.status().WithContext(path() + ": file " + f.path);
-            col = std::move(adapted).value();
-          } else {
-            col = NullColumn(of.type, fb.num_rows);  // added to the table after this file
-          }
-        }
-        ob.schema.fields.push_back(of);
-        ob.columns.push_back(std::move(col));
-      }
-      out.push_back(std::move(ob));
-    }
+    LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> batches, cursor->ReadFile(*file));
+    for (RecordBatch& b : batches) out.push_back(std::move(b));
   }
   if (stats != nullptr) *stats = local;
   return out;

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "delta/snapshot.h"
 #include "delta/transaction.h"
+#include "parquet/file_reader.h"
 #include "parquet/statistics.h"
 
 namespace lakewatch::delta {
@@ -67,6 +68,56 @@ struct CommitFilesOptions {
   // When set and the table does not exist, the commit creates it (version 0:
   // protocol, metaData with the files' merged schema, the adds).
   std::optional<CreateOptions> create;
+};
+
+class DeltaTable;
+
+// One data file of a scan, opened: its reader, the row groups that may hold
+// matching rows, and what the scan needs to turn its batches into rows of
+// the table schema. Immutable; shared by the threads reading it.
+struct ScanFile {
+  const LiveFile* file = nullptr;
+  std::shared_ptr<const parquet::ParquetFileReader> reader;  // null: no file column is read
+  std::vector<int> row_groups;                               // to read, ascending
+  std::vector<parquet::FieldPlan> plans;                     // projection plans for the reader
+  int64_t num_rows = 0;                                      // file rows (when no column is read)
+};
+
+// A scan split into units that threads can read independently: the files
+// left after pruning by partition values and file stats, each opened on
+// demand, and their row groups read one at a time into batches of the
+// (projected) table schema — partition columns filled in, columns added to
+// the table after a file was written read as NULL.
+//
+// Thread-safety: after Make, all methods may be called from many threads.
+class ScanCursor {
+ public:
+  static Result<std::unique_ptr<ScanCursor>> Make(const DeltaTable& table, std::shared_ptr<const Snapshot> snapshot,
+                                                  ScanOptions options);
+  // The projected table schema of every batch.
+  const Schema& schema() const { return schema_; }
+  const Snapshot& snapshot() const { return *snapshot_; }
+  // Files that may hold matching rows, in log order.
+  const std::vector<const LiveFile*>& files() const { return files_; }
+  int64_t files_total() const { return files_total_; }
+  // Opens files()[i]: reads its footer and keeps the row groups whose
+  // statistics may match the predicates.
+  Result<std::shared_ptr<const ScanFile>> OpenFile(size_t i) const;
+  // Row group `rg` of an opened file as a batch of schema().
+  Result<RecordBatch> ReadRowGroup(const ScanFile& file, int rg) const;
+  // The whole file (files without a column to read: one batch of num_rows rows, no columns read).
+  Result<std::vector<RecordBatch>> ReadFile(const ScanFile& file) const;
+
+ private:
+  ScanCursor() = default;
+  Result<RecordBatch> ToTableBatch(const ScanFile& file, RecordBatch fb) const;
+
+  const DeltaTable* table_ = nullptr;
+  std::shared_ptr<const Snapshot> snapshot_;
+  ScanOptions options_;
+  Schema schema_;
+  std::vector<const LiveFile*> files_;
+  int64_t files_total_ = 0;
 };
 
 class DeltaTable {

@@ -1,0 +1,764 @@
+#include "sql/execution/executor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <numeric>
+#include <thread>
+
+#include "delta/table.h"
+#include "sql/execution/group_table.h"
+#include "sql/execution/vector_ops.h"
+
+namespace lakewatch::sql {
+
+Status Executor::Reserve(int64_t bytes) {
+  int64_t now = used_ += bytes;
+  if (options_.memory_limit_bytes > 0 && now > options_.memory_limit_bytes) {
+    return Status::ResourceExhausted("the query needs more than " + std::to_string(options_.memory_limit_bytes >> 20) +
+                                     " MiB of memory (its limit; raise it with --memory-limit, or add filters / a LIMIT)");
+  }
+  return Status::OK();
+}
+
+namespace {
+
+int64_t BatchBytes(const RecordBatch& b) {
+  int64_t n = 0;
+  std::function<void(const Column&)> add = [&](const Column& c) {
+    n += static_cast<int64_t>(c.data.size() + c.offsets.size() + c.validity.size());
+    for (const auto& ch : c.children) add(*ch);
+  };
+  for (const auto& c : b.columns) add(*c);
+  return n;
+}
+
+// ---- sinks
+
+// A sink receives the batches of a pipeline. Consume may be called from
+// many threads with their own local state; Finish runs once at the end.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  struct Local {
+    virtual ~Local() = default;
+  };
+  virtual std::unique_ptr<Local> MakeLocal() = 0;
+  // `seq` orders morsels (ascending = source order).
+  virtual Status Consume(Local* local, RecordBatch batch, uint64_t seq) = 0;
+  virtual Status Combine(std::unique_ptr<Local> local) = 0;
+  // True when the sink needs no more input (LIMIT reached).
+  virtual bool Done() const { return false; }
+  virtual Result<std::vector<RecordBatch>> Finish() = 0;
+};
+
+// Keeps every batch with its sequence number; Ordered() returns them in source order.
+class BufferSink : public Sink {
+ public:
+  explicit BufferSink(Executor* ex) : ex_(ex) {}
+  std::unique_ptr<Local> MakeLocal() override { return std::make_unique<Local>(); }
+  Status Consume(Local*, RecordBatch batch, uint64_t seq) override {
+    LW_RETURN_IF_ERROR(ex_->Reserve(BatchBytes(batch)));
+    std::lock_guard<std::mutex> g(mu_);
+    parts_.emplace_back(seq, std::move(batch));
+    return Status::OK();
+  }
+  Status Combine(std::unique_ptr<Local>) override { return Status::OK(); }
+
+ protected:
+  std::vector<RecordBatch> Ordered() {
+    std::stable_sort(parts_.begin(), parts_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<RecordBatch> out;
+    for (auto& p : parts_) out.push_back(std::move(p.second));
+    parts_.clear();
+    return out;
+  }
+  Executor* ex_;
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<uint64_t, RecordBatch>> parts_;
+};
+
+class CollectSink : public BufferSink {
+ public:
+  using BufferSink::BufferSink;
+  Result<std::vector<RecordBatch>> Finish() override { return Ordered(); }
+};
+
+class LimitSink : public Sink {
+ public:
+  LimitSink(Executor* ex, int64_t limit, int64_t offset, bool ordered)
+      : ex_(ex), limit_(limit), offset_(offset), ordered_(ordered) {}
+  std::unique_ptr<Local> MakeLocal() override { return std::make_unique<Local>(); }
+  Status Consume(Local*, RecordBatch batch, uint64_t seq) override {
+    std::lock_guard<std::mutex> g(mu_);
+    if (done_) return Status::OK();
+    rows_ += batch.num_rows;
+    LW_RETURN_IF_ERROR(ex_->Reserve(BatchBytes(batch)));
+    parts_.emplace_back(seq, std::move(batch));
+    // Unordered input: any rows will do, stop once there are enough.
+    // Ordered input comes from one thread in order: the same holds.
+    if (limit_ >= 0 && rows_ >= limit_ + offset_) done_ = true;
+    (void)ordered_;
+    return Status::OK();
+  }
+  Status Combine(std::unique_ptr<Local>) override { return Status::OK(); }
+  bool Done() const override { return done_; }
+  Result<std::vector<RecordBatch>> Finish() override {
+    std::stable_sort(parts_.begin(), parts_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<RecordBatch> out;
+    int64_t skip = offset_, left = limit_ < 0 ? INT64_MAX : limit_;
+    for (auto& [seq, b] : parts_) {
+      if (left <= 0) break;
+      int64_t begin = std::min(skip, b.num_rows);
+      skip -= begin;
+      int64_t end = std::min(b.num_rows, begin + left);
+      if (end <= begin) continue;
+      left -= end - begin;
+      if (begin == 0 && end == b.num_rows) {
+        out.push_back(std::move(b));
+      } else {
+        out.push_back(b.Slice(begin, end));
+      }
+    }
+    return out;
+  }
+
+ private:
+  Executor* ex_;
+  int64_t limit_, offset_;
+  bool ordered_;
+  std::mutex mu_;
+  bool done_ = false;
+  int64_t rows_ = 0;
+  std::vector<std::pair<uint64_t, RecordBatch>> parts_;
+};
+
+class AggregateSink : public Sink {
+ public:
+  AggregateSink(Executor* ex, const PlanNode& node) : ex_(ex), node_(node) {
+    for (const auto& g : node.groups) key_types_.push_back(g->type);
+  }
+  struct AggLocal : Local {
+    std::unique_ptr<GroupTable> table;
+    std::vector<std::unique_ptr<AggregateState>> states;
+    int64_t reserved = 0;
+  };
+  std::unique_ptr<Local> MakeLocal() override {
+    auto l = std::make_unique<AggLocal>();
+    l->table = std::make_unique<GroupTable>(key_types_);
+    for (const auto& a : node_.aggregates) l->states.push_back(a.make_state());
+    return l;
+  }
+  Status Consume(Local* lp, RecordBatch batch, uint64_t) override {
+    auto* l = static_cast<AggLocal*>(lp);
+    const int64_t n = batch.num_rows;
+    std::vector<uint32_t> gids(static_cast<size_t>(n));
+    if (node_.groups.empty()) {
+      std::fill(gids.begin(), gids.end(), 0);
+      if (l->table->size() == 0) {
+        uint32_t g;
+        l->table->FindOrInsert({}, 1, &g);
+      }
+    } else {
+      std::vector<ColumnPtr> keys;
+      for (const auto& g : node_.groups) {
+        Datum d;
+        LW_RETURN_IF_ERROR(Evaluate(*g, batch, &d));
+        keys.push_back(Materialize(d, n));
+      }
+      l->table->FindOrInsert(keys, n, gids.data());
+    }
+    size_t groups = l->table->size();
+    for (size_t a = 0; a < node_.aggregates.size(); ++a) {
+      const BoundAggregate& agg = node_.aggregates[a];
+      std::vector<Datum> args(agg.args.size());
+      for (size_t k = 0; k < agg.args.size(); ++k) LW_RETURN_IF_ERROR(Evaluate(*agg.args[k], batch, &args[k]));
+      l->states[a]->Resize(groups);
+      l->states[a]->Update(args, gids.data(), n);
+    }
+    return Account(l);
+  }
+  Status Account(AggLocal* l) {
+    int64_t bytes = static_cast<int64_t>(l->table->MemoryUsage());
+    for (const auto& s : l->states) bytes += static_cast<int64_t>(s->MemoryUsage());
+    int64_t delta = bytes - l->reserved;
+    l->reserved = bytes;
+    if (delta > 0) return ex_->Reserve(delta);
+    ex_->Release(-delta);
+    return Status::OK();
+  }
+  Status Combine(std::unique_ptr<Local> lp) override {
+    std::unique_ptr<AggLocal> l(static_cast<AggLocal*>(lp.release()));
+    std::lock_guard<std::mutex> g(mu_);
+    if (!global_) {
+      global_ = std::move(l);
+      return Status::OK();
+    }
+    size_t og = l->table->size();
+    std::vector<uint32_t> map(og);
+    if (og > 0) {
+      if (node_.groups.empty()) {
+        if (global_->table->size() == 0) {
+          uint32_t id;
+          global_->table->FindOrInsert({}, 1, &id);
+        }
+        map[0] = 0;
+      } else {
+        global_->table->FindOrInsert(l->table->keys(), static_cast<int64_t>(og), map.data());
+      }
+    }
+    for (size_t a = 0; a < global_->states.size(); ++a) {
+      global_->states[a]->Resize(global_->table->size());
+      global_->states[a]->Merge(*l->states[a], map.data(), og);
+    }
+    ex_->Release(l->reserved);
+    return Account(global_.get());
+  }
+  Result<std::vector<RecordBatch>> Finish() override {
+    if (!global_) global_.reset(static_cast<AggLocal*>(MakeLocal().release()));
+    if (node_.groups.empty() && global_->table->size() == 0) {
+      uint32_t id;
+      global_->table->FindOrInsert({}, 1, &id);  // a global aggregate has one row even without input
+    }
+    size_t groups = global_->table->size();
+    RecordBatch b;
+    b.schema = node_.schema;
+    b.num_rows = static_cast<int64_t>(groups);
+    for (const auto& k : global_->table->keys()) b.columns.push_back(k);
+    for (auto& s : global_->states) {
+      s->Resize(groups);
+      b.columns.push_back(s->Finalize(groups));
+    }
+    ex_->Release(global_->reserved);
+    std::vector<RecordBatch> out;
+    out.push_back(std::move(b));
+    return out;
+  }
+
+ private:
+  Executor* ex_;
+  const PlanNode& node_;
+  std::vector<TypePtr> key_types_;
+  std::mutex mu_;
+  std::unique_ptr<AggLocal> global_;
+};
+
+// Compares rows of the sort key columns.
+struct RowComparator {
+  const std::vector<ColumnPtr>* keys;
+  const std::vector<SortKey>* spec;
+
+  int CompareValues(const Column& c, int64_t a, int64_t b) const {
+    switch (c.type->id()) {
+      case TypeId::kBoolean:
+      case TypeId::kInt8: return Cmp(c.Value<int8_t>(a), c.Value<int8_t>(b));
+      case TypeId::kInt16: return Cmp(c.Value<int16_t>(a), c.Value<int16_t>(b));
+      case TypeId::kInt32:
+      case TypeId::kDate: return Cmp(c.Value<int32_t>(a), c.Value<int32_t>(b));
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampNtz:
+      case TypeId::kTime: return Cmp(c.Value<int64_t>(a), c.Value<int64_t>(b));
+      case TypeId::kFloat: return CmpF(c.Value<float>(a), c.Value<float>(b));
+      case TypeId::kDouble: return CmpF(c.Value<double>(a), c.Value<double>(b));
+      case TypeId::kDecimal: return Cmp(c.Value<__int128>(a), c.Value<__int128>(b));
+      case TypeId::kString:
+      case TypeId::kBinary: {
+        int r = c.GetString(a).compare(c.GetString(b));
+        return r < 0 ? -1 : r > 0;
+      }
+      case TypeId::kStruct:
+        for (const auto& ch : c.children) {
+          int r = CompareNullable(*ch, a, b, false);
+          if (r != 0) return r;
+        }
+        return 0;
+      case TypeId::kList: {
+        int64_t la = c.ListEnd(a) - c.ListBegin(a), lb = c.ListEnd(b) - c.ListBegin(b);
+        for (int64_t k = 0; k < std::min(la, lb); ++k) {
+          // element-wise, lists compared lexicographically
+          const Column& el = *c.children[0];
+          int64_t x = c.ListBegin(a) + k, y = c.ListBegin(b) + k;
+          bool vx = el.IsValid(x), vy = el.IsValid(y);
+          if (!vx || !vy) {
+            if (vx != vy) return vx ? 1 : -1;
+            continue;
+          }
+          int r = CompareElement(el, x, y);
+          if (r != 0) return r;
+        }
+        return Cmp(la, lb);
+      }
+      default: return 0;
+    }
+  }
+  int CompareElement(const Column& c, int64_t x, int64_t y) const { return CompareValues(c, x, y); }
+  template <typename T>
+  static int Cmp(T x, T y) {
+    return x < y ? -1 : (y < x ? 1 : 0);
+  }
+  template <typename T>
+  static int CmpF(T x, T y) {
+    bool nx = std::isnan(x), ny = std::isnan(y);
+    if (nx || ny) return nx == ny ? 0 : nx ? 1 : -1;
+    return Cmp(x, y);
+  }
+  int CompareNullable(const Column& c, int64_t a, int64_t b, bool nulls_first) const {
+    bool va = c.IsValid(a), vb = c.IsValid(b);
+    if (!va || !vb) {
+      if (va == vb) return 0;
+      return (!va) == nulls_first ? -1 : 1;
+    }
+    return CompareValues(c, a, b);
+  }
+  bool operator()(uint32_t a, uint32_t b) const {
+    for (size_t k = 0; k < keys->size(); ++k) {
+      const SortKey& s = (*spec)[k];
+      const Column& c = *(*keys)[k];
+      bool va = c.IsValid(a), vb = c.IsValid(b);
+      int r;
+      if (!va || !vb) {
+        if (va == vb) continue;
+        r = (!va) == s.nulls_first ? -1 : 1;  // placement of NULLs is absolute
+        return r < 0;
+      }
+      r = CompareValues(c, a, b);
+      if (r == 0) continue;
+      return s.descending ? r > 0 : r < 0;
+    }
+    return false;
+  }
+};
+
+class SortSink : public BufferSink {
+ public:
+  SortSink(Executor* ex, const PlanNode& node) : BufferSink(ex), node_(node) {}
+  Result<std::vector<RecordBatch>> Finish() override {
+    std::vector<RecordBatch> batches = Ordered();
+    RecordBatch all = ConcatBatches(node_.schema, batches);
+    batches.clear();
+    std::vector<ColumnPtr> keys;
+    for (const SortKey& k : node_.sort_keys) {
+      Datum d;
+      LW_RETURN_IF_ERROR(Evaluate(*k.expr, all, &d));
+      keys.push_back(Materialize(d, all.num_rows));
+    }
+    std::vector<uint32_t> order(static_cast<size_t>(all.num_rows));
+    std::iota(order.begin(), order.end(), 0u);
+    RowComparator cmp{&keys, &node_.sort_keys};
+    if (node_.limit >= 0 && node_.limit < all.num_rows) {
+      std::partial_sort(order.begin(), order.begin() + node_.limit, order.end(),
+                        [&](uint32_t a, uint32_t b) { return cmp(a, b) || (!cmp(b, a) && a < b); });
+      order.resize(static_cast<size_t>(node_.limit));
+    } else {
+      std::stable_sort(order.begin(), order.end(), cmp);
+    }
+    std::vector<RecordBatch> out;
+    out.push_back(GatherBatch(all, order));
+    out.back().schema = node_.schema;
+    return out;
+  }
+
+ private:
+  const PlanNode& node_;
+};
+
+// ---- the hash join's build side
+
+struct JoinTable {
+  RecordBatch build;                 // all right rows
+  std::unique_ptr<GroupTable> keys;  // distinct key tuples
+  std::vector<int64_t> first;        // per key group: first build row, -1
+  std::vector<int64_t> next;         // per build row: next row of the same key, -1
+};
+
+Status BuildJoinTable(const PlanNode& join, std::vector<RecordBatch> right, JoinTable* jt) {
+  jt->build = ConcatBatches(join.children[1]->schema, right);
+  const int64_t n = jt->build.num_rows;
+  std::vector<TypePtr> types;
+  for (const auto& k : join.right_keys) types.push_back(k->type);
+  jt->keys = std::make_unique<GroupTable>(types);
+  if (join.right_keys.empty()) return Status::OK();
+  std::vector<ColumnPtr> cols;
+  std::vector<uint8_t> has_null(static_cast<size_t>(n), 0);
+  for (const auto& k : join.right_keys) {
+    Datum d;
+    LW_RETURN_IF_ERROR(Evaluate(*k, jt->build, &d));
+    cols.push_back(Materialize(d, n));
+    for (int64_t i = 0; i < n; ++i) has_null[i] |= cols.back()->IsNull(i);
+  }
+  std::vector<uint32_t> gids(static_cast<size_t>(n));
+  jt->keys->FindOrInsert(cols, n, gids.data());
+  jt->first.assign(jt->keys->size(), -1);
+  jt->next.assign(static_cast<size_t>(n), -1);
+  for (int64_t i = n - 1; i >= 0; --i) {
+    if (has_null[i]) continue;  // NULL never equals anything
+    jt->next[i] = jt->first[gids[i]];
+    jt->first[gids[i]] = i;
+  }
+  return Status::OK();
+}
+
+Result<RecordBatch> ProbeJoin(const PlanNode& join, const JoinTable& jt, const RecordBatch& left) {
+  const int64_t n = left.num_rows;
+  std::vector<uint32_t> lrows, rrows;
+  if (join.left_keys.empty()) {
+    // Cross product (with the residual below).
+    if (static_cast<double>(n) * static_cast<double>(jt.build.num_rows) > 2e9) {
+      return Status::ResourceExhausted("the join has no equality condition and would produce more than 2e9 rows");
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      for (int64_t j = 0; j < jt.build.num_rows; ++j) {
+        lrows.push_back(static_cast<uint32_t>(i));
+        rrows.push_back(static_cast<uint32_t>(j));
+      }
+    }
+  } else {
+    std::vector<ColumnPtr> cols;
+    for (const auto& k : join.left_keys) {
+      Datum d;
+      LW_RETURN_IF_ERROR(Evaluate(*k, left, &d));
+      cols.push_back(Materialize(d, n));
+    }
+    std::vector<uint32_t> gids(static_cast<size_t>(n));
+    jt.keys->Find(cols, n, gids.data());
+    for (int64_t i = 0; i < n; ++i) {
+      if (gids[i] == GroupTable::kNotFound) continue;
+      bool null_key = false;
+      for (const auto& c : cols) null_key = null_key || c->IsNull(i);
+      if (null_key) continue;
+      for (int64_t j = jt.first[gids[i]]; j >= 0; j = jt.next[j]) {
+        lrows.push_back(static_cast<uint32_t>(i));
+        rrows.push_back(static_cast<uint32_t>(j));
+      }
+    }
+  }
+  auto assemble = [&](const std::vector<uint32_t>& l, const std::vector<uint32_t>& r) {
+    RecordBatch out;
+    out.schema = join.schema;
+    out.num_rows = static_cast<int64_t>(l.size());
+    for (const auto& c : left.columns) out.columns.push_back(Gather(*c, l.data(), out.num_rows));
+    for (const auto& c : jt.build.columns) out.columns.push_back(Gather(*c, r.data(), out.num_rows));
+    return out;
+  };
+  RecordBatch joined = assemble(lrows, rrows);
+  if (join.residual) {
+    std::vector<uint32_t> keep;
+    LW_RETURN_IF_ERROR(EvaluateSelection(*join.residual, joined, &keep));
+    if (keep.size() != lrows.size()) {
+      std::vector<uint32_t> l2, r2;
+      for (uint32_t k : keep) {
+        l2.push_back(lrows[k]);
+        r2.push_back(rrows[k]);
+      }
+      lrows.swap(l2);
+      rrows.swap(r2);
+      joined = assemble(lrows, rrows);
+    }
+  }
+  if (join.join_type == JoinType::kLeft) {
+    std::vector<uint8_t> matched(static_cast<size_t>(n), 0);
+    for (uint32_t i : lrows) matched[i] = 1;
+    bool all = std::all_of(matched.begin(), matched.end(), [](uint8_t m) { return m != 0; });
+    if (!all) {
+      // Matched pairs in left order, then unmatched left rows with NULLs.
+      std::vector<uint32_t> l2, r2;
+      size_t k = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        if (!matched[i]) {
+          l2.push_back(static_cast<uint32_t>(i));
+          r2.push_back(kNullRow);
+          continue;
+        }
+        while (k < lrows.size() && lrows[k] == static_cast<uint32_t>(i)) {
+          l2.push_back(lrows[k]);
+          r2.push_back(rrows[k]);
+          ++k;
+        }
+      }
+      joined = assemble(l2, r2);
+    }
+  }
+  return joined;
+}
+
+// Flattens a scan batch (projected table schema: structs hold the
+// requested fields) into the scan's output columns, one per path.
+ColumnPtr ExtractPath(const RecordBatch& b, const std::string& path) {
+  size_t dot = path.find('.');
+  std::string top = path.substr(0, dot);
+  int i = b.schema.FieldIndex(top);
+  ColumnPtr c = b.columns[static_cast<size_t>(i)];
+  std::vector<const uint8_t*> masks;
+  while (dot != std::string::npos) {
+    size_t next = path.find('.', dot + 1);
+    std::string name = path.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
+    if (!c->validity.empty()) masks.push_back(c->validity.data());
+    int k = c->type->FieldIndex(name);
+    c = c->children[static_cast<size_t>(k)];
+    dot = next;
+  }
+  if (masks.empty()) return c;
+  // A NULL parent struct makes the field NULL.
+  auto out = std::make_shared<Column>(*c);
+  out->MaterializeValidity();
+  uint8_t* v = out->validity.data();
+  for (const uint8_t* m : masks) {
+    for (int64_t r = 0; r < out->length; ++r) v[r] &= m[r];
+  }
+  return out;
+}
+
+}  // namespace
+
+// Runs pipelines. One per Executor::Run call tree.
+class PipelineRunner {
+ public:
+  explicit PipelineRunner(Executor* ex) : ex_(ex) {}
+
+  Result<std::vector<RecordBatch>> Materialize(const PlanNode& node) {
+    switch (node.kind) {
+      case PlanKind::kAggregate: {
+        AggregateSink sink(ex_, node);
+        LW_RETURN_IF_ERROR(Run(*node.children[0], &sink));
+        return sink.Finish();
+      }
+      case PlanKind::kSort: {
+        SortSink sink(ex_, node);
+        LW_RETURN_IF_ERROR(Run(*node.children[0], &sink));
+        return sink.Finish();
+      }
+      case PlanKind::kLimit: {
+        LimitSink sink(ex_, node.limit, node.offset, IsOrdered(*node.children[0]));
+        LW_RETURN_IF_ERROR(Run(*node.children[0], &sink));
+        return sink.Finish();
+      }
+      case PlanKind::kUnion: {
+        std::vector<RecordBatch> out;
+        for (const auto& c : node.children) {
+          LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> part, Materialize(*c));
+          for (auto& b : part) {
+            b.schema = node.schema;
+            out.push_back(std::move(b));
+          }
+        }
+        return out;
+      }
+      case PlanKind::kValues: return node.values;
+      default: {
+        CollectSink sink(ex_);
+        LW_RETURN_IF_ERROR(Run(node, &sink));
+        return sink.Finish();
+      }
+    }
+  }
+
+ private:
+  // Whether the rows of `node` come in a meaningful order (sorted).
+  static bool IsOrdered(const PlanNode& node) {
+    switch (node.kind) {
+      case PlanKind::kSort: return true;
+      case PlanKind::kFilter:
+      case PlanKind::kProject:
+      case PlanKind::kLimit: return IsOrdered(*node.children[0]);
+      default: return false;
+    }
+  }
+
+  // Runs the pipeline whose top is `top` into `sink`.
+  Status Run(const PlanNode& top, Sink* sink) {
+    // The streaming chain, top first.
+    std::vector<const PlanNode*> chain;
+    const PlanNode* src = &top;
+    while (src->kind == PlanKind::kFilter || src->kind == PlanKind::kProject || src->kind == PlanKind::kJoin) {
+      chain.push_back(src);
+      src = src->children[0].get();
+    }
+    std::reverse(chain.begin(), chain.end());  // bottom first
+    // Build sides of joins first.
+    std::vector<std::shared_ptr<JoinTable>> tables(chain.size());
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (chain[i]->kind != PlanKind::kJoin) continue;
+      LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> right, Materialize(*chain[i]->children[1]));
+      tables[i] = std::make_shared<JoinTable>();
+      LW_RETURN_IF_ERROR(BuildJoinTable(*chain[i], std::move(right), tables[i].get()));
+    }
+    auto apply = [&](RecordBatch b) -> Result<RecordBatch> {
+      for (size_t i = 0; i < chain.size(); ++i) {
+        const PlanNode& op = *chain[i];
+        if (b.num_rows == 0 && op.kind != PlanKind::kProject) {
+          RecordBatch e = RecordBatch::Empty(op.schema);
+          return e;
+        }
+        switch (op.kind) {
+          case PlanKind::kFilter: {
+            std::vector<uint32_t> rows;
+            LW_RETURN_IF_ERROR(EvaluateSelection(*op.predicate, b, &rows));
+            if (static_cast<int64_t>(rows.size()) != b.num_rows) b = GatherBatch(b, rows);
+            b.schema = op.schema;
+            break;
+          }
+          case PlanKind::kProject: {
+            RecordBatch out;
+            out.schema = op.schema;
+            out.num_rows = b.num_rows;
+            for (const auto& e : op.exprs) {
+              Datum d;
+              LW_RETURN_IF_ERROR(Evaluate(*e, b, &d));
+              out.columns.push_back(sql::Materialize(d, b.num_rows));
+            }
+            b = std::move(out);
+            break;
+          }
+          case PlanKind::kJoin: {
+            LW_ASSIGN_OR_RETURN(b, ProbeJoin(op, *tables[i], b));
+            break;
+          }
+          default: break;
+        }
+      }
+      return b;
+    };
+    if (src->kind == PlanKind::kScan) return RunScan(*src, apply, sink);
+    LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> input, Materialize(*src));
+    auto local = sink->MakeLocal();
+    uint64_t seq = 0;
+    for (RecordBatch& b : input) {
+      if (sink->Done()) break;
+      LW_ASSIGN_OR_RETURN(RecordBatch out, apply(std::move(b)));
+      LW_RETURN_IF_ERROR(sink->Consume(local.get(), std::move(out), seq++));
+    }
+    return sink->Combine(std::move(local));
+  }
+
+  template <typename Apply>
+  Status RunScan(const PlanNode& scan_node, Apply& apply, Sink* sink) {
+    const ScanSpec& spec = *scan_node.scan;
+    delta::DeltaTable table(spec.table_path);
+    delta::ScanOptions so;
+    // Read whole top-level columns or nested paths; no path: just row counts.
+    so.columns = spec.paths;
+    so.predicates = spec.predicates;
+    if (spec.paths.empty()) {
+      // Nothing to read but the row count: project one partition column or
+      // the first column, the cheapest way to learn the rows per row group.
+      const Schema& ts = spec.snapshot->schema();
+      const auto& pcols = spec.snapshot->metadata().partition_columns;
+      so.columns = {pcols.empty() ? ts.fields.at(0).name : pcols[0]};
+    }
+    LW_ASSIGN_OR_RETURN(auto cursor, delta::ScanCursor::Make(table, spec.snapshot, so));
+    ex_->stats_.files_total += cursor->files_total();
+    const size_t nfiles = cursor->files().size();
+    int threads = std::max(1, ex_->options_.threads);
+    std::mutex mu;
+    std::deque<std::pair<std::shared_ptr<const delta::ScanFile>, int>> morsels;  // (file, row group or -1)
+    std::vector<uint64_t> file_seq;
+    size_t next_file = 0;
+    Status first_error;
+    std::atomic<bool> failed{false};
+    auto fail = [&](Status st) {
+      std::lock_guard<std::mutex> g(mu);
+      if (first_error.ok()) first_error = std::move(st);
+      failed = true;
+    };
+    auto worker = [&]() {
+      auto local = sink->MakeLocal();
+      while (!failed && !sink->Done()) {
+        std::shared_ptr<const delta::ScanFile> file;
+        int rg = -1;
+        size_t file_index = 0;
+        bool open = false;
+        {
+          std::lock_guard<std::mutex> g(mu);
+          if (!morsels.empty()) {
+            file = morsels.front().first;
+            rg = morsels.front().second;
+            morsels.pop_front();
+          } else if (next_file < nfiles) {
+            file_index = next_file++;
+            open = true;
+          } else {
+            break;
+          }
+        }
+        if (open) {
+          auto f = cursor->OpenFile(file_index);
+          if (!f.ok()) {
+            fail(f.status());
+            break;
+          }
+          ++ex_->stats_.files_read;
+          file = *f;
+          std::lock_guard<std::mutex> g(mu);
+          if (file->reader == nullptr) {
+            morsels.emplace_back(file, -1);
+          } else {
+            ex_->stats_.row_groups_total += file->reader->num_row_groups();
+            for (int r : file->row_groups) morsels.emplace_back(file, r);
+          }
+          continue;
+        }
+        Result<RecordBatch> read = Status::OK();
+        if (rg < 0) {
+          auto all = cursor->ReadFile(*file);
+          if (!all.ok()) {
+            fail(all.status());
+            break;
+          }
+          read = std::move((*all)[0]);
+        } else {
+          read = cursor->ReadRowGroup(*file, rg);
+          ++ex_->stats_.row_groups_read;
+        }
+        if (!read.ok()) {
+          fail(read.status());
+          break;
+        }
+        RecordBatch tb = std::move(read).value();
+        ex_->stats_.rows_scanned += tb.num_rows;
+        RecordBatch b;
+        b.schema = scan_node.schema;
+        b.num_rows = tb.num_rows;
+        for (const std::string& p : spec.paths) b.columns.push_back(ExtractPath(tb, p));
+        auto out = apply(std::move(b));
+        if (!out.ok()) {
+          fail(out.status());
+          break;
+        }
+        size_t fi = 0;
+        for (; fi < nfiles && cursor->files()[fi] != file->file; ++fi) {
+        }
+        uint64_t seq = (static_cast<uint64_t>(fi) << 32) | static_cast<uint32_t>(rg + 1);
+        Status st = sink->Consume(local.get(), std::move(out).value(), seq);
+        if (!st.ok()) {
+          fail(st);
+          break;
+        }
+      }
+      Status st = sink->Combine(std::move(local));
+      if (!st.ok()) fail(st);
+    };
+    if (threads == 1 || nfiles == 0) {
+      worker();
+    } else {
+      std::vector<std::thread> pool;
+      for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+      for (auto& t : pool) t.join();
+    }
+    (void)file_seq;
+    return first_error;
+  }
+
+  Executor* ex_;
+};
+
+Result<std::vector<RecordBatch>> Executor::Run(const PlanNode& root) {
+  PipelineRunner runner(this);
+  LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> out, runner.Materialize(root));
+  for (auto& b : out) b.schema = root.schema;
+  return out;
+}
+
+}  // namespace lakewatch::sql
