@@ -212,6 +212,40 @@ void ListDataFiles(const std::string& root, const std::string& rel, std::vector<
 
 }  // namespace
 
+namespace {
+
+// Search index sidecars, by the index module's path convention (which this
+// module cannot include; see index/index_config.h): data file P has its
+// sidecar at _lakewatch/index/P.lwidx. A sidecar whose data file is gone, or
+// is deleted by this vacuum, is added to `result`; one of a live data file,
+// or of a data file still on disk (an append in progress, a removal within
+// the retention), stays. Writers' temporaries there go after the retention.
+void VacuumSidecars(const std::string& table, const std::set<std::string>& live,
+                    const std::vector<std::string>& deleted_data, int64_t cutoff_ms, VacuumResult* result) {
+  const std::string dir = "_lakewatch/index";
+  const std::string suffix = ".lwidx";
+  std::vector<std::pair<std::string, struct stat>> sidecars;
+  ListDataFiles(table + "/" + dir, "", &sidecars);
+  const std::set<std::string> deleting(deleted_data.begin(), deleted_data.end());
+  for (auto& [rel, sb] : sidecars) {
+    const std::string base = rel.substr(rel.rfind('/') + 1);
+    bool remove = false;
+    if (base[0] == '.') {  // a temporary (ListDataFiles keeps only ".tmp-" ones)
+      remove = MtimeMs(sb) < cutoff_ms;
+    } else if (rel.size() > suffix.size() && rel.compare(rel.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      const std::string data = rel.substr(0, rel.size() - suffix.size());
+      struct stat data_sb;
+      remove = !live.count(data) &&
+               (deleting.count(data) > 0 || (::stat((table + "/" + data).c_str(), &data_sb) != 0 && errno == ENOENT));
+    }
+    if (!remove) continue;
+    result->files.push_back(dir + "/" + rel);
+    result->bytes += sb.st_size;
+  }
+}
+
+}  // namespace
+
 Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& options) {
   LW_ASSIGN_OR_RETURN(auto snap, table.Load());
   LW_RETURN_IF_ERROR(snap->CheckWritable());
@@ -248,6 +282,7 @@ Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& option
     result.files.push_back(rel);
     result.bytes += sb.st_size;
   }
+  VacuumSidecars(table.path(), live, result.files, cutoff_ms, &result);
   std::sort(result.files.begin(), result.files.end());
   if (!options.dry_run) {
     for (const std::string& rel : result.files) {

@@ -50,7 +50,9 @@ struct VacuumResult {
 // older than the retention — and, for files the log removed, whose removal
 // (the tombstone's deletionTimestamp) is older than the retention too, as
 // Delta does, so versions within the retention stay readable. Refuses tables with writer features it does not
-// know (e.g. vacuumProtocolCheck demands it).
+// know (e.g. vacuumProtocolCheck demands it). Search index sidecars
+// (`_lakewatch/index/<data file>.lwidx`) are deleted with their data file, and
+// when their data file no longer exists; those of live files are kept.
 Result<VacuumResult> Vacuum(const DeltaTable& table, const VacuumOptions& options);
 
 // Deletes the log files that are past the log retention

@@ -25,7 +25,11 @@
 #include "delta/log_store.h"
 #include "delta/schema_json.h"
 #include "delta/table.h"
+#include "index/index_config.h"
+#include "index/sidecar_builder.h"
+#include "index/sidecar_file.h"
 #include "ingest/csv.h"
+#include "ingest/index_configuration.h"
 #include "ingest/input.h"
 #include "ingest/json_reader.h"
 #include "ingest/logfmt.h"
@@ -168,6 +172,10 @@ class PartitionedWriter {
         target_file_bytes_(target_file_bytes) {}
   ~PartitionedWriter() { Abort(); }
 
+  // Each file written from now on gets a search index sidecar over `columns`
+  // (none when empty), written durably when the file is closed.
+  void SetIndexColumns(std::vector<index::IndexColumn> columns) { index_columns_ = std::move(columns); }
+
   Status Write(const RecordBatch& batch) {
     if (batch.num_rows == 0) return Status::OK();
     if (!SameSchema(batch.schema)) {
@@ -228,11 +236,14 @@ class PartitionedWriter {
     return Status::OK();
   }
 
-  // Removes every file written (open ones are abandoned).
+  // Removes every file written (open ones are abandoned), and their sidecars.
   void Abort() {
     for (auto& [k, o] : open_) o.writer->Abort();
     open_.clear();
-    for (const delta::DataFile& f : done_) ::unlink((table_ + "/" + f.name).c_str());
+    for (const delta::DataFile& f : done_) {
+      ::unlink((table_ + "/" + f.name).c_str());
+      if (const std::string s = index::SidecarPath(table_, f.name); !s.empty()) ::unlink(s.c_str());
+    }
     done_.clear();
   }
   // Forgets the files (after a commit that names them).
@@ -245,10 +256,12 @@ class PartitionedWriter {
     return n;
   }
   int64_t files() const { return static_cast<int64_t>(done_.size() + open_.size()); }
+  int64_t index_bytes() const { return index_bytes_; }
 
  private:
   struct Open {
     std::unique_ptr<parquet::ParquetFileWriter> writer;
+    std::unique_ptr<index::SidecarBuilder> index;  // null: no sidecar
     std::string name;
     delta::PartitionValues pv;
     uint64_t last_use = 0;
@@ -321,11 +334,17 @@ class PartitionedWriter {
       std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
       if (ec) return Status::IOError(path + ": " + ec.message());
       LW_ASSIGN_OR_RETURN(o.writer, parquet::ParquetFileWriter::Open(path, schema_, options_));
+      if (!index_columns_.empty()) {
+        index::SidecarOptions so;
+        so.columns = index_columns_;
+        o.index = std::make_unique<index::SidecarBuilder>(std::move(so));
+      }
       it = open_.emplace(key, std::move(o)).first;
     }
     it->second.last_use = ++clock_;
     it->second.last_batch = batches_;
     LW_RETURN_IF_ERROR(it->second.writer->WriteBatch(rows));
+    if (it->second.index != nullptr) LW_RETURN_IF_ERROR(it->second.index->AddBatch(rows, it->second.index->rows()));
     if (it->second.writer->bytes_written() >= target_file_bytes_) {
       LW_RETURN_IF_ERROR(Close(it->second));
       open_.erase(it);
@@ -335,6 +354,21 @@ class PartitionedWriter {
 
   Status Close(Open& o) {
     LW_RETURN_IF_ERROR(o.writer->Close(/*sync=*/true));
+    if (o.index != nullptr) {
+      // A sidecar too big to build only costs speed (queries scan the file).
+      auto sidecar = o.index->Finish(o.writer->bytes_written());
+      o.index.reset();
+      if (sidecar.ok()) {
+        if (Status st = index::WriteSidecar(table_, o.name, *sidecar); !st.ok()) {
+          ::unlink((table_ + "/" + o.name).c_str());
+          return st;
+        }
+        index_bytes_ += static_cast<int64_t>(sidecar->size());
+      } else if (sidecar.status().code() != StatusCode::kResourceExhausted) {
+        ::unlink((table_ + "/" + o.name).c_str());
+        return sidecar.status();
+      }
+    }
     delta::DataFile f;
     f.name = o.name;
     f.partition_values = o.pv;
@@ -374,6 +408,8 @@ class PartitionedWriter {
   std::map<std::string, Open> open_;
   std::vector<delta::DataFile> done_;
   uint64_t clock_ = 0;
+  std::vector<index::IndexColumn> index_columns_;
+  int64_t index_bytes_ = 0;
 };
 
 // ---- quarantine rows
@@ -848,6 +884,10 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
   wo.row_group_rows = int64_t{1} << 18;
   wo.page_bytes = int64_t{256} << 10;
   data_ = std::make_unique<PartitionedWriter>(options_.table_path, partition_columns, wo, options_.target_file_bytes);
+  if (options_.index) {
+    data_->SetIndexColumns(TableIndexColumns(table_snapshot_ != nullptr ? &table_snapshot_->metadata() : nullptr,
+                                             options_.index_text, options_.index_keyword));
+  }
   quarantine_writer_ = std::make_unique<PartitionedWriter>(qpath, std::vector<std::string>{}, wo,
                                                            options_.target_file_bytes);
   writer_ = std::make_unique<BackgroundWriter>(options_.threads > 1);
@@ -894,6 +934,7 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
     if (!exists) {
       delta::CreateOptions create;
       create.partition_columns = pcols;
+      if (w == data_.get()) create.configuration = IndexConfiguration(options_.index_text, options_.index_keyword);
       co.create = create;
     }
     bool in_doubt = false;
@@ -908,6 +949,7 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
     } else {
       for (const delta::DataFile& f : fs) summary_.bytes_stored += f.size;
       summary_.files_written += static_cast<int64_t>(fs.size());
+      summary_.index_bytes += w->index_bytes();
       w->Release();
     }
     return std::optional<int64_t>(r->version);
@@ -917,6 +959,9 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
   if (miner_.has_value()) {
     summary_.templates = static_cast<int64_t>(miner_->size());
     if (miner_->size() > 0) LW_RETURN_IF_ERROR(SaveTemplates(options_.table_path, *miner_));
+  }
+  if (table_snapshot_ != nullptr && !files.empty()) {
+    LW_RETURN_IF_ERROR(StoreIndexConfiguration(table, options_.index_text, options_.index_keyword));
   }
   delta::CrashPoint("ingest-before-commit");
   LW_ASSIGN_OR_RETURN(summary_.version, commit(table, data_.get(), files, table_snapshot_ != nullptr, partition_columns));

@@ -52,6 +52,14 @@ struct IngestOptions {
   int64_t target_file_bytes = int64_t{128} << 20;
   bool templates = true;       // mine log templates for message / error.message
   bool partition_by_date = true;  // when the ingest creates the table
+  // Search index sidecars (docs/search-index.md), one per data file, written
+  // before the commit. Columns: comma-separated paths; nullopt takes the
+  // table's configuration (lakewatch.index.text / lakewatch.index.keyword),
+  // else the defaults. A value given is stored in the table's configuration
+  // (at creation, or by a metadata commit before the data commit).
+  bool index = true;
+  std::optional<std::string> index_text;
+  std::optional<std::string> index_keyword;
   std::function<void(const IngestProgress&)> progress;  // ~10 times a second at most
 };
 
@@ -75,6 +83,7 @@ struct IngestSummary {
   int64_t bytes_in = 0;       // raw bytes read from the sources
   int64_t bytes_stored = 0;   // bytes of the Parquet files written (both tables)
   int64_t files_written = 0;
+  int64_t index_bytes = 0;    // bytes of the search index sidecars written
   int64_t templates = 0;      // distinct log templates known after the run
   double seconds = 0;
   bool duplicate = false;     // idempotent: every source was already in the table
