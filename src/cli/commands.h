@@ -31,6 +31,8 @@ void RegisterParquetCommands(CLI::App* app, const GlobalOptions* global, Handler
 void RegisterTableCommands(CLI::App* app, const GlobalOptions* global, Handler* handler);
 // Registers `lakewatch ingest`.
 void RegisterIngestCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch index build|show` (search index sidecars).
+void RegisterIndexCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 // Registers `lakewatch query`.
 void RegisterQueryCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 

@@ -1,4 +1,5 @@
-// `lakewatch ingest --table T [--input-format F] [--timestamp FIELD] [--idempotent] FILE...|-`
+// `lakewatch ingest --table T [--input-format F] [--timestamp FIELD] [--idempotent]
+//  [--index-text COLS] [--index-keyword COLS] [--no-index] FILE...|-`
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -17,7 +18,8 @@ namespace {
 struct IngestArgs {
   std::string table, input_format = "auto", format, timestamp;
   std::vector<std::string> inputs;
-  bool idempotent = false, no_templates = false, no_partition = false, quiet = false;
+  bool idempotent = false, no_templates = false, no_partition = false, quiet = false, no_index = false;
+  std::optional<std::string> index_text, index_keyword;
   int threads = 0;
   int64_t max_record_bytes = int64_t{16} << 20;
 };
@@ -78,6 +80,8 @@ std::string SummaryJson(const ingest::IngestSummary& s) {
   out += std::to_string(s.bytes_stored);
   key("files_written");
   out += std::to_string(s.files_written);
+  key("index_bytes");
+  out += std::to_string(s.index_bytes);
   key("templates");
   out += std::to_string(s.templates);
   key("seconds");
@@ -120,6 +124,9 @@ Status RunIngest(const GlobalOptions& g, const IngestArgs& a) {
   o.max_record_bytes = a.max_record_bytes;
   o.templates = !a.no_templates;
   o.partition_by_date = !a.no_partition;
+  o.index = !a.no_index;
+  o.index_text = a.index_text;
+  o.index_keyword = a.index_keyword;
   const bool tty = !a.quiet && ::isatty(STDERR_FILENO) != 0;
   bool drew = false;
   if (tty) {
@@ -167,6 +174,13 @@ void RegisterIngestCommand(CLI::App* app, const GlobalOptions* global, Handler* 
   cmd->add_option("--max-record-bytes", a->max_record_bytes, "longest record (default 16 MiB)");
   cmd->add_flag("--no-templates", a->no_templates, "do not mine log templates");
   cmd->add_flag("--no-partition", a->no_partition, "do not partition a new table by date");
+  cmd->add_option("--index-text", a->index_text,
+                  "columns with a full-text search index, comma-separated (stored in the table; default "
+                  "message,error.message,template; '' for none)");
+  cmd->add_option("--index-keyword", a->index_keyword,
+                  "columns with an exact-value index, comma-separated (stored in the table; default "
+                  "request_id,trace_id,span_id; '' for none)");
+  cmd->add_flag("--no-index", a->no_index, "write no search index sidecars in this run");
   cmd->add_flag("--quiet", a->quiet, "no progress bar");
   cmd->add_option("--format", a->format, "summary format: text (default) or json");
   cmd->add_option("inputs", a->inputs, "files to ingest, or - for stdin")->required();

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   lakewatch::cli::RegisterParquetCommands(&app, &global, &handler);
   lakewatch::cli::RegisterTableCommands(&app, &global, &handler);
   lakewatch::cli::RegisterIngestCommand(&app, &global, &handler);
+  lakewatch::cli::RegisterIndexCommand(&app, &global, &handler);
   lakewatch::cli::RegisterQueryCommand(&app, &global, &handler);
   try {
     app.parse(argc, argv);
