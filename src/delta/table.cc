@@ -726,6 +726,13 @@ Result<RecordBatch> ScanCursor::ReadRowGroup(const ScanFile& file, int rg) const
   return ToTableBatch(file, std::move(fb).value());
 }
 
+Result<RecordBatch> ScanCursor::ReadRowGroupRows(const ScanFile& file, int rg,
+                                                 const parquet::RowSelection& rows) const {
+  auto fb = file.reader->ReadRowGroupRows(rg, file.plans, rows);
+  if (!fb.ok()) return fb.status().WithContext(table_->path());
+  return ToTableBatch(file, std::move(fb).value());
+}
+
 Result<std::vector<RecordBatch>> ScanCursor::ReadFile(const ScanFile& file) const {
   std::vector<RecordBatch> out;
   if (file.reader == nullptr) {

@@ -105,6 +105,9 @@ class ScanCursor {
   Result<std::shared_ptr<const ScanFile>> OpenFile(size_t i) const;
   // Row group `rg` of an opened file as a batch of schema().
   Result<RecordBatch> ReadRowGroup(const ScanFile& file, int rg) const;
+  // Only the selected rows (relative to the row group) of row group `rg`:
+  // the data pages that hold none of them are not decoded (page index).
+  Result<RecordBatch> ReadRowGroupRows(const ScanFile& file, int rg, const parquet::RowSelection& rows) const;
   // The whole file (files without a column to read: one batch of num_rows rows, no columns read).
   Result<std::vector<RecordBatch>> ReadFile(const ScanFile& file) const;
 

@@ -7,6 +7,9 @@
 #include <thread>
 
 #include "delta/table.h"
+#include "index/index_config.h"
+#include "index/sidecar_file.h"
+#include "index/sidecar_reader.h"
 #include "sql/execution/group_table.h"
 #include "sql/execution/vector_ops.h"
 
@@ -511,6 +514,57 @@ ColumnPtr ExtractPath(const RecordBatch& b, const std::string& path) {
   return out;
 }
 
+// The rows of each row group of `file` the scan must read: by the search
+// index sidecar (the lookups) and by the page index (the predicates). An
+// entry is nullopt for "every row", an empty selection to skip the group.
+std::vector<std::optional<parquet::RowSelection>> NarrowRows(const ScanSpec& spec, const delta::ScanFile& file,
+                                                             ExecStats* stats) {
+  const auto& rgs = file.reader->metadata().row_groups;
+  std::vector<std::optional<parquet::RowSelection>> out(rgs.size());
+  if (!spec.lookups.empty()) {
+    std::string path = index::SidecarPath(spec.table_path, file.file->path);
+    auto rd = path.empty() ? Result<std::unique_ptr<index::SidecarReader>>(Status::NotFound(""))
+                           : index::SidecarReader::Open(path);
+    if (rd.ok()) {
+      std::optional<parquet::RowSelection> acc;  // file rows
+      for (const IndexLookup& l : spec.lookups) {
+        auto r = l.exact ? (*rd)->LookupExact(l.column, *l.exact) : (*rd)->Lookup(l.column, l.tokens);
+        if (!r.ok()) continue;  // not indexed, or a corrupt section: read the rows
+        std::vector<parquet::RowRange> ranges;
+        for (const auto& x : *r) ranges.push_back({x.begin, x.end});
+        parquet::RowSelection sel(std::move(ranges));
+        acc = acc ? acc->Intersect(sel) : sel;
+      }
+      if (acc) {
+        ++stats->index_lookups;
+        index::RowRanges ranges;
+        for (const auto& x : acc->ranges()) ranges.push_back({x.begin, x.end});
+        std::vector<int64_t> rows;
+        for (const auto& rg : rgs) rows.push_back(rg.num_rows);
+        std::vector<index::RowRanges> per = index::SplitByRowGroup(ranges, rows);
+        for (size_t g = 0; g < rgs.size(); ++g) {
+          std::vector<parquet::RowRange> rr;
+          if (g < per.size()) {
+            for (const auto& x : per[g]) rr.push_back({x.begin, x.end});
+          }
+          out[g] = parquet::RowSelection(std::move(rr));
+        }
+      }
+    }
+  }
+  if (!spec.predicates.empty()) {
+    for (int g : file.row_groups) {
+      parquet::RowSelection pages = file.reader->PagesMayMatch(g, spec.predicates);
+      if (pages.num_rows() == rgs[g].num_rows) continue;
+      out[g] = out[g] ? out[g]->Intersect(pages) : pages;
+    }
+  }
+  for (size_t g = 0; g < rgs.size(); ++g) {
+    if (out[g] && out[g]->num_rows() == rgs[g].num_rows) out[g].reset();
+  }
+  return out;
+}
+
 }  // namespace
 
 // Runs pipelines. One per Executor::Run call tree.
@@ -653,8 +707,13 @@ class PipelineRunner {
     const size_t nfiles = cursor->files().size();
     int threads = std::max(1, ex_->options_.threads);
     std::mutex mu;
-    std::deque<std::pair<std::shared_ptr<const delta::ScanFile>, int>> morsels;  // (file, row group or -1)
-    std::vector<uint64_t> file_seq;
+    struct Morsel {
+      std::shared_ptr<const delta::ScanFile> file;
+      size_t file_index = 0;
+      int rg = -1;  // -1: the whole file (no column read)
+      std::optional<parquet::RowSelection> rows;
+    };
+    std::deque<Morsel> morsels;
     size_t next_file = 0;
     Status first_error;
     std::atomic<bool> failed{false};
@@ -666,15 +725,13 @@ class PipelineRunner {
     auto worker = [&]() {
       auto local = sink->MakeLocal();
       while (!failed && !sink->Done()) {
-        std::shared_ptr<const delta::ScanFile> file;
-        int rg = -1;
+        Morsel m;
         size_t file_index = 0;
         bool open = false;
         {
           std::lock_guard<std::mutex> g(mu);
           if (!morsels.empty()) {
-            file = morsels.front().first;
-            rg = morsels.front().second;
+            m = std::move(morsels.front());
             morsels.pop_front();
           } else if (next_file < nfiles) {
             file_index = next_file++;
@@ -690,16 +747,23 @@ class PipelineRunner {
             break;
           }
           ++ex_->stats_.files_read;
-          file = *f;
+          std::shared_ptr<const delta::ScanFile> file = *f;
+          std::vector<std::optional<parquet::RowSelection>> narrow;
+          if (file->reader != nullptr) narrow = NarrowRows(spec, *file, &ex_->stats_);
           std::lock_guard<std::mutex> g(mu);
           if (file->reader == nullptr) {
-            morsels.emplace_back(file, -1);
+            morsels.push_back({file, file_index, -1, std::nullopt});
           } else {
             ex_->stats_.row_groups_total += file->reader->num_row_groups();
-            for (int r : file->row_groups) morsels.emplace_back(file, r);
+            for (int r : file->row_groups) {
+              if (narrow[r] && narrow[r]->empty()) continue;
+              morsels.push_back({file, file_index, r, narrow[r]});
+            }
           }
           continue;
         }
+        const auto& file = m.file;
+        const int rg = m.rg;
         Result<RecordBatch> read = Status::OK();
         if (rg < 0) {
           auto all = cursor->ReadFile(*file);
@@ -709,7 +773,7 @@ class PipelineRunner {
           }
           read = std::move((*all)[0]);
         } else {
-          read = cursor->ReadRowGroup(*file, rg);
+          read = m.rows ? cursor->ReadRowGroupRows(*file, rg, *m.rows) : cursor->ReadRowGroup(*file, rg);
           ++ex_->stats_.row_groups_read;
         }
         if (!read.ok()) {
@@ -727,10 +791,7 @@ class PipelineRunner {
           fail(out.status());
           break;
         }
-        size_t fi = 0;
-        for (; fi < nfiles && cursor->files()[fi] != file->file; ++fi) {
-        }
-        uint64_t seq = (static_cast<uint64_t>(fi) << 32) | static_cast<uint32_t>(rg + 1);
+        uint64_t seq = (static_cast<uint64_t>(m.file_index) << 32) | static_cast<uint32_t>(rg + 1);
         Status st = sink->Consume(local.get(), std::move(out).value(), seq);
         if (!st.ok()) {
           fail(st);
@@ -747,7 +808,6 @@ class PipelineRunner {
       for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
       for (auto& t : pool) t.join();
     }
-    (void)file_seq;
     return first_error;
   }
 

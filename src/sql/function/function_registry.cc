@@ -14,6 +14,7 @@ const FunctionTable& Table() {
     RegisterMathFunctions(t);
     RegisterDatetimeFunctions(t);
     RegisterCollectionFunctions(t);
+    RegisterSearchFunctions(t);
     return t;
   }();
   return *table;

@@ -61,6 +61,7 @@ void RegisterStringFunctions(FunctionTable* t);  // string_functions.cc
 void RegisterMathFunctions(FunctionTable* t);    // math_functions.cc
 void RegisterDatetimeFunctions(FunctionTable* t);  // datetime_functions.cc
 void RegisterCollectionFunctions(FunctionTable* t);  // collection_functions.cc
+void RegisterSearchFunctions(FunctionTable* t);      // search_functions.cc
 
 // Field `index` of the struct-valued `e` (NULL where the struct is NULL).
 BoundExprPtr MakeStructField(BoundExprPtr e, int index);

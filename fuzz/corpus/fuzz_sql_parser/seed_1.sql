@@ -1,0 +1,1 @@
+SELECT model.version, count(*) AS n, avg(latency_ms) FROM ev WHERE timestamp >= TIMESTAMP '2025-11-24 16:00:00' GROUP BY 1 HAVING n > 10 ORDER BY n DESC NULLS LAST LIMIT 10

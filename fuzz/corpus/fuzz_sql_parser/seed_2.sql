@@ -1,0 +1,1 @@
+WITH a AS (SELECT request_id, prediction.label AS p FROM ev) SELECT a.p, l.label FROM a LEFT JOIN labels l ON a.request_id = l.request_id

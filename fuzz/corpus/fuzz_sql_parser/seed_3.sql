@@ -1,0 +1,1 @@
+SELECT CASE WHEN x % 2 = 0 THEN 'even' ELSE 'odd' END, CAST('12' AS INT), TRY_CAST('x' AS DOUBLE), 1.5 * 2, 7 div 2 FROM VALUES (1), (2) AS t(x)

@@ -1,0 +1,1 @@
+SELECT date_trunc('hour', timestamp), percentile_approx(latency_ms, array(0.5, 0.95), 1000) FROM ev VERSION AS OF 3 GROUP BY ALL

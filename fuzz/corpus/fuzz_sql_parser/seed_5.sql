@@ -1,0 +1,1 @@
+SELECT * FROM delta.`/tmp/t` WHERE match(message, 'CUDA out of memory') AND level IN ('error', 'warn') AND NOT x BETWEEN 1 AND 2

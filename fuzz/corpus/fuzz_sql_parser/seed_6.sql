@@ -1,0 +1,1 @@
+EXPLAIN SELECT upper(substring(s, 2, 3)) || 'x', regexp_extract(s, '(\\d+)', 1), arr[0], m['k'], window(ts, '1 hour').start FROM t UNION ALL SELECT 1, 2, 3, 4, 5

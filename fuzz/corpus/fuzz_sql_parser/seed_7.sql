@@ -1,0 +1,1 @@
+SELECT 1 + -2 * (3 - 4) / 5.0e0 % 6, 'a' 'b', x IS NOT DISTINCT FROM NULL, y <=> 1, INTERVAL '1' HOUR + ts FROM t
