@@ -21,6 +21,7 @@
 #include "index/sidecar_file.h"
 #include "index/sidecar_reader.h"
 #include "ingest/index_configuration.h"
+#include "parquet/file_reader.h"
 
 namespace lakewatch::cli {
 
@@ -81,6 +82,27 @@ SidecarState Inspect(const std::string& path, const delta::LiveFile& f,
   return s;
 }
 
+// Whether a valid sidecar indexes exactly the configured columns that the
+// data file has (a configured column the file lacks cannot be indexed).
+bool CoversConfiguredColumns(const SidecarState& s, const std::string& data_path,
+                             const std::vector<index::IndexColumn>& columns) {
+  for (const index::IndexColumn& c : s.covered) {
+    if (std::find(columns.begin(), columns.end(), c) == columns.end()) return false;
+  }
+  std::unique_ptr<parquet::ParquetFileReader> reader;
+  for (const index::IndexColumn& c : columns) {
+    if (std::find(s.covered.begin(), s.covered.end(), c) != s.covered.end()) continue;
+    if (reader == nullptr) {
+      auto r = parquet::ParquetFileReader::Open(data_path);
+      if (!r.ok()) return false;  // the build reports the error
+      reader = std::move(r).value();
+    }
+    auto plans = reader->schema().Project({c.path});
+    if (plans.ok()) return false;  // present, yet not indexed (or not a string: rebuilding is harmless)
+  }
+  return true;
+}
+
 std::string Mb(int64_t bytes) { return fmt::format("{:.2f} MB", static_cast<double>(bytes) / 1e6); }
 
 Status RunBuild(const GlobalOptions& g, const IndexArgs& a) {
@@ -96,11 +118,9 @@ Status RunBuild(const GlobalOptions& g, const IndexArgs& a) {
   for (const delta::LiveFile& f : snap->files()) {
     const std::string path = index::SidecarPath(table.path(), f.path);
     if (path.empty()) continue;  // outside the table: cannot have a sidecar
-    // A valid sidecar over the same columns is kept unless --rebuild; a
-    // changed column list (--text/--keyword) rebuilds.
+    // A valid sidecar over the configured columns is kept unless --rebuild.
     const SidecarState s = Inspect(path, f, options.columns);
-    const bool current = s.status == "ok" && (a.text.has_value() || a.keyword.has_value() ? s.detail.empty() : true);
-    if (current && !a.rebuild) {
+    if (s.status == "ok" && !a.rebuild && CoversConfiguredColumns(s, table.DataPath(f.path), options.columns)) {
       ++skipped;
       continue;
     }
