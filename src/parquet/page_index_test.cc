@@ -249,6 +249,7 @@ WriterOptions SmallPages(Rng& rng) {
 
 // Selections that stress page boundaries: each page's first row alone, the
 // two rows around each boundary, whole pages; then random ones.
+// REQUIRES: num_rows > 0.
 std::vector<RowSelection> Selections(Rng& rng, const OffsetIndex& pages, int64_t num_rows) {
   std::vector<RowSelection> out = {RowSelection(), RowSelection::All(num_rows),
                                    RowSelection::FromRows({0}), RowSelection::FromRows({num_rows - 1})};
@@ -952,9 +953,9 @@ TEST(PageIndexConformance, ParquetTestingFilesWithAPageIndex) {
           ++column_indexes;
         }
       }
+      if (full->num_rows == 0) continue;
       auto pages = (*reader)->ReadOffsetIndex(rg, 0);
       for (const RowSelection& sel : Selections(rng, pages.ok() ? *pages : OffsetIndex(), full->num_rows)) {
-        if (full->num_rows == 0) break;
         RowReadStats stats;
         auto got = (*reader)->ReadRowGroupRows(rg, *plans, sel, &stats);
         ASSERT_TRUE(got.ok()) << got.status().ToString();
