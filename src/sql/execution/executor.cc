@@ -335,32 +335,63 @@ struct RowComparator {
   }
 };
 
+// Sorts `all` by the node's keys; keeps the first `limit` rows when limit >= 0.
+Result<RecordBatch> SortRows(const PlanNode& node, const RecordBatch& all, int64_t limit) {
+  std::vector<ColumnPtr> keys;
+  for (const SortKey& k : node.sort_keys) {
+    Datum d;
+    LW_RETURN_IF_ERROR(Evaluate(*k.expr, all, &d));
+    keys.push_back(Materialize(d, all.num_rows));
+  }
+  std::vector<uint32_t> order(static_cast<size_t>(all.num_rows));
+  std::iota(order.begin(), order.end(), 0u);
+  RowComparator cmp{&keys, &node.sort_keys};
+  if (limit >= 0 && limit < all.num_rows) {
+    // Ties keep input order, like the stable sort of the full path.
+    std::partial_sort(order.begin(), order.begin() + limit, order.end(),
+                      [&](uint32_t a, uint32_t b) { return cmp(a, b) || (!cmp(b, a) && a < b); });
+    order.resize(static_cast<size_t>(limit));
+  } else {
+    std::stable_sort(order.begin(), order.end(), cmp);
+  }
+  RecordBatch out = GatherBatch(all, order);
+  out.schema = node.schema;
+  return out;
+}
+
+// ORDER BY; with a limit (ORDER BY … LIMIT n) each thread keeps only its
+// best n rows as batches arrive, so memory stays O(threads · n).
 class SortSink : public BufferSink {
  public:
   SortSink(Executor* ex, const PlanNode& node) : BufferSink(ex), node_(node) {}
+  struct TopLocal : Local {
+    RecordBatch best;
+    bool has = false;
+    uint64_t seq = 0;
+  };
+  std::unique_ptr<Local> MakeLocal() override { return std::make_unique<TopLocal>(); }
+  Status Consume(Local* lp, RecordBatch batch, uint64_t seq) override {
+    if (node_.limit < 0) return BufferSink::Consume(lp, std::move(batch), seq);
+    auto* l = static_cast<TopLocal*>(lp);
+    RecordBatch all = l->has ? ConcatBatches(node_.schema, {l->best, batch}) : std::move(batch);
+    all.schema = node_.schema;
+    LW_ASSIGN_OR_RETURN(l->best, SortRows(node_, all, node_.limit));
+    l->has = true;
+    l->seq = std::max(l->seq, seq);
+    return Status::OK();
+  }
+  Status Combine(std::unique_ptr<Local> lp) override {
+    auto* l = static_cast<TopLocal*>(lp.get());
+    if (node_.limit < 0 || !l->has) return Status::OK();
+    return BufferSink::Consume(nullptr, std::move(l->best), l->seq);
+  }
   Result<std::vector<RecordBatch>> Finish() override {
     std::vector<RecordBatch> batches = Ordered();
     RecordBatch all = ConcatBatches(node_.schema, batches);
     batches.clear();
-    std::vector<ColumnPtr> keys;
-    for (const SortKey& k : node_.sort_keys) {
-      Datum d;
-      LW_RETURN_IF_ERROR(Evaluate(*k.expr, all, &d));
-      keys.push_back(Materialize(d, all.num_rows));
-    }
-    std::vector<uint32_t> order(static_cast<size_t>(all.num_rows));
-    std::iota(order.begin(), order.end(), 0u);
-    RowComparator cmp{&keys, &node_.sort_keys};
-    if (node_.limit >= 0 && node_.limit < all.num_rows) {
-      std::partial_sort(order.begin(), order.begin() + node_.limit, order.end(),
-                        [&](uint32_t a, uint32_t b) { return cmp(a, b) || (!cmp(b, a) && a < b); });
-      order.resize(static_cast<size_t>(node_.limit));
-    } else {
-      std::stable_sort(order.begin(), order.end(), cmp);
-    }
     std::vector<RecordBatch> out;
-    out.push_back(GatherBatch(all, order));
-    out.back().schema = node_.schema;
+    LW_ASSIGN_OR_RETURN(RecordBatch sorted, SortRows(node_, all, node_.limit));
+    out.push_back(std::move(sorted));
     return out;
   }
 

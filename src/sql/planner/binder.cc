@@ -48,6 +48,9 @@ struct ScopeEntry {
 struct Scope {
   std::vector<ScopeEntry> entries;
   int width = 0;  // columns of the input batch
+  // Every column the FROM clause offers (a scan's entries hold only the
+  // columns the query mentions), for "not found" messages.
+  std::vector<std::string> names;
 };
 
 // Aggregation context: GROUP BY expressions (over the input) and the
@@ -175,6 +178,7 @@ class Binder {
       s.entries.push_back({qualifier, {schema.fields[i].name}, schema.fields[i].type, static_cast<int>(i), false});
     }
     s.width = static_cast<int>(schema.fields.size());
+    for (const Field& f : schema.fields) s.names.push_back(f.name);
     return s;
   }
 
@@ -348,7 +352,9 @@ class Binder {
       scope->entries.push_back({qualifier, p, type, static_cast<int>(scope->entries.size()), false});
     }
     scope->width = static_cast<int>(out.fields.size());
+    for (const Field& f : schema.fields) scope->names.push_back(f.name);
     if (!t.column_aliases.empty()) {
+      scope->names = t.column_aliases;
       if (t.column_aliases.size() != schema.fields.size()) {
         return ErrorAt(t.begin, "the alias names " + std::to_string(t.column_aliases.size()) +
                                     " columns but the table has " + std::to_string(schema.fields.size()));
@@ -430,6 +436,7 @@ class Binder {
       both.entries.push_back(e);
     }
     both.width = ls.width + rs.width;
+    both.names.insert(both.names.end(), rs.names.begin(), rs.names.end());
     Schema schema = left->schema;
     for (const Field& f : right->schema.fields) schema.fields.push_back(f);
     auto node = MakeNode(PlanKind::kJoin, schema, {left, right});
@@ -536,10 +543,9 @@ class Binder {
     }
     if (best == nullptr) {
       std::string avail;
-      for (const ScopeEntry& e : scope.entries) {
-        if (e.hidden) continue;
+      for (const std::string& n : scope.names) {
         if (!avail.empty()) avail += ", ";
-        avail += Join(e.path);
+        avail += n;
         if (avail.size() > 300) {
           avail += ", …";
           break;
