@@ -2,7 +2,8 @@
 // Deterministic generator of realistic ML inference events as JSON lines: the input of the
 // ingest benchmark (bench/run_ingest.sh, bench/ingest_vs_duckdb.mjs).
 //
-// Usage: node bench/gen_events.mjs [--events N] [--seed S] [--days D] [--start ISO] --out FILE
+// Usage: node bench/gen_events.mjs [--events N] [--seed S] [--days D] [--start ISO]
+//                                  [--sql-fields] [--labels FILE] --out FILE
 //        (N default 1000000, S default 42, D default 3, start default 2025-11-20T00:00:00Z;
 //         --out - writes to stdout)
 // Prints one JSON summary line to stderr: {"events", "bytes", "avg_line_bytes", "seconds"}.
@@ -27,6 +28,20 @@
 //   error            on ~2%: {type, message, stack (multi-line text, \n escaped)}
 //   feedback         on ~8%: {label, received_at (RFC 3339), source}
 // Average line length ~400 bytes.
+//
+// Additions for the SQL benchmark (bench/sql_vs_duckdb.mjs), off by default so that the lines
+// above stay byte-identical; they draw from their own PRNG streams, so turning them on changes
+// none of the fields above either:
+//   --sql-fields     two more fields at the END of each event:
+//                      user_id  "u_000123": 200,000 users, skewed (a few are very active)
+//                      message  a log line consistent with the event (level, error, latency,
+//                               user); exactly min(N, 5) events carry the rare "needle"
+//                               message "model weights checksum mismatch on shard …", the only
+//                               messages with the words "checksum" or "mismatch"
+//   --labels FILE    late ground truth for ~30% of the events, one JSON line each, in event
+//                    order: {request_id, label, received_at} — label agrees with the prediction
+//                    ~90% of the time (less for some versions), received_at is 10 min to 2 days
+//                    after the event.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 
@@ -36,7 +51,8 @@ function Fail(msg) {
 }
 
 function ParseArgs(argv) {
-  const args = { events: 1000000, seed: 42, days: 3, start: '2025-11-20T00:00:00Z', out: null };
+  const args = { events: 1000000, seed: 42, days: 3, start: '2025-11-20T00:00:00Z', out: null,
+                 sqlFields: false, labels: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? Fail(`${a} needs a value`);
@@ -45,6 +61,8 @@ function ParseArgs(argv) {
     else if (a === '--days') args.days = Number(value());
     else if (a === '--start') args.start = value();
     else if (a === '--out') args.out = value();
+    else if (a === '--sql-fields') args.sqlFields = true;
+    else if (a === '--labels') args.labels = value();
     else Fail(`unknown argument '${a}'`);
   }
   if (!Number.isInteger(args.events) || args.events < 0) Fail('--events must be an integer ≥ 0');
@@ -90,6 +108,16 @@ const kErrors = [
   ['ConnectionError', 'upstream 10.0.3.17:8501 refused the connection', 'client.py', 'post'],
 ];
 const kFeedbackSources = ['chargeback', 'manual_review', 'customer_report', 'auto_label'];
+// --sql-fields / --labels (their own PRNG streams, see the header).
+const kSqlFieldsSeedMix = 0x9e3779b9;
+const kLabelsSeedMix = 0x7f4a7c15;
+const kUsers = 200000;
+const kNeedleEvents = 5;
+const kUpstreams = ['feature-store.internal:8443', '10.0.3.17:8501', 'embeddings.svc:9000',
+  'geoip.svc:8080'];
+// Probability that the late label agrees with the prediction, by model version.
+const kLabelAgreement = { 'v3.1': 0.91, 'v3.2': 0.93, 'v4.0-rc1': 0.78, '2024.11': 0.88,
+  '2025.02': 0.9, '1.8.2': 0.84, '1.9.0': 0.86 };
 
 function Weighted(table) {
   const total = table.reduce((s, [, w]) => s + w, 0);
@@ -120,8 +148,36 @@ function RequestId(rand) {
   return s;
 }
 
-export function* Events({ events, seed = 42, days = 3, start = '2025-11-20T00:00:00Z' }) {
+// user_id and message of event number `n` (--sql-fields), from the stream `r`.
+function SqlFields(e, n, needles, r) {
+  const user = Math.floor(kUsers * r() ** 2);
+  const uid = `u_${String(user).padStart(6, '0')}`;
+  let message;
+  if (needles.has(n)) {
+    let shard = '';
+    for (let i = 0; i < 4; i++) shard += kHex[Math.floor(r() * 16)];
+    message = `model weights checksum mismatch on shard ${shard}, reloading ${e.model.name}/${e.model.version} from registry`;
+  } else if (e.error) {
+    message = `request failed: ${e.error.type}: ${e.error.message}`;
+  } else if (e.level === 'warn') {
+    const u = r();
+    if (u < 0.5) message = `slow feature store response: ${Math.floor(200 + r() * 800)} ms for user ${uid}`;
+    else if (u < 0.8) message = `retrying upstream call to ${kUpstreams[Math.floor(r() * kUpstreams.length)]} (attempt ${2 + Math.floor(r() * 3)})`;
+    else message = `fallback to cached features for user ${uid}`;
+  } else {
+    const u = r();
+    if (u < 0.8) message = `scored request for user ${uid}: ${e.prediction.label} (${e.prediction.score}) in ${e.latency_ms} ms`;
+    else if (u < 0.9) message = `feature vector assembled from ${1 + Math.floor(r() * 6)} sources in ${Math.floor(r() * 40)} ms`;
+    else message = `cache hit for user ${uid} (model ${e.model.name})`;
+  }
+  return { user_id: uid, message };
+}
+
+export function* Events({ events, seed = 42, days = 3, start = '2025-11-20T00:00:00Z', sqlFields = false }) {
   const rand = Random(seed);
+  const rand2 = Random((seed ^ kSqlFieldsSeedMix) >>> 0);
+  const needles = new Set();
+  for (let k = 0; k < Math.min(events, kNeedleEvents); k++) needles.add(Math.floor(((k + 0.5) * events) / kNeedleEvents));
   const country = Weighted(kCountries);
   const device = Weighted(kDevices);
   const emailDomain = Weighted(kEmailDomains);
@@ -192,8 +248,22 @@ export function* Events({ events, seed = 42, days = 3, start = '2025-11-20T00:00
         source: kFeedbackSources[Math.floor(rand() * kFeedbackSources.length)],
       };
     }
+    if (sqlFields) Object.assign(e, SqlFields(e, n, needles, rand2));
     yield e;
   }
+}
+
+// The late label of event `e` (or null), from the stream `r` (--labels).
+function Label(e, r) {
+  if (r() >= 0.3) return null;
+  const labels = kModels.find((m) => m.name === e.model.name).labels;
+  let label = e.prediction.label;
+  if (r() >= kLabelAgreement[e.model.version]) {
+    const others = labels.filter((l) => l !== label);
+    label = others[Math.floor(r() * others.length)];
+  }
+  const delayMs = 600000 + Math.floor(r() * 2 * 86400000);
+  return { request_id: e.request_id, label, received_at: new Date(Date.parse(e.timestamp) + delayMs).toISOString() };
 }
 
 function Main() {
@@ -212,6 +282,18 @@ function Main() {
     pending = [];
     pendingBytes = 0;
   };
+  // --labels: a second output, buffered the same way.
+  const labelsFd = args.labels ? openSync(args.labels, 'w') : null;
+  const labelRand = Random((args.seed ^ kLabelsSeedMix) >>> 0);
+  let labelLines = [];
+  let labelCount = 0;
+  const flushLabels = () => {
+    if (!labelLines.length) return;
+    const buf = Buffer.from(labelLines.join(''), 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(labelsFd, buf, off, buf.length - off);
+    labelLines = [];
+  };
   let count = 0;
   for (const e of Events(args)) {
     const line = JSON.stringify(e) + '\n';
@@ -219,12 +301,26 @@ function Main() {
     pendingBytes += line.length;
     count++;
     if (pendingBytes >= 4 << 20) flush();
+    if (labelsFd !== null) {
+      const l = Label(e, labelRand);
+      if (l) {
+        labelLines.push(JSON.stringify(l) + '\n');
+        labelCount++;
+        if (labelLines.length >= 16384) flushLabels();
+      }
+    }
   }
   flush();
   if (fd !== 1) closeSync(fd);
+  if (labelsFd !== null) {
+    flushLabels();
+    closeSync(labelsFd);
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stderr.write(`${JSON.stringify({ events: count, bytes, avg_line_bytes: count ? +(bytes / count).toFixed(1) : 0,
-                                           seconds: +seconds.toFixed(2) })}\n`);
+  const summary = { events: count, bytes, avg_line_bytes: count ? +(bytes / count).toFixed(1) : 0,
+                   seconds: +seconds.toFixed(2) };
+  if (labelsFd !== null) summary.labels = labelCount;
+  process.stderr.write(`${JSON.stringify(summary)}\n`);
 }
 
 // Run as a script (not when imported).
