@@ -4,7 +4,7 @@
 #   make test    install dependencies, build, run every test: unit/end-to-end (ctest), the unit
 #                tests and the conformance tests again under ASan+UBSan, and each libFuzzer target for 60 s
 #
-# Other targets: deps, build, bench, bench-delta, bench-ingest, fuzz (FUZZ_SECONDS=600 per target),
+# Other targets: deps, build, bench, bench-delta, bench-ingest, bench-sql, fuzz (FUZZ_SECONDS=600 per target),
 # clean, distclean.
 # Builds use Ninja with JOBS parallel jobs (default 2, the CI machine's cores).
 
@@ -27,7 +27,7 @@ export ASAN_OPTIONS ?= detect_leaks=1:check_initialization_order=1
 # Steps run one after another even under `make -j`: the parallelism is inside Ninja and ctest.
 .NOTPARALLEL:
 
-.PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench bench-delta bench-ingest fuzz \
+.PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench bench-delta bench-ingest bench-sql fuzz \
         clean distclean
 
 deps:
@@ -76,6 +76,13 @@ bench-delta: build
 INGEST_BENCH_EVENTS ?= 1000000 3000000
 bench-ingest: build
 	bench/run_ingest.sh $(INGEST_BENCH_EVENTS)
+
+# lakewatch query vs DuckDB over the same Parquet files: 16 monitoring queries on generated ML
+# events, answers compared (bench/run_sql.sh; 10M events, 1 and 2 threads, best of 3; the dataset
+# is built once, ~15 minutes, and cached in /tmp/lakewatch-sql-bench, ~1 GB).
+SQL_BENCH_EVENTS ?= 10000000
+bench-sql: build
+	bench/run_sql.sh $(SQL_BENCH_EVENTS)
 
 fuzz: deps
 	$(MAKE) --no-print-directory fuzz-build
