@@ -100,7 +100,8 @@ BoundExprPtr MakeStructField(BoundExprPtr e, int index) {
     *out = Datum(std::move(c));
     return Status::OK();
   };
-  return MakeFunction("get_field." + e->type->field(static_cast<size_t>(index)).name, ft, {std::move(e)}, k);
+  std::string name = "get_field." + e->type->field(static_cast<size_t>(index)).name;
+  return MakeFunction(std::move(name), ft, {std::move(e)}, k);
 }
 
 void RegisterCollectionFunctions(FunctionTable* t) {
@@ -198,7 +199,8 @@ void RegisterCollectionFunctions(FunctionTable* t) {
         *out = Datum(std::move(col));
         return Status::OK();
       };
-      return MakeFunction(name, DataType::List(a[0]->type->field(static_cast<size_t>(part)).type), std::move(a), k);
+      TypePtr type = DataType::List(a[0]->type->field(static_cast<size_t>(part)).type);
+      return MakeFunction(name, std::move(type), std::move(a), k);
     };
   };
   t->Add("map_keys", map_part("map_keys", 0));

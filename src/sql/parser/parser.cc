@@ -975,7 +975,11 @@ class Parser {
                                     ": EXISTS (subquery) is not supported; use a JOIN");
       }
     }
-    if (t.kind == TokenKind::kIdentifier && IsReserved(t)) return Expected("an expression");
+    // A few reserved words are also function names: window(…), left(…), right(…).
+    if (t.kind == TokenKind::kIdentifier && IsReserved(t) &&
+        !((t.IsKeyword("WINDOW") || t.IsKeyword("LEFT") || t.IsKeyword("RIGHT")) && Peek(1).IsOperator("("))) {
+      return Expected("an expression");
+    }
     // A name: a function call or a column reference.
     std::string name = Advance().text;
     if (Peek().IsOperator("(") && t.kind == TokenKind::kIdentifier) return ParseFunction(name, begin);
