@@ -41,3 +41,7 @@ include(${CMAKE_SOURCE_DIR}/tests/delta/delta_writer_tests.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/delta/delta_tests.cmake OPTIONAL)
 # End-to-end tests of lakewatch ingest (JSON differential, JSONTestSuite, real samples).
 include(${CMAKE_SOURCE_DIR}/tests/ingest/ingest_tests.cmake OPTIONAL)
+# SQL behaviour tests: tests/sql/**/*.test in sqllogictest form (label `sql`).
+include(${CMAKE_SOURCE_DIR}/tests/sql/sql_tests.cmake OPTIONAL)
+# End-to-end SQL tests through the CLI (search index answers = scan answers).
+include(${CMAKE_SOURCE_DIR}/tests/sql/sql_e2e.cmake OPTIONAL)
