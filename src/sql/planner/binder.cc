@@ -579,6 +579,19 @@ class Binder {
   // ---- expressions
 
   Result<BoundExprPtr> BindExpr(const Expr& e, const Scope& scope, AggContext* agg) {
+    if (having_aliases_ != nullptr && e.kind == ExprKind::kColumn && e.names.size() == 1 &&
+        !Resolve(e.names, scope, e.begin).ok()) {
+      // HAVING may name a select item by its alias (Spark).
+      for (const SelectItem& it : *having_aliases_) {
+        if (it.alias && IEquals(*it.alias, e.names[0])) {
+          const std::vector<SelectItem>* saved = having_aliases_;
+          having_aliases_ = nullptr;  // an alias does not refer to aliases
+          auto b = BindExpr(*it.expr, scope, agg);
+          having_aliases_ = saved;
+          return b;
+        }
+      }
+    }
     if (agg != nullptr && !ContainsAggregate(e) && e.kind != ExprKind::kLiteral) {
       // An expression equal to a GROUP BY expression reads the group column.
       auto as_input = BindExpr(e, scope, nullptr);
@@ -1005,10 +1018,11 @@ class Binder {
 
   Result<BoundExprPtr> BindHaving(const Expr& h, const Scope& scope, AggContext* ctx, const SelectCore& s,
                                   const SelectOutput& out) {
-    // HAVING may name select aliases (Spark): substitute them first.
-    (void)s;
     (void)out;
-    LW_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(h, scope, ctx));
+    having_aliases_ = &s.items;
+    auto bound = BindExpr(h, scope, ctx);
+    having_aliases_ = nullptr;
+    LW_ASSIGN_OR_RETURN(BoundExprPtr b, std::move(bound));
     return Wrap(BindCast(b, DataType::Boolean()), h);
   }
 
@@ -1229,6 +1243,7 @@ class Binder {
 
   std::string_view sql_;
   const BindOptions& options_;
+  const std::vector<SelectItem>* having_aliases_ = nullptr;  // set while binding HAVING
 };
 
 }  // namespace
