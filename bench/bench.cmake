@@ -10,3 +10,9 @@ add_executable(delta_bench ${CMAKE_SOURCE_DIR}/bench/delta_bench.cc)
 target_include_directories(delta_bench PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(delta_bench PRIVATE ${LW_WARNINGS})
 target_link_libraries(delta_bench PRIVATE lakewatch_delta lakewatch_parquet lakewatch_common)
+
+# Search index sidecars: size, build and lookup time on 10M events (bench/index_bench.cc).
+add_executable(index_bench ${CMAKE_SOURCE_DIR}/bench/index_bench.cc)
+target_include_directories(index_bench PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_compile_options(index_bench PRIVATE ${LW_WARNINGS})
+target_link_libraries(index_bench PRIVATE lakewatch_index lakewatch_parquet lakewatch_common)
