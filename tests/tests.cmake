@@ -45,3 +45,5 @@ include(${CMAKE_SOURCE_DIR}/tests/ingest/ingest_tests.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/sql/sql_tests.cmake OPTIONAL)
 # End-to-end SQL tests through the CLI (search index answers = scan answers).
 include(${CMAKE_SOURCE_DIR}/tests/sql/sql_e2e.cmake OPTIONAL)
+# Differential SQL test: random queries, lakewatch vs DuckDB over the same files (`differential`).
+include(${CMAKE_SOURCE_DIR}/tests/sql/differential.cmake OPTIONAL)

@@ -147,7 +147,8 @@ export const kFeatures = [
   'count_distinct', 'count_if', 'stddev', 'avg', 'sum', 'minmax_bool', 'minmax_string', 'minmax_ts',
   'having', 'order_by', 'limit', 'distinct', 'distinct_list', 'join_inner', 'join_left', 'join_dim',
   'subquery', 'cte', 'cte_join', 'union_all', 'group_expr', 'global_agg', 'offset',
-  'quote_literal', 'struct_is_null',
+  'quote_literal', 'struct_is_null', 'join_right', 'join_full_outer', 'nested_subquery', 'union', 'intersect', 'except',
+  'mixed_arith', 'mod_double', 'ts_vs_date', 'filter_over_empty_agg',
 ];
 
 export class QueryGenerator {
@@ -416,6 +417,17 @@ export class QueryGenerator {
         return new X(`(${a.s} / ${k})`, `(${a.d} / ${k})`, 'double',
                      { exact: a.exact, agg: a.agg, sign: k.startsWith('(') ? 'any' : a.sign });
       }],
+      [1, 'mixed_arith', () => {
+        // an integer and a double: the integer is widened in both
+        const a = D(), b = this.Expr(cols, 'int', depth);
+        return Op(a, this.Pick(['+', '-']), b, 'double', {});
+      }],
+      [1, 'mod_double', () => {
+        // fmod in both: the sign of the dividend
+        const a = D();
+        const k = this.Pick(['2.5E0', '1E0', '0.125E0']);
+        return new X(`(${a.s} % ${k})`, `(${a.d} % ${k})`, 'double', { exact: a.exact, agg: a.agg, dyadic: a.dyadic });
+      }],
       [1, 'neg', () => {
         const a = D();
         return new X(`(- ${a.s})`, `(- ${a.d})`, 'double', { exact: a.exact, agg: a.agg, dyadic: a.dyadic });
@@ -489,7 +501,7 @@ export class QueryGenerator {
     const T = () => this.Expr(cols, 'ts', depth);
     return this.Choose([
       [3, 'date_trunc', () => {
-        const u = this.Pick(['hour', 'day', 'minute']);
+        const u = this.Pick(['hour', 'day', 'minute', 'hour', 'day', 'month', 'week']);
         const t = T();
         return new X(`date_trunc('${u}', ${t.s})`, `date_trunc('${u}', ${t.d})`, 'ts', { exact: t.exact, agg: t.agg });
       }],
@@ -528,6 +540,11 @@ export class QueryGenerator {
     let b;
     if (this.Chance(0.7)) b = this.Literal(t, a);
     else if (kNumeric.has(t) && this.Chance(0.4)) b = this.Expr(cols, t === 'int' ? 'double' : 'int', depth - 1);
+    else if (t === 'ts' && this.On('ts_vs_date') && this.Chance(0.3)) {
+      // a date compared with a timestamp is its midnight (UTC) in both
+      this.Use('ts_vs_date');
+      b = this.Literal('date');
+    }
     else b = this.Expr(cols, t, depth - 1);
     return [a, b, t];
   }
@@ -712,6 +729,8 @@ export class QueryGenerator {
       [1, null, () => ({ s: 'labels', d: 'labels', cols: LabelsColumns('') })],
       [3, 'join_inner', () => this.JoinSource('INNER JOIN')],
       [3, 'join_left', () => this.JoinSource('LEFT JOIN')],
+      [1, 'join_right', () => this.JoinSource('RIGHT JOIN')],
+      [1, 'join_full_outer', () => this.JoinSource('FULL OUTER JOIN')],
       [1, 'join_dim', () => {
         const kind = this.Pick(['INNER JOIN', 'LEFT JOIN']);
         return {
@@ -737,7 +756,7 @@ export class QueryGenerator {
   SubquerySource(depth) {
     const inner = this.Select(depth - 1, { allowOrder: false, prefix: 'i' });
     const cols = this.OutputCols(inner, 's.', this.Chance(0.5));
-    return { s: `(${inner.s}) s`, d: `(${inner.d}) s`, cols };
+    return { s: `(${inner.s}) s`, d: `(${inner.d}) s`, cols, fromAgg: inner.grouped || inner.distinct };
   }
 
   // Columns of a derived table (subquery or CTE) named qualifier + alias.
@@ -765,7 +784,12 @@ export class QueryGenerator {
     const outputs = [];
     const items = [];
     let where = null;
-    if (this.Chance(0.6)) where = this.Pred(usable, this.Int(0, 2));
+    // (projections over the whole table return tens of thousands of rows: most get a WHERE)
+    if (this.Chance(mode === 'proj' ? 0.85 : 0.6)) where = this.Pred(usable, this.Int(0, 2));
+    if (where && src.fromAgg) {
+      if (this.On('filter_over_empty_agg')) this.Use('filter_over_empty_agg');
+      else where = null;
+    }
     let groupBy = [];
     let having = null;
     let distinct = false;
@@ -881,9 +905,10 @@ export class QueryGenerator {
   Query() {
     return this.Choose([
       [10, null, () => this.Select(1)],
+      [2, 'nested_subquery', () => this.Select(2)],
       [2, 'cte', () => {
         const inner = this.Select(0, { allowOrder: false, prefix: 'c' });
-        const src = { s: 't1', d: 't1', cols: this.OutputCols(inner, 't1.', this.Chance(0.3)) };
+        const src = { s: 't1', d: 't1', cols: this.OutputCols(inner, 't1.', this.Chance(0.3)), fromAgg: inner.grouped || inner.distinct };
         const outer = this.Select(0, { prefix: 'o', source: src });
         return { ...outer, s: `WITH t1 AS (${inner.s}) ${outer.s}`, d: `WITH t1 AS (${inner.d}) ${outer.d}` };
       }],
@@ -897,17 +922,19 @@ export class QueryGenerator {
         const cols = [new X('t.k', 't.k', 'string', { ascii: true, domain: kRidDomain }),
           ...aggs.map((a, i) => { const x = new X(`t.a${i}`, `t.a${i}`, a.type, { exact: a.exact, dyadic: a.dyadic, sign: a.sign }); x.sumok = a.sumok; return x; }),
           ...LabelsColumns('l.')];
-        const src = { s: `t ${kind} labels l ON t.k = l.request_id`, d: `t ${kind} labels l ON t.k = l.request_id`, cols };
+        const src = { s: `t ${kind} labels l ON t.k = l.request_id`, d: `t ${kind} labels l ON t.k = l.request_id`, cols, fromAgg: true };
         const outer = this.Select(0, { prefix: 'o', source: src });
         return { ...outer, s: `WITH t AS (${inner(false)}) ${outer.s}`, d: `WITH t AS (${inner(true)}) ${outer.d}` };
       }],
-      [2, 'union_all', () => {
+      [2, null, () => {
+        const op = this.Choose([[4, 'union_all', () => 'UNION ALL'], [1, 'union', () => 'UNION'],
+                                [1, 'intersect', () => 'INTERSECT'], [1, 'except', () => 'EXCEPT']]);
         const n = this.Int(1, 3);
         const types = Array.from({ length: n }, () => this.Pick(['int', 'double', 'string', 'ts', 'date', 'bool']));
         const a = this.Select(0, { allowOrder: false, prefix: 'c', types });
         const b = this.Select(0, { allowOrder: false, prefix: 'c', types });
         const outputs = a.outputs.map((o, i) => ({ ...o, exact: o.exact && b.outputs[i].exact, key: false }));
-        const q = { s: `${a.s} UNION ALL ${b.s}`, d: `${a.d} UNION ALL ${b.d}`, outputs, grouped: false, globalAgg: false };
+        const q = { s: `${a.s} ${op} ${b.s}`, d: `${a.d} ${op} ${b.d}`, outputs, grouped: false, globalAgg: false };
         return this.OrderBy(q);
       }],
     ]);
