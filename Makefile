@@ -4,8 +4,8 @@
 #   make test    install dependencies, build, run every test: unit/end-to-end (ctest), the unit
 #                tests and the conformance tests again under ASan+UBSan, and each libFuzzer target for 60 s
 #
-# Other targets: deps, build, bench, bench-delta, bench-ingest, bench-sql, fuzz (FUZZ_SECONDS=600 per target),
-# clean, distclean.
+# Other targets: deps, build, bench, bench-delta, bench-ingest, bench-sql, sql-differential, fuzz
+# (FUZZ_SECONDS=600 per target), clean, distclean.
 # Builds use Ninja with JOBS parallel jobs (default 2, the CI machine's cores).
 
 SHELL := /bin/bash
@@ -28,7 +28,7 @@ export ASAN_OPTIONS ?= detect_leaks=1:check_initialization_order=1
 .NOTPARALLEL:
 
 .PHONY: deps build test unit-test asan-test fuzz-build fuzz-smoke demo bench bench-delta bench-ingest bench-sql fuzz \
-        clean distclean
+        sql-differential clean distclean
 
 deps:
 	scripts/deps.sh
@@ -83,6 +83,13 @@ bench-ingest: build
 SQL_BENCH_EVENTS ?= 10000000
 bench-sql: build
 	bench/run_sql.sh $(SQL_BENCH_EVENTS)
+
+# The whole differential SQL test: 10,000 random queries over 50,000 events, lakewatch vs DuckDB
+# over the same Parquet files (tests/sql/differential.mjs --full; about half an hour on 2 cores). CI runs
+# a 1,000-query slice (ctest -L differential). Other options: SQL_DIFFERENTIAL_ARGS="--seed 7".
+SQL_DIFFERENTIAL_ARGS ?=
+sql-differential: build
+	node tests/sql/differential.mjs --lakewatch build/lakewatch --full $(SQL_DIFFERENTIAL_ARGS)
 
 fuzz: deps
 	$(MAKE) --no-print-directory fuzz-build
