@@ -91,6 +91,10 @@
 //   date_add(d, n)                     d + n
 //   floor(x) / ceil(x) (bigint)        CAST(floor(x) AS BIGINT)
 //   CAST(x AS STRING)                  CAST(x AS VARCHAR)
+//   'it\'s', 'a\\b' (backslash escapes) 'it''s', 'a\b' (Spark reads 'it''s' as the two adjacent
+//                                      literals 'it' 's', concatenated: "its")
+//   count_if(p) (0 when no row)        coalesce(count_if(p), 0) (DuckDB: NULL when no input row
+//                                      is non-NULL)
 //   CAST(NULL AS INT/STRING/TIMESTAMP) CAST(NULL AS INTEGER/VARCHAR/TIMESTAMPTZ)
 //   Everything else (count_if, stddev_samp, date_trunc, coalesce, ||, IN, BETWEEN, LIKE, ...)
 //   is spelled the same.
@@ -104,8 +108,6 @@ export const kKnownBugs = {
   // SIGSEGV when a struct column and one of its fields are both referenced (model, model.version)
   // or a field of a derived struct is read (subquery output s.i0.flag): binder FieldAccess.
   KNOWN_BUG_struct_field_segfault: { on: true, features: ['struct_out', 'struct_is_null'] },
-  // 'it''s' (a doubled quote inside a string literal) is read as 'its'.
-  KNOWN_BUG_doubled_quote_literal: { on: true, features: ['quote_literal'] },
   // SIGSEGV when a filter over an aggregate that produced no rows feeds another aggregate
   // (SELECT DISTINCT 1 AS a, 2 AS b FROM (SELECT DISTINCT tier FROM models WHERE tier = 99) s
   // WHERE tier > 0): no WHERE over a grouped/DISTINCT derived table.
@@ -396,6 +398,12 @@ async function Main() {
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lw-sqldiff-'));
   const data = path.join(dir, 'data');
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      if (!args.keep) rmSync(dir, { recursive: true, force: true });
+      process.exit(1);
+    });
+  }
   let failures = 0;
   try {
     // 1. tables

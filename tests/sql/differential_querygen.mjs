@@ -69,7 +69,10 @@ function TsText(ms) {
          `${Pad(d.getUTCHours())}:${Pad(d.getUTCMinutes())}:${Pad(d.getUTCSeconds())}`;
 }
 
+// String literals: Spark escapes with a backslash ('it\'s'; 'it''s' is two adjacent literals,
+// concatenated: "its"); DuckDB doubles the quote and has no backslash escapes.
 const Str = (s) => `'${s.replaceAll("'", "''")}'`;
+const SparkStr = (s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
 // ---------------------------------------------------------------- tables
 
@@ -148,7 +151,8 @@ export const kFeatures = [
   'having', 'order_by', 'limit', 'distinct', 'distinct_list', 'join_inner', 'join_left', 'join_dim',
   'subquery', 'cte', 'cte_join', 'union_all', 'group_expr', 'global_agg', 'offset',
   'quote_literal', 'struct_is_null', 'join_right', 'join_full_outer', 'nested_subquery', 'union', 'intersect', 'except',
-  'mixed_arith', 'mod_double', 'ts_vs_date', 'filter_over_empty_agg',
+  'mixed_arith', 'mod_double', 'ts_vs_date', 'filter_over_empty_agg', 'group_by_all', 'order_ordinal',
+  'join_using',
 ];
 
 export class QueryGenerator {
@@ -211,12 +215,9 @@ export class QueryGenerator {
         return Both(v < 0 ? `(${t})` : t, 'double', { dyadic: true, sign: v >= 0 ? 'pos' : 'neg' });
       }
       case 'string': {
-        let v = dom ? this.Pick(dom) : this.Pick(['', 'a', 'US', 'INFO', "it's", 'x y', 'Zürich']);
-        if (v.includes("'")) {
-          if (this.On('quote_literal')) this.Use('quote_literal');
-          else v = v.replaceAll("'", '');
-        }
-        return Both(Str(v), 'string', { ascii: /^[A-Za-z]*$/.test(v) });
+        const v = dom ? this.Pick(dom) : this.Pick(['', 'a', 'US', 'INFO', "it's", 'x y', 'Zürich', 'back\\slash']);
+        if (/['\\]/.test(v)) this.Use('quote_literal');
+        return new X(SparkStr(v), Str(v), 'string', { ascii: /^[A-Za-z]*$/.test(v) });
       }
       case 'bool':
         return Both(this.Pick(['true', 'false']), 'bool');
@@ -745,6 +746,10 @@ export class QueryGenerator {
 
   JoinSource(kind) {
     const cols = [...EventsColumns('e.').filter((c) => c.type !== 'struct'), ...LabelsColumns('l.')];
+    if ((kind === 'INNER JOIN' || kind === 'LEFT JOIN') && this.On('join_using') && this.Chance(0.2)) {
+      this.Use('join_using');
+      return { s: `events e ${kind} labels l USING (request_id)`, d: `events e ${kind} labels l USING (request_id)`, cols };
+    }
     return {
       s: `events e ${kind} labels l ON e.request_id = l.request_id`,
       d: `events e ${kind} labels l ON e.request_id = l.request_id`,
@@ -854,7 +859,14 @@ export class QueryGenerator {
     let s = `SELECT ${distinct ? 'DISTINCT ' : ''}${sel(false)} FROM ${src.s}`;
     let d = `SELECT ${distinct ? 'DISTINCT ' : ''}${sel(true)} FROM ${src.d}`;
     if (where) { s += ` WHERE ${where.s}`; d += ` WHERE ${where.d}`; }
-    if (groupBy.length) {
+    // GROUP BY ALL (Spark 3.4, DuckDB): the non-aggregate items, when every item is a key or
+    // an aggregate (a literal item would become a key: same groups)
+    if (groupBy.length && this.On('group_by_all') && this.Chance(0.15) &&
+        items.every((e) => groupBy.includes(e) || e.agg || e.lit)) {
+      this.Use('group_by_all');
+      s += ' GROUP BY ALL';
+      d += ' GROUP BY ALL';
+    } else if (groupBy.length) {
       s += ` GROUP BY ${groupBy.map((k) => k.s).join(', ')}`;
       d += ` GROUP BY ${groupBy.map((k) => k.d).join(', ')}`;
     }
@@ -887,6 +899,11 @@ export class QueryGenerator {
     const items = keys.map((i) => {
       const dir = this.Pick(['ASC', 'DESC']);
       const nulls = this.Pick(['NULLS FIRST', 'NULLS LAST']);
+      // an ordinal (ORDER BY 2) in both dialects, or the alias
+      if (this.On('order_ordinal') && this.Chance(0.2)) {
+        this.Use('order_ordinal');
+        return `${i + 1} ${dir} ${nulls}`;
+      }
       return `${q.outputs[i].name} ${dir} ${nulls}`;
     });
     let tail = ` ORDER BY ${items.join(', ')}`;
