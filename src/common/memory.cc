@@ -1,5 +1,7 @@
 #include "common/memory.h"
 
+#include <malloc.h>
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -237,6 +239,15 @@ void ReleaseCachedBlocks() {
   size_t limit = Pool::Get().Limit();
   Pool::Get().SetLimit(0);
   Pool::Get().SetLimit(limit);
+}
+
+void TuneMallocForBatches() {
+  static const bool tuned = [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    return true;
+  }();
+  (void)tuned;
 }
 
 }  // namespace lakewatch::memory

@@ -51,4 +51,11 @@ void SetLargeBlockCacheLimit(size_t bytes);
 // Gives every cached block back to the kernel.
 void ReleaseCachedBlocks();
 
+// Tunes malloc for batch processing (once per process; later calls do
+// nothing): column buffers of a few hundred KiB to a few MiB are allocated
+// and freed once per batch, so they are kept on the heap (not fresh mmaps)
+// and the heap is not trimmed — the next batch reuses pages instead of
+// faulting in zeroed ones. Memory stays bounded by the batches in flight.
+void TuneMallocForBatches();
+
 }  // namespace lakewatch::memory

@@ -977,17 +977,9 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
 
 Result<IngestSummary> Ingest(const std::vector<std::string>& inputs, const IngestOptions& options) {
   if (inputs.empty()) return Status::InvalidArgument("ingest: no input (give files, or - for stdin)");
-  // Column buffers of a batch are a few hundred KiB each and are freed by the
-  // encoding thread while the next batch allocates: keep them on the heap
-  // (not fresh mmaps) and the heap unshrunk, so the next batch reuses pages
-  // instead of faulting in zeroed ones (10k fewer page faults per million
-  // events). Memory use stays bounded by the batches (see the header).
-  static const bool tuned = [] {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    return true;
-  }();
-  (void)tuned;
+  // Column buffers of a batch are freed by the encoding thread while the next
+  // batch allocates (10k fewer page faults per million events).
+  memory::TuneMallocForBatches();
   Run run(options);
   return run.Go(inputs);
 }

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "common/memory.h"
 #include "delta/table.h"
 #include "sql/execution/executor.h"
 #include "sql/parser/parser.h"
@@ -63,6 +64,7 @@ Result<std::string> ExplainPlan(const PlanNode& node, int indent) {
 }  // namespace
 
 Result<QueryResult> ExecuteQuery(std::string_view sql, const QueryOptions& options) {
+  memory::TuneMallocForBatches();  // batches of column buffers come and go
   LW_ASSIGN_OR_RETURN(Statement st, ParseStatement(sql));
   BindOptions bo;
   bo.data_dir = options.data_dir;

@@ -522,27 +522,16 @@ Result<RecordBatch> ProbeJoin(const PlanNode& join, const JoinTable& jt, const R
 // requested fields) into the scan's output columns, one per path.
 ColumnPtr ExtractPath(const RecordBatch& b, const std::string& path) {
   size_t dot = path.find('.');
-  std::string top = path.substr(0, dot);
-  int i = b.schema.FieldIndex(top);
+  int i = b.schema.FieldIndex(path.substr(0, dot));
   ColumnPtr c = b.columns[static_cast<size_t>(i)];
-  std::vector<const uint8_t*> masks;
   while (dot != std::string::npos) {
     size_t next = path.find('.', dot + 1);
     std::string name = path.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
-    if (!c->validity.empty()) masks.push_back(c->validity.data());
     int k = c->type->FieldIndex(name);
-    c = c->children[static_cast<size_t>(k)];
+    c = MaskByParent(c->children[static_cast<size_t>(k)], *c);  // a NULL struct makes its fields NULL
     dot = next;
   }
-  if (masks.empty()) return c;
-  // A NULL parent struct makes the field NULL.
-  auto out = std::make_shared<Column>(*c);
-  out->MaterializeValidity();
-  uint8_t* v = out->validity.data();
-  for (const uint8_t* m : masks) {
-    for (int64_t r = 0; r < out->length; ++r) v[r] &= m[r];
-  }
-  return out;
+  return c;
 }
 
 // The rows of each row group of `file` the scan must read: by the search
@@ -673,10 +662,8 @@ class PipelineRunner {
     auto apply = [&](RecordBatch b) -> Result<RecordBatch> {
       for (size_t i = 0; i < chain.size(); ++i) {
         const PlanNode& op = *chain[i];
-        if (b.num_rows == 0 && op.kind != PlanKind::kProject) {
-          RecordBatch e = RecordBatch::Empty(op.schema);
-          return e;
-        }
+        // No rows left: the chain's output is empty (in the schema of its top).
+        if (b.num_rows == 0) return RecordBatch::Empty(chain.back()->schema);
         switch (op.kind) {
           case PlanKind::kFilter: {
             std::vector<uint32_t> rows;

@@ -162,6 +162,20 @@ RecordBatch ConcatBatches(const Schema& schema, const std::vector<RecordBatch>& 
   return out;
 }
 
+ColumnPtr MaskByParent(const ColumnPtr& child, const Column& parent) {
+  if (parent.validity.empty()) return child;
+  const uint8_t* pv = parent.validity.data();
+  const int64_t n = child->length;
+  bool violated = false;
+  for (int64_t i = 0; i < n && !violated; ++i) violated = !pv[i] && child->IsValid(i);
+  if (!violated) return child;
+  auto out = std::make_shared<Column>(*child);
+  out->MaterializeValidity();
+  uint8_t* v = out->validity.data();
+  for (int64_t i = 0; i < n; ++i) v[i] &= pv[i];
+  return out;
+}
+
 namespace {
 
 inline uint64_t Mix(uint64_t h, uint64_t v) {

@@ -23,6 +23,11 @@ void AppendRange(Column* dst, const Column& src, int64_t begin, int64_t end);
 // One batch holding all rows of `batches` (all with `schema`).
 RecordBatch ConcatBatches(const Schema& schema, const std::vector<RecordBatch>& batches);
 
+// `child` (a field of a struct column whose validity is `parent`) with the
+// struct's NULL rows made NULL. Shares `child` when it is already NULL
+// wherever the parent is (what Parquet decoding gives); copies otherwise.
+ColumnPtr MaskByParent(const ColumnPtr& child, const Column& parent);
+
 // Combines into hashes[i] the hash of row i of `col` (nulls hash to a fixed
 // value; equal values of the same type hash equally; -0.0 and 0.0 equal, NaNs equal).
 void HashColumn(const Column& col, uint64_t* hashes, int64_t n, bool first);

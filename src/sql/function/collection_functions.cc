@@ -3,6 +3,7 @@
 // (arrays 0-based, maps by key; out of range → NULL), struct field access,
 // array_contains, array(...), map_keys, map_values, struct(...),
 // named_struct(...).
+#include "sql/execution/vector_ops.h"
 #include "sql/function/function_registry.h"
 #include "sql/function/kernel_util.h"
 
@@ -86,18 +87,7 @@ BoundExprPtr MakeStructField(BoundExprPtr e, int index) {
   TypePtr ft = e->type->field(static_cast<size_t>(index)).type;
   ScalarKernel k = [index](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
     ColumnPtr s = Materialize(v[0], n);
-    ColumnPtr child = s->children[static_cast<size_t>(index)];
-    if (s->validity.empty()) {
-      *out = Datum(child);
-      return Status::OK();
-    }
-    // NULL struct rows hide their (placeholder) child values.
-    auto c = std::make_shared<Column>(*child);
-    c->MaterializeValidity();
-    for (int64_t i = 0; i < n; ++i) {
-      if (!s->IsValid(i)) c->validity.data()[i] = 0;
-    }
-    *out = Datum(std::move(c));
+    *out = Datum(MaskByParent(s->children[static_cast<size_t>(index)], *s));  // NULL structs hide their fields
     return Status::OK();
   };
   std::string name = "get_field." + e->type->field(static_cast<size_t>(index)).name;
