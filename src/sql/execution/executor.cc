@@ -406,11 +406,17 @@ struct JoinTable {
   std::unique_ptr<GroupTable> keys;  // distinct key tuples
   std::vector<int64_t> first;        // per key group: first build row, -1
   std::vector<int64_t> next;         // per build row: next row of the same key, -1
+  // FULL joins: build rows some probe row matched (set by many threads).
+  std::unique_ptr<std::atomic<uint8_t>[]> matched;
 };
 
 Status BuildJoinTable(const PlanNode& join, std::vector<RecordBatch> right, JoinTable* jt) {
   jt->build = ConcatBatches(join.children[1]->schema, right);
   const int64_t n = jt->build.num_rows;
+  if (join.join_type == JoinType::kFull) {
+    jt->matched = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) jt->matched[i] = 0;
+  }
   std::vector<TypePtr> types;
   for (const auto& k : join.right_keys) types.push_back(k->type);
   jt->keys = std::make_unique<GroupTable>(types);
@@ -428,7 +434,7 @@ Status BuildJoinTable(const PlanNode& join, std::vector<RecordBatch> right, Join
   jt->first.assign(jt->keys->size(), -1);
   jt->next.assign(static_cast<size_t>(n), -1);
   for (int64_t i = n - 1; i >= 0; --i) {
-    if (has_null[i]) continue;  // NULL never equals anything
+    if (has_null[i] && !join.null_safe) continue;  // NULL never equals anything
     jt->next[i] = jt->first[gids[i]];
     jt->first[gids[i]] = i;
   }
@@ -462,23 +468,26 @@ Result<RecordBatch> ProbeJoin(const PlanNode& join, const JoinTable& jt, const R
       if (gids[i] == GroupTable::kNotFound) continue;
       bool null_key = false;
       for (const auto& c : cols) null_key = null_key || c->IsNull(i);
-      if (null_key) continue;
+      if (null_key && !join.null_safe) continue;
       for (int64_t j = jt.first[gids[i]]; j >= 0; j = jt.next[j]) {
         lrows.push_back(static_cast<uint32_t>(i));
         rrows.push_back(static_cast<uint32_t>(j));
       }
     }
   }
+  const bool semi = join.join_type == JoinType::kSemi || join.join_type == JoinType::kAnti;
   auto assemble = [&](const std::vector<uint32_t>& l, const std::vector<uint32_t>& r) {
     RecordBatch out;
     out.schema = join.schema;
     out.num_rows = static_cast<int64_t>(l.size());
     for (const auto& c : left.columns) out.columns.push_back(Gather(*c, l.data(), out.num_rows));
-    for (const auto& c : jt.build.columns) out.columns.push_back(Gather(*c, r.data(), out.num_rows));
+    if (!semi || join.residual) {
+      for (const auto& c : jt.build.columns) out.columns.push_back(Gather(*c, r.data(), out.num_rows));
+    }
     return out;
   };
-  RecordBatch joined = assemble(lrows, rrows);
   if (join.residual) {
+    RecordBatch joined = assemble(lrows, rrows);
     std::vector<uint32_t> keep;
     LW_RETURN_IF_ERROR(EvaluateSelection(*join.residual, joined, &keep));
     if (keep.size() != lrows.size()) {
@@ -489,12 +498,27 @@ Result<RecordBatch> ProbeJoin(const PlanNode& join, const JoinTable& jt, const R
       }
       lrows.swap(l2);
       rrows.swap(r2);
-      joined = assemble(lrows, rrows);
     }
   }
-  if (join.join_type == JoinType::kLeft) {
-    std::vector<uint8_t> matched(static_cast<size_t>(n), 0);
-    for (uint32_t i : lrows) matched[i] = 1;
+  if (jt.matched) {
+    for (uint32_t r : rrows) jt.matched[r].store(1, std::memory_order_relaxed);
+  }
+  std::vector<uint8_t> matched(static_cast<size_t>(n), 0);
+  for (uint32_t i : lrows) matched[i] = 1;
+  if (semi) {
+    // Each left row once: with (semi) or without (anti) a match.
+    std::vector<uint32_t> l2;
+    const bool want = join.join_type == JoinType::kSemi;
+    for (int64_t i = 0; i < n; ++i) {
+      if ((matched[i] != 0) == want) l2.push_back(static_cast<uint32_t>(i));
+    }
+    RecordBatch out;
+    out.schema = join.schema;
+    out.num_rows = static_cast<int64_t>(l2.size());
+    for (const auto& c : left.columns) out.columns.push_back(Gather(*c, l2.data(), out.num_rows));
+    return out;
+  }
+  if (join.join_type == JoinType::kLeft || join.join_type == JoinType::kFull) {
     bool all = std::all_of(matched.begin(), matched.end(), [](uint8_t m) { return m != 0; });
     if (!all) {
       // Matched pairs in left order, then unmatched left rows with NULLs.
@@ -512,10 +536,26 @@ Result<RecordBatch> ProbeJoin(const PlanNode& join, const JoinTable& jt, const R
           ++k;
         }
       }
-      joined = assemble(l2, r2);
+      lrows.swap(l2);
+      rrows.swap(r2);
     }
   }
-  return joined;
+  return assemble(lrows, rrows);
+}
+
+// FULL joins, after the probe: the build rows no probe row matched, with
+// NULLs for the left columns.
+RecordBatch UnmatchedBuildRows(const PlanNode& join, const JoinTable& jt) {
+  std::vector<uint32_t> rows;
+  for (int64_t i = 0; i < jt.build.num_rows; ++i) {
+    if (!jt.matched[i].load(std::memory_order_relaxed)) rows.push_back(static_cast<uint32_t>(i));
+  }
+  RecordBatch out;
+  out.schema = join.schema;
+  out.num_rows = static_cast<int64_t>(rows.size());
+  for (const Field& f : join.children[0]->schema.fields) out.columns.push_back(MakeNullColumn(f.type, out.num_rows));
+  for (const auto& c : jt.build.columns) out.columns.push_back(Gather(*c, rows.data(), out.num_rows));
+  return out;
 }
 
 // Flattens a scan batch (projected table schema: structs hold the
@@ -659,8 +699,9 @@ class PipelineRunner {
       tables[i] = std::make_shared<JoinTable>();
       LW_RETURN_IF_ERROR(BuildJoinTable(*chain[i], std::move(right), tables[i].get()));
     }
-    auto apply = [&](RecordBatch b) -> Result<RecordBatch> {
-      for (size_t i = 0; i < chain.size(); ++i) {
+    // Runs the chain from operator `start` up.
+    auto apply_from = [&](RecordBatch b, size_t start) -> Result<RecordBatch> {
+      for (size_t i = start; i < chain.size(); ++i) {
         const PlanNode& op = *chain[i];
         // No rows left: the chain's output is empty (in the schema of its top).
         if (b.num_rows == 0) return RecordBatch::Empty(chain.back()->schema);
@@ -693,16 +734,29 @@ class PipelineRunner {
       }
       return b;
     };
-    if (src->kind == PlanKind::kScan) return RunScan(*src, apply, sink);
-    LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> input, Materialize(*src));
-    auto local = sink->MakeLocal();
-    uint64_t seq = 0;
-    for (RecordBatch& b : input) {
-      if (sink->Done()) break;
-      LW_ASSIGN_OR_RETURN(RecordBatch out, apply(std::move(b)));
-      LW_RETURN_IF_ERROR(sink->Consume(local.get(), std::move(out), seq++));
+    auto apply = [&](RecordBatch b) { return apply_from(std::move(b), 0); };
+    if (src->kind == PlanKind::kScan) {
+      LW_RETURN_IF_ERROR(RunScan(*src, apply, sink));
+    } else {
+      LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> input, Materialize(*src));
+      auto local = sink->MakeLocal();
+      uint64_t seq = 0;
+      for (RecordBatch& b : input) {
+        if (sink->Done()) break;
+        LW_ASSIGN_OR_RETURN(RecordBatch out, apply(std::move(b)));
+        LW_RETURN_IF_ERROR(sink->Consume(local.get(), std::move(out), seq++));
+      }
+      LW_RETURN_IF_ERROR(sink->Combine(std::move(local)));
     }
-    return sink->Combine(std::move(local));
+    // FULL joins: the build rows nothing matched go up the rest of the chain last.
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (chain[i]->kind != PlanKind::kJoin || chain[i]->join_type != JoinType::kFull) continue;
+      LW_ASSIGN_OR_RETURN(RecordBatch out, apply_from(UnmatchedBuildRows(*chain[i], *tables[i]), i + 1));
+      auto local = sink->MakeLocal();
+      LW_RETURN_IF_ERROR(sink->Consume(local.get(), std::move(out), ~uint64_t{0}));
+      LW_RETURN_IF_ERROR(sink->Combine(std::move(local)));
+    }
+    return Status::OK();
   }
 
   template <typename Apply>

@@ -72,7 +72,8 @@ struct OrderItem {
 };
 
 enum class TableRefKind : uint8_t { kTable, kSubquery, kJoin, kValues };
-enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross };
+// kSemi / kAnti are planner-only (INTERSECT, EXCEPT): left rows with / without a match.
+enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti };
 
 struct TableRef {
   TableRefKind kind = TableRefKind::kTable;

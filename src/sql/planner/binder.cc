@@ -154,8 +154,20 @@ class Binder {
       plan = MakeNode(PlanKind::kUnion, left->schema, {left, right});
       if (q.set_op == "UNION") plan = Distinct(plan);
     } else {
-      // INTERSECT / EXCEPT (DISTINCT): a semi/anti join on all columns, then DISTINCT.
-      return Status::NotSupported(q.set_op + " is not supported yet; use a JOIN");
+      // INTERSECT / EXCEPT: DISTINCT left rows with / without an equal right row
+      // (NULLs equal, as set operations compare rows).
+      if (q.set_op.find("ALL") != std::string::npos) {
+        return Status::NotSupported(q.set_op + " is not supported; use " +
+                                    q.set_op.substr(0, q.set_op.find(' ')) + " (DISTINCT)");
+      }
+      auto join = MakeNode(PlanKind::kJoin, left->schema, {left, right});
+      join->join_type = q.set_op == "INTERSECT" ? JoinType::kSemi : JoinType::kAnti;
+      join->null_safe = true;
+      for (size_t i = 0; i < types.size(); ++i) {
+        join->left_keys.push_back(MakeColumnRef(static_cast<int>(i), types[i]));
+        join->right_keys.push_back(MakeColumnRef(static_cast<int>(i), types[i]));
+      }
+      plan = Distinct(join);
     }
     // ORDER BY / LIMIT over the set's output names.
     Scope scope = OutputScope(plan->schema, "");
@@ -426,9 +438,6 @@ class Binder {
     Scope ls, rs;
     LW_ASSIGN_OR_RETURN(PlanPtr left, BindTableRef(*t.left, refs, ctes, &ls));
     LW_ASSIGN_OR_RETURN(PlanPtr right, BindTableRef(*t.right, refs, ctes, &rs));
-    if (t.join_type == JoinType::kRight || t.join_type == JoinType::kFull) {
-      if (t.join_type == JoinType::kFull) return ErrorAt(t.begin, "FULL OUTER JOIN is not supported yet");
-    }
     // Combined scope: right indexes follow the left's.
     Scope both = ls;
     for (ScopeEntry e : rs.entries) {
@@ -1154,7 +1163,8 @@ class Binder {
   PlanPtr PushFilter(PlanPtr plan, const BoundExprPtr& pred) {
     std::vector<BoundExprPtr> conj;
     SplitConjuncts(pred, &conj);
-    if (plan->kind == PlanKind::kJoin && plan->join_type != JoinType::kCross) {
+    if (plan->kind == PlanKind::kJoin &&
+        (plan->join_type == JoinType::kInner || plan->join_type == JoinType::kLeft)) {
       int lw = static_cast<int>(plan->children[0]->schema.fields.size());
       std::vector<BoundExprPtr> rest, left, right;
       for (const auto& c : conj) {

@@ -61,7 +61,12 @@ std::string PlanNode::Explain(int indent) const {
       break;
     }
     case PlanKind::kJoin:
-      s += std::string(join_type == JoinType::kLeft ? "LeftJoin" : join_type == JoinType::kCross ? "CrossJoin" : "HashJoin") +
+      s += std::string(join_type == JoinType::kLeft    ? "LeftJoin"
+                       : join_type == JoinType::kFull  ? "FullJoin"
+                       : join_type == JoinType::kSemi  ? "SemiJoin"
+                       : join_type == JoinType::kAnti  ? "AntiJoin"
+                       : join_type == JoinType::kCross ? "CrossJoin"
+                                                       : "HashJoin") +
            " keys=[" + List(left_keys) + "] = [" + List(right_keys) + "]";
       if (residual) s += " residual=" + residual->ToString();
       break;

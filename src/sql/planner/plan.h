@@ -10,6 +10,7 @@
 //   Project    `exprs` over the child's rows
 //   Aggregate  GROUP BY `groups` with `aggregates`; output = groups then aggregates
 //   Join       hash equi-join on left_keys = right_keys (+ `residual`); output = left then right
+//              (semi/anti joins: the left columns only)
 //   Sort       by `keys`; with limit ≥ 0 keeps only the first `limit` rows (top-N)
 //   Limit      skip `offset` rows, then pass `limit` (−1: all)
 //   Union      UNION ALL of children with the same column types
@@ -76,6 +77,7 @@ struct PlanNode {
   std::vector<BoundExprPtr> left_keys;      // kJoin: over the left child
   std::vector<BoundExprPtr> right_keys;     // kJoin: over the right child
   BoundExprPtr residual;                    // kJoin: over left ++ right, may be null
+  bool null_safe = false;                   // kJoin: NULL keys match NULL keys (set operations)
   std::vector<SortKey> sort_keys;           // kSort
   int64_t limit = -1;                       // kSort (top-N), kLimit
   int64_t offset = 0;                       // kLimit
