@@ -108,19 +108,21 @@ export const kKnownBugs = {
   // SIGSEGV when a struct column and one of its fields are both referenced (model, model.version)
   // or a field of a derived struct is read (subquery output s.i0.flag): binder FieldAccess.
   KNOWN_BUG_struct_field_segfault: { on: true, features: ['struct_out', 'struct_is_null'] },
-  // SIGSEGV when a filter over an aggregate that produced no rows feeds another aggregate
-  // (SELECT DISTINCT 1 AS a, 2 AS b FROM (SELECT DISTINCT tier FROM models WHERE tier = 99) s
-  // WHERE tier > 0): no WHERE over a grouped/DISTINCT derived table.
-  KNOWN_BUG_filter_over_empty_agg_segfault: { on: true, features: ['filter_over_empty_agg'] },
+  // SIGSEGV when a scan or aggregate yields a batch with no rows that goes through a Filter into
+  // an aggregate with two or more keys (SELECT DISTINCT 1 AS a, 2 AS b FROM (SELECT DISTINCT
+  // tier FROM models WHERE tier = 99) s WHERE tier > 0): no WHERE in an aggregation or DISTINCT
+  // over a derived table (subquery, CTE).
+  KNOWN_BUG_empty_batch_filter_aggregate_segfault: { on: true, features: ['filter_agg_over_derived'] },
   // Spark SQL that lakewatch refuses with "not supported yet" (exit 1): FULL OUTER JOIN,
   // INTERSECT, EXCEPT.
   UNSUPPORTED_full_outer_join: { on: true, features: ['join_full_outer'] },
   UNSUPPORTED_intersect_except: { on: true, features: ['intersect', 'except'] },
 };
 
-import { mkdtempSync, rmSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { Ingest, NeedNodeModules, Run, RunStatusText, Skip, SqlString, TableFiles, kRoot } from '../ingest/ingest_common.mjs';
 import { JsonText } from '../peers/canonical.mjs';
@@ -322,6 +324,26 @@ function MultisetDiff(d, l, approxCols) {
   return null;
 }
 
+// The comparison's own contract, checked before each run (a comparer that accepts everything
+// would make every query pass). Returns the cases that fail.
+function ComparerSelfCheck() {
+  const none = { order: 'none', orderCols: [] };
+  const cases = [
+    ['int exact', Same(3n, 3n), true], ['int off by one', Same(3n, 4n), false],
+    ['int vs 3.5', Same(3n, 3.5), false], ['double 1e-12', Same(1, 1 + 1e-12), true],
+    ['double 1e-8', Same(1, 1 + 1e-8), false], ['NaN', Same('NaN', 'NaN'), true],
+    ['Infinity', Same('Infinity', 1e308), false], ['null vs 0', Same(null, 0n), false],
+    ['string', Same('a', 'a '), false], ['list', Same(['a', null], ['a', null]), true],
+    ['struct', Same({ a: 1n }, { a: 2n }), false],
+    ['multiset', CompareResults([[1n, 'a'], [2n, 'b']], [[2n, 'b'], [1n, 'a']], none, new Set()) === null, true],
+    ['duplicates', CompareResults([[1n], [1n], [2n]], [[1n], [2n], [2n]], none, new Set()) === null, false],
+    ['ordered', CompareResults([[1n], [2n]], [[2n], [1n]], { order: 'total', orderCols: [0] }, new Set()) === null, false],
+    ['partial', CompareResults([[1n, 'x'], [1n, 'y']], [[1n, 'y'], [1n, 'x']], { order: 'partial', orderCols: [0] }, new Set()) === null, true],
+    ['row count', CompareResults([[1n]], [], none, new Set()) === null, false],
+  ];
+  return cases.filter(([, got, want]) => got !== want).map(([name]) => name);
+}
+
 // ---------------------------------------------------------------- engines
 
 class Mutex {
@@ -377,6 +399,11 @@ async function Main() {
     if (!bug.on || args.allKnownBugs) continue;
     switchesOn.push(name);
     for (const f of bug.features) disabled.add(f);
+  }
+  const broken = ComparerSelfCheck();
+  if (broken.length) {
+    console.log(`FAIL: the result comparison is broken: ${broken.join(', ')}`);
+    return 1;
   }
   const gen = new QueryGenerator({ disabled });
   const indexes = args.only ?? [...Array(args.queries).keys()];
@@ -510,7 +537,10 @@ async function Main() {
   return failures ? 1 : 0;
 }
 
-Main().then((code) => process.exit(code), (e) => {
-  console.log(`FAIL: ${e?.stack ?? e}`);
-  process.exit(1);
-});
+// Importing this module (for Same/CompareResults) does not run the test.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  Main().then((code) => process.exit(code), (e) => {
+    console.log(`FAIL: ${e?.stack ?? e}`);
+    process.exit(1);
+  });
+}

@@ -151,7 +151,7 @@ export const kFeatures = [
   'having', 'order_by', 'limit', 'distinct', 'distinct_list', 'join_inner', 'join_left', 'join_dim',
   'subquery', 'cte', 'cte_join', 'union_all', 'group_expr', 'global_agg', 'offset',
   'quote_literal', 'struct_is_null', 'join_right', 'join_full_outer', 'nested_subquery', 'union', 'intersect', 'except',
-  'mixed_arith', 'mod_double', 'ts_vs_date', 'filter_over_empty_agg', 'group_by_all', 'order_ordinal',
+  'mixed_arith', 'mod_double', 'ts_vs_date', 'filter_agg_over_derived', 'group_by_all', 'order_ordinal',
   'join_using',
 ];
 
@@ -761,7 +761,7 @@ export class QueryGenerator {
   SubquerySource(depth) {
     const inner = this.Select(depth - 1, { allowOrder: false, prefix: 'i' });
     const cols = this.OutputCols(inner, 's.', this.Chance(0.5));
-    return { s: `(${inner.s}) s`, d: `(${inner.d}) s`, cols, fromAgg: inner.grouped || inner.distinct };
+    return { s: `(${inner.s}) s`, d: `(${inner.d}) s`, cols, derived: true };
   }
 
   // Columns of a derived table (subquery or CTE) named qualifier + alias.
@@ -788,19 +788,18 @@ export class QueryGenerator {
     const mode = this.Chance(0.55) ? 'agg' : 'proj';
     const outputs = [];
     const items = [];
+    const distinct = mode === 'proj' && this.On('distinct') && this.Chance(0.25);
+    if (distinct) this.Use('distinct');
     let where = null;
     // (projections over the whole table return tens of thousands of rows: most get a WHERE)
     if (this.Chance(mode === 'proj' ? 0.85 : 0.6)) where = this.Pred(usable, this.Int(0, 2));
-    if (where && src.fromAgg) {
-      if (this.On('filter_over_empty_agg')) this.Use('filter_over_empty_agg');
+    if (where && src.derived && (mode === 'agg' || distinct)) {
+      if (this.On('filter_agg_over_derived')) this.Use('filter_agg_over_derived');
       else where = null;
     }
     let groupBy = [];
     let having = null;
-    let distinct = false;
     if (mode === 'proj') {
-      distinct = this.On('distinct') && this.Chance(0.25);
-      if (distinct) this.Use('distinct');
       const n = types ? types.length : this.Int(1, 5);
       for (let i = 0; i < n; i++) {
         let t = types ? types[i] : this.Pick(['int', 'double', 'string', 'string', 'bool', 'ts', 'date', 'int', 'double', 'list', 'struct']);
@@ -925,7 +924,7 @@ export class QueryGenerator {
       [2, 'nested_subquery', () => this.Select(2)],
       [2, 'cte', () => {
         const inner = this.Select(0, { allowOrder: false, prefix: 'c' });
-        const src = { s: 't1', d: 't1', cols: this.OutputCols(inner, 't1.', this.Chance(0.3)), fromAgg: inner.grouped || inner.distinct };
+        const src = { s: 't1', d: 't1', cols: this.OutputCols(inner, 't1.', this.Chance(0.3)), derived: true };
         const outer = this.Select(0, { prefix: 'o', source: src });
         return { ...outer, s: `WITH t1 AS (${inner.s}) ${outer.s}`, d: `WITH t1 AS (${inner.d}) ${outer.d}` };
       }],
@@ -939,7 +938,7 @@ export class QueryGenerator {
         const cols = [new X('t.k', 't.k', 'string', { ascii: true, domain: kRidDomain }),
           ...aggs.map((a, i) => { const x = new X(`t.a${i}`, `t.a${i}`, a.type, { exact: a.exact, dyadic: a.dyadic, sign: a.sign }); x.sumok = a.sumok; return x; }),
           ...LabelsColumns('l.')];
-        const src = { s: `t ${kind} labels l ON t.k = l.request_id`, d: `t ${kind} labels l ON t.k = l.request_id`, cols, fromAgg: true };
+        const src = { s: `t ${kind} labels l ON t.k = l.request_id`, d: `t ${kind} labels l ON t.k = l.request_id`, cols, derived: true };
         const outer = this.Select(0, { prefix: 'o', source: src });
         return { ...outer, s: `WITH t AS (${inner(false)}) ${outer.s}`, d: `WITH t AS (${inner(true)}) ${outer.d}` };
       }],
