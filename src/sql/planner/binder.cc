@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -1237,10 +1238,16 @@ class Binder {
     if (!(*val)->value.valid) return;
     int i = (*col)->index;
     if (spec.types[i]->is_nested()) return;
+    // NaN is larger than every number in Spark, but Parquet bounds leave NaN
+    // out: a float column's bounds cannot prove "no row > c" (nor anything
+    // about a NaN constant).
+    bool floating = spec.types[i]->id() == TypeId::kDouble || spec.types[i]->id() == TypeId::kFloat;
+    if (floating && std::isnan((*val)->value.f64)) return;
     for (auto [name, op] : kOps) {
       if (n != name) continue;
       Op o = op;
       if (flipped) o = op == Op::kLt ? Op::kGt : op == Op::kLe ? Op::kGe : op == Op::kGt ? Op::kLt : op == Op::kGe ? Op::kLe : op;
+      if (floating && (o == Op::kGt || o == Op::kGe)) continue;
       spec.predicates.push_back({spec.paths[i], o, (*val)->value});
       if (o == Op::kEq && (*val)->value.type->id() == TypeId::kString) {
         IndexLookup l;
