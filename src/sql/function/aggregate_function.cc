@@ -752,7 +752,7 @@ Result<BoundAggregate> BindAggregate(const std::string& name_in, std::vector<Bou
       case TypeId::kDecimal: make = [mx, t] { return std::make_unique<MinMaxState<__int128>>(mx, t); }; break;
       case TypeId::kString:
       case TypeId::kBinary: make = [mx, t] { return std::make_unique<MinMaxState<std::string>>(mx, t); }; break;
-      case TypeId::kNull: make = [mx, t] { return std::make_unique<PickState>(false, true, t); }; break;
+      case TypeId::kNull: make = [t] { return std::make_unique<PickState>(false, true, t); }; break;
       default: return Status::InvalidArgument(name + "() does not order " + t->ToString() + " values");
     }
   } else if (name == "stddev_samp" || name == "stddev_pop" || name == "var_samp" || name == "var_pop") {

@@ -362,7 +362,9 @@ Result<int64_t> ParseWindowDuration(const std::string& fn, const BoundExprPtr& e
 // GCC 12 reports a false "may be used uninitialized" in the shared_ptr
 // temporaries of this function at -O2.
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 // window(ts, '1 hour'[, slide, start]) → struct<start: timestamp, end: timestamp>
 // (tumbling windows only). time_bucket('1 hour', ts) → the start timestamp.
 Result<BoundExprPtr> BindWindow(bool bucket, std::vector<BoundExprPtr> args) {
