@@ -194,7 +194,8 @@ TEST_F(EngineTest, NamesAreCheckedWithPreciseMessages) {
   AppendFile("t", 0, 10);
   auto r = Run("SELECT idd FROM t");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("column 'idd' not found (columns: id, g, x)"), std::string::npos)
+  EXPECT_NE(r.status().message().find("column 'idd' not found; did you mean id? (columns: id, g, x)"),
+            std::string::npos)
       << r.status().message();
   r = Run("SELECT g, id FROM t GROUP BY g");
   ASSERT_FALSE(r.ok());

@@ -98,6 +98,37 @@ bool ContainsAggregate(const Expr& e) {
   return false;
 }
 
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// "; did you mean x or y?" for the names closest to `name` (edit distance,
+// or one containing the other), "" when none is close.
+std::string Suggest(const std::string& name, const std::vector<std::string>& candidates) {
+  std::string n = Lower(name);
+  std::vector<std::pair<size_t, std::string>> close;
+  for (const std::string& c : candidates) {
+    std::string l = Lower(c);
+    size_t d = EditDistance(n, l);
+    bool contains = n.size() >= 3 && (l.find(n) != std::string::npos || n.find(l) != std::string::npos);
+    if (d <= std::max<size_t>(1, n.size() / 3) || contains) close.emplace_back(contains ? std::min<size_t>(d, 1) : d, c);
+  }
+  std::stable_sort(close.begin(), close.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (close.empty()) return "";
+  std::string out = "; did you mean " + close[0].second;
+  if (close.size() > 1) out += " or " + close[1].second;
+  return out + "?";
+}
+
 PlanPtr MakeNode(PlanKind kind, Schema schema, std::vector<PlanPtr> children) {
   auto n = std::make_shared<PlanNode>();
   n->kind = kind;
@@ -561,7 +592,8 @@ class Binder {
           break;
         }
       }
-      return ErrorAt(offset, "column '" + Join(chain) + "' not found (columns: " + (avail.empty() ? "none" : avail) + ")");
+      return ErrorAt(offset, "column '" + Join(chain) + "' not found" + Suggest(chain.back(), scope.names) +
+                                 " (columns: " + (avail.empty() ? "none" : avail) + ")");
     }
     if (ambiguous) return ErrorAt(offset, "column reference '" + Join(chain) + "' is ambiguous; qualify it with a table name");
     BoundExprPtr e = MakeColumnRef(best->index, best->type);
@@ -582,8 +614,13 @@ class Binder {
       if (IEquals(e->type->field(i).name, name)) return MakeStructField(e, static_cast<int>(i));
     }
     std::string avail;
-    for (const Field& f : e->type->fields()) avail += (avail.empty() ? "" : ", ") + f.name;
-    return ErrorAt(offset, "no field '" + name + "' in " + e->type->ToString() + " (fields: " + avail + ")");
+    std::vector<std::string> names;
+    for (const Field& f : e->type->fields()) {
+      avail += (avail.empty() ? "" : ", ") + f.name;
+      names.push_back(f.name);
+    }
+    return ErrorAt(offset, "no field '" + name + "' in " + e->type->ToString() + Suggest(name, names) +
+                               " (fields: " + avail + ")");
   }
 
   // ---- expressions
