@@ -9,7 +9,8 @@
 //       For each thread count T, for each query, REPS times, the engines alternating:
 //         lakewatch: one process per query, `BIN --data DIR query SQL --format jsonl --threads T`,
 //                    stdout to a file; time = wall clock from spawn to exit (start-up, Delta log,
-//                    planning, scan, output all included).
+//                    planning, scan, output all included), taken by a small launcher process
+//                    (see Launcher), which also gives the CPU seconds (wait4 rusage).
 //         DuckDB:    one instance in this process for the whole run (`SET threads = T`), the
 //                    views `ev` and `labels` = read_parquet([live files], hive_partitioning=true);
 //                    time = `connection.runAndReadAll(SQL)`: the query run to completion with all
@@ -18,10 +19,9 @@
 //       timed repetitions): same column names, same rows (in order when the query orders them
 //       totally, else as multisets), numbers to 1e-9 relative, timestamps as instants. A
 //       difference makes the run exit 1 after the report (the query stays in the table, marked).
-//       Start-up overhead: `/bin/true` spawned from this process (the spawn floor) and
+//       Start-up overhead: `/bin/true` spawned by the launcher (the spawn floor) and
 //       `lakewatch query "SELECT 1"`, best of REPS, per thread count.
-//       One more, untimed run of each lakewatch query under /usr/bin/time with `--stats` records
-//       its CPU seconds and what it read.
+//       One more, untimed run of each lakewatch query with `--stats` records what it read.
 //       Writes the results as one JSON document (FILE, default stdout).
 //   node bench/sql_vs_duckdb.mjs report FILE
 //       Prints the Markdown tables from the results.
@@ -29,7 +29,7 @@
 //       Prints the suite (both spellings) as Markdown.
 
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -63,11 +63,19 @@ function ParseArgs(argv) {
 // when it differs), `ordered` (the ORDER BY is total: rows are compared in order), `approx`
 // (percentile columns: see CheckPercentiles). ${END6H}, ${RID} are filled in at run time.
 const kNeedle = 'checksum mismatch';
+// lakewatch's timestamps are UTC instants, which DuckDB reads from Parquet as TIMESTAMPTZ. DuckDB's
+// date_trunc('hour', ts) and CAST(ts AS DATE) on a TIMESTAMPTZ go through its ICU calendar even
+// with TimeZone = 'UTC' (at 1M events, 1 thread: 473 ms against 80 ms for the GROUP BY below), so
+// the suite gives DuckDB the same UTC arithmetic on epoch microseconds: the same answers, faster.
+const DuckHour = (ts) => `make_timestamp(epoch_us(${ts}) // 3600000000 * 3600000000)`;
+const DuckDay = (ts) => `(DATE '1970-01-01' + CAST(epoch_us(${ts}) // 86400000000 AS INTEGER))`;
 const kQueries = [
   {
     name: 'count_by_version_hour', what: 'events by model version and hour',
     lw: `SELECT model.version AS version, date_trunc('hour', timestamp) AS hour, count(*) AS n
          FROM ev GROUP BY 1, 2 ORDER BY 1, 2`,
+    duck: `SELECT model.version AS version, ${DuckHour('timestamp')} AS hour, count(*) AS n
+           FROM ev GROUP BY 1, 2 ORDER BY 1, 2`,
     ordered: true,
   },
   {
@@ -75,6 +83,9 @@ const kQueries = [
     lw: `SELECT model.version AS version, date_trunc('hour', timestamp) AS hour, count(*) AS n,
                 count_if(level = 'error') AS errors, count_if(level = 'error') / count(*) AS error_rate
          FROM ev GROUP BY 1, 2 ORDER BY 1, 2`,
+    duck: `SELECT model.version AS version, ${DuckHour('timestamp')} AS hour, count(*) AS n,
+                  count_if(level = 'error') AS errors, count_if(level = 'error') / count(*) AS error_rate
+           FROM ev GROUP BY 1, 2 ORDER BY 1, 2`,
     ordered: true,
   },
   {
@@ -99,6 +110,9 @@ const kQueries = [
     lw: `SELECT CAST(e.timestamp AS DATE) AS day, e.model.name AS model, count(*) AS labeled,
                 count_if(e.prediction.label = l.label) / count(*) AS accuracy
          FROM ev e JOIN labels l ON e.request_id = l.request_id GROUP BY 1, 2 ORDER BY 1, 2`,
+    duck: `SELECT ${DuckDay('e.timestamp')} AS day, e.model.name AS model, count(*) AS labeled,
+                  count_if(e.prediction.label = l.label) / count(*) AS accuracy
+           FROM ev e JOIN labels l ON e.request_id = l.request_id GROUP BY 1, 2 ORDER BY 1, 2`,
     ordered: true,
   },
   {
@@ -116,6 +130,8 @@ const kQueries = [
     name: 'distinct_users_per_day', what: 'distinct users per day (exact count(DISTINCT))',
     lw: `SELECT CAST(timestamp AS DATE) AS day, count(DISTINCT user_id) AS users, count(*) AS events
          FROM ev GROUP BY 1 ORDER BY 1`,
+    duck: `SELECT ${DuckDay('timestamp')} AS day, count(DISTINCT user_id) AS users, count(*) AS events
+           FROM ev GROUP BY 1 ORDER BY 1`,
     ordered: true,
   },
   {
@@ -145,6 +161,12 @@ const kQueries = [
                 count_if(features.ip_risk IS NULL) / count(*) AS ip_risk_missing,
                 count_if(features.age IS NULL) / count(*) AS age_missing
          FROM ev GROUP BY 1 ORDER BY 1`,
+    duck: `SELECT ${DuckDay('timestamp')} AS day, count(*) AS n,
+                  count_if(features.avg_amt_30d IS NULL) / count(*) AS avg_amt_30d_missing,
+                  count_if(features.email_domain IS NULL) / count(*) AS email_domain_missing,
+                  count_if(features.ip_risk IS NULL) / count(*) AS ip_risk_missing,
+                  count_if(features.age IS NULL) / count(*) AS age_missing
+           FROM ev GROUP BY 1 ORDER BY 1`,
     ordered: true,
   },
   {
@@ -182,28 +204,69 @@ const Fill = (sql, vars) => OneLine(sql.replace(/\$\{(\w+)\}/g, (_, k) => vars[k
 const Literal = (s) => `'${s.replaceAll("'", "''")}'`;
 
 // ---- running lakewatch
+//
+// Processes are started by a small launcher (python3: posix_spawn, then wait4 for the CPU
+// times), not by this node process: forking node with DuckDB's memory mapped costs ~120 ms per
+// spawn on the 2-core VM (measured with /bin/true), which would be charged to lakewatch. The
+// launcher's floor is reported as "spawn /bin/true".
 
-// Spawns exe with stdout to `outFile`; resolves {code, signal, wall, stderr}.
-function Spawn(exe, argv, outFile, { timeoutMs = 1800000 } = {}) {
-  return new Promise((resolve) => {
-    const fd = outFile ? openSync(outFile, 'w') : 'ignore';
-    const err = [];
-    const t0 = process.hrtime.bigint();
-    const child = spawn(exe, argv, { stdio: ['ignore', fd, 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stderr.on('data', (b) => err.push(b));
-    child.on('close', (code, signal) => {
-      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-      clearTimeout(timer);
-      if (typeof fd === 'number') closeSync(fd);
-      resolve({ code, signal, wall, stderr: Buffer.concat(err).toString('utf8') });
+const kLauncher = `
+import json, os, sys, threading, time
+for line in sys.stdin:
+    req = json.loads(line)
+    out = os.open(req['stdout'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    err = os.open(req['stderr'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    t0 = time.perf_counter()
+    try:
+        pid = os.posix_spawn(req['argv'][0], req['argv'], os.environ,
+                             file_actions=[(os.POSIX_SPAWN_DUP2, out, 1), (os.POSIX_SPAWN_DUP2, err, 2)])
+    except OSError as e:
+        os.close(out); os.close(err)
+        print(json.dumps({'code': None, 'error': str(e)}), flush=True)
+        continue
+    timer = threading.Timer(req['timeout'], lambda: os.kill(pid, 9))
+    timer.start()
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.perf_counter() - t0
+    timer.cancel()
+    os.close(out); os.close(err)
+    print(json.dumps({'code': os.waitstatus_to_exitcode(status), 'wall': wall, 'cpu': ru.ru_utime + ru.ru_stime,
+                      'maxrss_kb': ru.ru_maxrss}), flush=True)
+`;
+
+class Launcher {
+  constructor(tmp) {
+    this.tmp = tmp;
+    this.child = spawn('python3', ['-c', kLauncher], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.buf = '';
+    this.waiting = [];
+    this.child.stdout.on('data', (d) => {
+      this.buf += d;
+      let k;
+      while ((k = this.buf.indexOf('\n')) >= 0) {
+        const line = this.buf.slice(0, k);
+        this.buf = this.buf.slice(k + 1);
+        this.waiting.shift()(JSON.parse(line));
+      }
     });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      if (typeof fd === 'number') closeSync(fd);
-      resolve({ code: null, signal: null, wall: NaN, stderr: String(e) });
+  }
+
+  // Runs exe with stdout to `outFile` (else discarded); resolves {code, wall, cpu, rssMb, stderr}.
+  async Run(exe, argv, outFile, { timeoutS = 1800 } = {}) {
+    const errFile = path.join(this.tmp, 'stderr.txt');
+    const reply = await new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.child.stdin.write(`${JSON.stringify({ argv: [exe, ...argv], stdout: outFile ?? '/dev/null', stderr: errFile,
+                                                 timeout: timeoutS })}\n`);
     });
-  });
+    const stderr = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
+    if (reply.code === null) return { code: null, wall: NaN, cpu: null, rssMb: null, stderr: reply.error };
+    return { code: reply.code, wall: reply.wall, cpu: reply.cpu, rssMb: reply.maxrss_kb / 1024, stderr };
+  }
+
+  Close() {
+    this.child.stdin.end();
+  }
 }
 
 function LakewatchArgs(args, sql, threads, extra = []) {
@@ -214,22 +277,6 @@ function ReadJsonl(file) {
   const rows = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim()) rows.push(JSON.parse(line));
   return rows;
-}
-
-// CPU seconds and --stats output of one untimed run.
-async function LakewatchDiagnostics(args, sql, threads, tmp) {
-  if (!existsSync('/usr/bin/time')) return null;
-  const timeFile = path.join(tmp, 'time.txt');
-  const r = await Spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, args.lakewatch,
-                                          ...LakewatchArgs(args, sql, threads, ['--stats'])], null);
-  let cpu = null;
-  let rssMb = null;
-  if (existsSync(timeFile)) {
-    const [, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-    cpu = user + sys;
-    rssMb = rssKb / 1024;
-  }
-  return { cpu_seconds: cpu, peak_rss_mb: rssMb, stats: r.stderr.trim().slice(0, 4000), code: r.code };
 }
 
 // ---- comparing answers
@@ -356,7 +403,7 @@ async function CheckPercentiles(con, q, cmp) {
 
 // ---- DuckDB
 
-async function OpenDuckdb(args) {
+async function OpenDuckdb(args, launcher) {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
@@ -364,8 +411,8 @@ async function OpenDuckdb(args) {
   await con.run("SET TimeZone = 'UTC'");
   const tables = {};
   for (const t of ['ev', 'labels']) {
-    const r = await Spawn(args.lakewatch, ['--data', args.data, 'table', 'files', t, '--format', 'jsonl'],
-                          path.join(args.tmp, `${t}.files`));
+    const r = await launcher.Run(args.lakewatch, ['--data', args.data, 'table', 'files', t, '--format', 'jsonl'],
+                                 path.join(args.tmp, `${t}.files`));
     if (r.code !== 0) Fail(`lakewatch table files ${t}: ${r.stderr.trim()}`);
     const files = ReadJsonl(path.join(args.tmp, `${t}.files`));
     const paths = files.map((f) => {
@@ -403,7 +450,8 @@ async function Run(args) {
   const log = (s) => process.stderr.write(`${s}\n`);
   const end = Date.parse(args.start) + args.days * 86400000;
   const vars = { END6H: new Date(end - 6 * 3600000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '') };
-  const duck = await OpenDuckdb(args);
+  const launcher = new Launcher(args.tmp);
+  const duck = await OpenDuckdb(args, launcher);
   const { con } = duck;
   // The point lookup's request: the event on line ⌊0.618·N⌋ of the input (untimed, DuckDB).
   const line = Math.max(1, Math.floor(args.events * 0.618));
@@ -430,8 +478,8 @@ async function Run(args) {
     const floor = [];
     const trivial = [];
     for (let rep = 0; rep < args.reps; rep++) {
-      floor.push((await Spawn('/bin/true', [], null)).wall);
-      const r = await Spawn(args.lakewatch, LakewatchArgs(args, 'SELECT 1 AS one', threads), out);
+      floor.push((await launcher.Run('/bin/true', [], null)).wall);
+      const r = await launcher.Run(args.lakewatch, LakewatchArgs(args, 'SELECT 1 AS one', threads), out);
       if (r.code !== 0) Fail(`lakewatch SELECT 1: ${r.stderr.trim()}`);
       trivial.push(r.wall);
     }
@@ -451,9 +499,9 @@ async function Run(args) {
       let reader = null;
       for (let rep = 0; rep < args.reps; rep++) {
         if (!lwError) {
-          const r = await Spawn(args.lakewatch, LakewatchArgs(args, lwSql, threads), out);
-          if (r.code !== 0 || r.signal) lwError = `exit ${r.code ?? r.signal}: ${r.stderr.trim().slice(0, 2000)}`;
-          else lw.push(r.wall);
+          const r = await launcher.Run(args.lakewatch, LakewatchArgs(args, lwSql, threads), out);
+          if (r.code !== 0) lwError = `exit ${r.code}: ${r.stderr.trim().slice(0, 2000)}`;
+          else lw.push({ wall: r.wall, cpu: r.cpu, rssMb: r.rssMb });
         }
         if (!dError) {
           try {
@@ -466,8 +514,10 @@ async function Run(args) {
         }
       }
       const entry = { name: q.name, threads, lakewatch_sql: lwSql, duckdb_sql: dSql,
-                      lakewatch_runs: lw.map((x) => +x.toFixed(4)), duckdb_runs: dk.map((x) => +x.wall.toFixed(4)),
-                      lakewatch_seconds: lw.length ? Math.min(...lw) : null,
+                      lakewatch_runs: lw.map((x) => +x.wall.toFixed(4)), duckdb_runs: dk.map((x) => +x.wall.toFixed(4)),
+                      lakewatch_seconds: lw.length ? Math.min(...lw.map((x) => x.wall)) : null,
+                      lakewatch_cpu_seconds: lw.length ? lw.reduce((b, x) => (x.wall < b.wall ? x : b)).cpu : null,
+                      lakewatch_peak_rss_mb: lw.length ? Math.max(...lw.map((x) => x.rssMb)) : null,
                       duckdb_seconds: dk.length ? Math.min(...dk.map((x) => x.wall)) : null,
                       duckdb_cpu_seconds: dk.length ? dk.reduce((b, x) => (x.wall < b.wall ? x : b)).cpu : null,
                       special: q.special ?? null, status: 'ok', notes: [] };
@@ -495,9 +545,8 @@ async function Run(args) {
       }
       if (entry.status.startsWith('ok')) entry.ratio = entry.lakewatch_seconds / entry.duckdb_seconds;
       else failures.push(`${q.name} (threads ${threads}): ${entry.status}: ${entry.error}`);
-      const diag = lwError ? null : await LakewatchDiagnostics(args, lwSql, threads, args.tmp);
-      if (diag) Object.assign(entry, { lakewatch_cpu_seconds: diag.cpu_seconds, lakewatch_peak_rss_mb: diag.peak_rss_mb,
-                                       lakewatch_stats: diag.stats });
+      // Untimed: what the scan read (--stats, on stderr).
+      if (!lwError) entry.lakewatch_stats = (await launcher.Run(args.lakewatch, LakewatchArgs(args, lwSql, threads, ['--stats']), null)).stderr.trim().slice(0, 4000);
       results.queries.push(entry);
       log(`  threads=${threads} ${q.name.padEnd(32)} lakewatch ${Fmt(entry.lakewatch_seconds)} s, ` +
           `DuckDB ${Fmt(entry.duckdb_seconds)} s, ratio ${entry.ratio ? entry.ratio.toFixed(2) : '—'}, ` +
@@ -510,6 +559,7 @@ async function Run(args) {
   const text = `${JSON.stringify(results, null, 1)}\n`;
   if (args.out) writeFileSync(args.out, text);
   else process.stdout.write(text);
+  launcher.Close();
   rmSync(args.tmp, { recursive: true, force: true });
   duck.con.closeSync();
   duck.instance.closeSync();
@@ -592,14 +642,14 @@ function Report(file) {
   out.push(r.failures.length ? `**FAILURES** (${r.failures.length}):\n\n${r.failures.map((f) => `- ${f}`).join('\n')}`
     : 'Answers: every query gave the same rows on both engines (numbers to 1e-9 relative).');
   out.push('');
-  out.push('CPU seconds (lakewatch: one extra untimed run under /usr/bin/time with --stats; DuckDB: node\'s ' +
-           'process.cpuUsage() around the best run):');
+  out.push('CPU seconds of the best run (lakewatch: the process\'s rusage; DuckDB: node\'s process.cpuUsage() ' +
+           'around the query) and lakewatch\'s peak RSS:');
   out.push('');
   const chead = ['query'];
   const csep = ['---'];
   for (const t of r.threads) {
-    chead.push(`lakewatch cpu (${t}t)`, `DuckDB cpu (${t}t)`);
-    csep.push('---:', '---:');
+    chead.push(`lakewatch cpu (${t}t)`, `DuckDB cpu (${t}t)`, `lakewatch RSS MB (${t}t)`);
+    csep.push('---:', '---:', '---:');
   }
   out.push(`| ${chead.join(' | ')} |`);
   out.push(`| ${csep.join(' | ')} |`);
@@ -607,7 +657,8 @@ function Report(file) {
     const cells = [`\`${name}\``];
     for (const t of r.threads) {
       const q = get(name, t);
-      cells.push(Fmt(q?.lakewatch_cpu_seconds), Fmt(q?.duckdb_cpu_seconds));
+      cells.push(Fmt(q?.lakewatch_cpu_seconds), Fmt(q?.duckdb_cpu_seconds),
+                 q?.lakewatch_peak_rss_mb ? q.lakewatch_peak_rss_mb.toFixed(0) : '—');
     }
     out.push(`| ${cells.join(' | ')} |`);
   }
