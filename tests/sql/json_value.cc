@@ -22,10 +22,12 @@ class JsonReader {
   static constexpr int kMaxDepth = 64;
 
   Status Fail(std::string_view expected) const {
-    return Status::InvalidArgument("byte " + std::to_string(pos_) + ": expected " + std::string(expected));
+    return Status::InvalidArgument("byte " + std::to_string(pos_) + ": expected " +
+                                   std::string(expected));
   }
   void SkipBlanks() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\r' || s_[pos_] == '\n')) {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\r' || s_[pos_] == '\n')) {
       ++pos_;
     }
   }
@@ -57,8 +59,9 @@ class JsonReader {
     size_t begin = pos_;
     if (s_[pos_] == '-') ++pos_;
     bool digits = false;
-    while (pos_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' ||
-                                s_[pos_] == 'e' || s_[pos_] == 'E' || s_[pos_] == '+' || s_[pos_] == '-')) {
+    while (pos_ < s_.size() &&
+           (std::isdigit(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' ||
+            s_[pos_] == 'e' || s_[pos_] == 'E' || s_[pos_] == '+' || s_[pos_] == '-')) {
       digits = true;
       ++pos_;
     }
@@ -80,11 +83,21 @@ class JsonReader {
       if (pos_ >= s_.size()) break;
       char e = s_[pos_++];
       switch (e) {
-        case 'n': out.push_back('\n'); break;
-        case 't': out.push_back('\t'); break;
-        case 'r': out.push_back('\r'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
         case 'u': {
           if (pos_ + 4 > s_.size()) return Fail("4 hex digits");
           uint32_t cp = std::stoul(std::string(s_.substr(pos_, 4)), nullptr, 16);
@@ -92,7 +105,8 @@ class JsonReader {
           AppendUtf8(cp, &out);
           break;
         }
-        default: out.push_back(e);  // \" \\ \/
+        default:
+          out.push_back(e);  // \" \\ \/
       }
     }
     if (pos_ >= s_.size()) return Fail("'\"'");

@@ -19,8 +19,8 @@ struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
-  std::string text;  // kNumber: the number as written; kString: the decoded string
-  std::vector<JsonValue> elements;                        // kArray
+  std::string text;                 // kNumber: the number as written; kString: the decoded string
+  std::vector<JsonValue> elements;  // kArray
   std::vector<std::pair<std::string, JsonValue>> fields;  // kObject, in order
 
   // kObject: the member named `name`, or nullptr.

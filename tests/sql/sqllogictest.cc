@@ -38,6 +38,7 @@
 // Exit status: 0 all passed (todo records included), 1 a failure, 77 every
 // file was skipped by a `require`.
 #include <poll.h>
+#include <re2/re2.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,8 +54,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <re2/re2.h>
 
 #include "common/types.h"
 #include "sql/engine.h"
@@ -76,14 +75,14 @@ struct Options {
 struct Record {
   enum class Kind { kStatementOk, kStatementError, kQuery, kLoad, kRequire, kHalt };
   Kind kind = Kind::kHalt;
-  int line = 0;                        // 1-based line of the directive
-  bool todo = false;                   // preceded by `# lakewatch-todo`
-  std::vector<std::string> words;      // the directive line, split on blanks
-  std::string sql;                     // statement/query text; load: the schema text
-  std::string error;                   // statement error: the expected substring
-  std::string types;                   // query: one letter per column
-  std::string sort = "nosort";         // query
-  std::vector<std::string> expected;   // query: result lines; load: the JSON rows
+  int line = 0;                       // 1-based line of the directive
+  bool todo = false;                  // preceded by `# lakewatch-todo`
+  std::vector<std::string> words;     // the directive line, split on blanks
+  std::string sql;                    // statement/query text; load: the schema text
+  std::string error;                  // statement error: the expected substring
+  std::string types;                  // query: one letter per column
+  std::string sort = "nosort";        // query
+  std::vector<std::string> expected;  // query: result lines; load: the JSON rows
 };
 
 std::vector<std::string> SplitWords(const std::string& line) {
@@ -100,7 +99,8 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep, 
 }
 
 // Parses the whole file; returns false (with *error) on a malformed record.
-bool ParseRecords(const std::vector<std::string>& lines, std::vector<Record>* records, std::string* error) {
+bool ParseRecords(const std::vector<std::string>& lines, std::vector<Record>* records,
+                  std::string* error) {
   bool todo = false;
   size_t i = 0;
   auto block = [&](auto stop) {  // lines from i up to a blank line or stop(line)
@@ -128,7 +128,8 @@ bool ParseRecords(const std::vector<std::string>& lines, std::vector<Record>* re
     todo = false;
     ++i;
     const std::string& head = r.words[0];
-    if (head == "statement" && r.words.size() >= 2 && (r.words[1] == "ok" || r.words[1] == "error")) {
+    if (head == "statement" && r.words.size() >= 2 &&
+        (r.words[1] == "ok" || r.words[1] == "error")) {
       r.kind = r.words[1] == "ok" ? Record::Kind::kStatementOk : Record::Kind::kStatementError;
       r.error = Join(r.words, " ", 2);
       r.sql = Join(block(separator), "\n");
@@ -145,7 +146,8 @@ bool ParseRecords(const std::vector<std::string>& lines, std::vector<Record>* re
       r.kind = Record::Kind::kQuery;
       r.types = r.words[1];
       if (r.words.size() >= 3) r.sort = r.words[2];
-      if (r.sort != "nosort" && r.sort != "rowsort" && r.sort != "valuesort" && r.sort != "contains") {
+      if (r.sort != "nosort" && r.sort != "rowsort" && r.sort != "valuesort" &&
+          r.sort != "contains") {
         *error = "line " + std::to_string(r.line) + ": unknown sort mode '" + r.sort + "'";
         return false;
       }
@@ -235,7 +237,8 @@ bool CellMatches(const std::string& actual, const std::string& expected, bool re
   }
   double a, e;
   if (!real || !ParseReal(actual, &a) || !ParseReal(expected, &e)) return false;
-  if (std::isnan(a) || std::isnan(e) || std::isinf(a) || std::isinf(e)) return false;  // equal text handled above
+  if (std::isnan(a) || std::isnan(e) || std::isinf(a) || std::isinf(e))
+    return false;  // equal text handled above
   double diff = std::fabs(a - e);
   return diff <= 1e-12 || diff <= 1e-6 * std::max(std::fabs(a), std::fabs(e));
 }
@@ -262,7 +265,8 @@ std::string RowsText(const std::vector<std::vector<std::string>>& rows) {
 
 class FileRunner {
  public:
-  FileRunner(std::string path, const Options& options) : path_(std::move(path)), options_(options) {}
+  FileRunner(std::string path, const Options& options)
+      : path_(std::move(path)), options_(options) {}
 
   // Returns 0 passed, 1 failed, 77 skipped.
   int Run() {
@@ -278,8 +282,10 @@ class FileRunner {
     if (!ParseRecords(lines, &records, &error)) return Fatal(error);
 
     const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/lw-sqltest-XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) return Fatal("cannot create a data directory under " + templ);
+    std::string templ =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/lw-sqltest-XXXXXX";
+    if (::mkdtemp(templ.data()) == nullptr)
+      return Fatal("cannot create a data directory under " + templ);
     data_dir_ = templ;
 
     const auto start = std::chrono::steady_clock::now();
@@ -318,9 +324,11 @@ class FileRunner {
       }
     }
     if (!options_.keep) std::filesystem::remove_all(data_dir_);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (status != 77) {
-      std::printf("%s: %d passed, %d todo, %d failed (%.2f s)\n", path_.c_str(), passed_, todo_, failed_, seconds);
+      std::printf("%s: %d passed, %d todo, %d failed (%.2f s)\n", path_.c_str(), passed_, todo_,
+                  failed_, seconds);
     }
     if (failed_ > 0) return 1;
     return status;
@@ -335,19 +343,23 @@ class FileRunner {
   void Report(const char* what, const Record& r, const std::string& details) {
     if (std::string_view(what) == "FAIL") ++failed_;
     std::printf("%s %s:%d\n%s\n%s\n", what, path_.c_str(), r.line,
-                (r.kind == Record::Kind::kLoad ? Join(r.words, " ") : r.sql).c_str(), details.c_str());
+                (r.kind == Record::Kind::kLoad ? Join(r.words, " ") : r.sql).c_str(),
+                details.c_str());
   }
 
   Result<sql::QueryResult> Execute(std::string sql) const {
-    for (size_t at; (at = sql.find("__DATA_DIR__")) != std::string::npos;) sql.replace(at, 12, data_dir_);
-    return sql::ExecuteQuery(sql, {.data_dir = data_dir_, .threads = options_.threads, .memory_limit_bytes = 0});
+    for (size_t at; (at = sql.find("__DATA_DIR__")) != std::string::npos;)
+      sql.replace(at, 12, data_dir_);
+    return sql::ExecuteQuery(
+        sql, {.data_dir = data_dir_, .threads = options_.threads, .memory_limit_bytes = 0});
   }
 
   bool Satisfied(const Record& r, std::string* why) const {
     const std::string& what = r.words[1];
     if (what == "match") {
       auto probe = Execute("SELECT match('a b', 'a')");
-      *why = "match() is not available yet (" + (probe.ok() ? std::string() : probe.status().message()) + ")";
+      *why = "match() is not available yet (" +
+             (probe.ok() ? std::string() : probe.status().message()) + ")";
       return probe.ok();
     }
     *why = "unknown requirement '" + what + "'";
@@ -374,10 +386,12 @@ class FileRunner {
     }
     ::close(fds[1]);
     std::string failure;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.timeout_seconds);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(options_.timeout_seconds);
     bool timed_out = false;
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       struct pollfd p = {fds[0], POLLIN, 0};
       if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) == 0) {
         timed_out = true;
@@ -392,7 +406,8 @@ class FileRunner {
     if (timed_out) ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    if (timed_out) return "timed out after " + std::to_string(options_.timeout_seconds) + " s (a hang?)\n";
+    if (timed_out)
+      return "timed out after " + std::to_string(options_.timeout_seconds) + " s (a hang?)\n";
     if (WIFSIGNALED(status)) return "crashed: signal " + std::to_string(WTERMSIG(status)) + "\n";
     return failure;
   }
@@ -402,7 +417,8 @@ class FileRunner {
     switch (r.kind) {
       case Record::Kind::kStatementOk: {
         auto result = Execute(r.sql);
-        return result.ok() ? "" : "expected success, got error: " + result.status().ToString() + "\n";
+        return result.ok() ? ""
+                           : "expected success, got error: " + result.status().ToString() + "\n";
       }
       case Record::Kind::kStatementError: {
         auto result = Execute(r.sql);
@@ -411,8 +427,10 @@ class FileRunner {
         if (Lower(message).find(Lower(r.error)) != std::string::npos) return "";
         return "expected an error containing: " + r.error + "\nactual error: " + message + "\n";
       }
-      case Record::Kind::kQuery: return Query(r);
-      default: return "";
+      case Record::Kind::kQuery:
+        return Query(r);
+      default:
+        return "";
     }
   }
 
@@ -421,14 +439,16 @@ class FileRunner {
     if (!result.ok()) return "expected rows, got error: " + result.status().ToString() + "\n";
     if (result->schema.fields.size() != r.types.size()) {
       return "expected " + std::to_string(r.types.size()) + " column(s) (" + r.types + "), got " +
-             std::to_string(result->schema.fields.size()) + " (" + result->schema.ToString() + ")\n";
+             std::to_string(result->schema.fields.size()) + " (" + result->schema.ToString() +
+             ")\n";
     }
     auto actual = ResultCells(*result);
     std::vector<std::vector<std::string>> expected;
     for (const std::string& line : r.expected) expected.push_back(SplitTabs(line));
     SortCells(r.sort, &actual);
     SortCells(r.sort, &expected);
-    const std::string diff = r.sort == "contains" ? FindInOrder(r, actual, expected) : Compare(r, actual, expected);
+    const std::string diff =
+        r.sort == "contains" ? FindInOrder(r, actual, expected) : Compare(r, actual, expected);
     if (diff.empty()) return "";
     return diff + "\nexpected:\n" + RowsText(expected) + "actual:\n" + RowsText(actual);
   }
@@ -444,22 +464,25 @@ class FileRunner {
       for (size_t c = 0; c < actual[i].size(); ++c) {
         const bool real = r.sort != "valuesort" && r.types[c] == 'R';
         if (!CellMatches(actual[i][c], expected[i][c], real)) {
-          return "row " + std::to_string(i + 1) + ", column " + std::to_string(c + 1) + ": expected " +
-                 expected[i][c] + ", got " + actual[i][c];
+          return "row " + std::to_string(i + 1) + ", column " + std::to_string(c + 1) +
+                 ": expected " + expected[i][c] + ", got " + actual[i][c];
         }
       }
     }
     if (actual.size() == expected.size()) return "";
-    return "expected " + std::to_string(expected.size()) + " row(s), got " + std::to_string(actual.size());
+    return "expected " + std::to_string(expected.size()) + " row(s), got " +
+           std::to_string(actual.size());
   }
 
   // The expected rows as an ordered subsequence of the actual ones; "" when found.
-  static std::string FindInOrder(const Record& r, const std::vector<std::vector<std::string>>& actual,
+  static std::string FindInOrder(const Record& r,
+                                 const std::vector<std::vector<std::string>>& actual,
                                  const std::vector<std::vector<std::string>>& expected) {
     size_t next = 0;
     for (size_t e = 0; e < expected.size(); ++e) {
       while (next < actual.size() && !Compare(r, {actual[next]}, {expected[e]}).empty()) ++next;
-      if (next == actual.size()) return "expected row " + std::to_string(e + 1) + " not found (in order)";
+      if (next == actual.size())
+        return "expected row " + std::to_string(e + 1) + " not found (in order)";
       ++next;
     }
     return "";
@@ -479,7 +502,8 @@ class FileRunner {
         ingest = true;
         ++i;
       } else {
-        return "load: unexpected '" + w + "' (load NAME [partition by COL] [at TIMESTAMP] [from ingest])\n";
+        return "load: unexpected '" + w +
+               "' (load NAME [partition by COL] [at TIMESTAMP] [from ingest])\n";
       }
     }
     request.table_path = data_dir_ + "/" + r.words[1];
@@ -510,7 +534,8 @@ class FileRunner {
 }  // namespace
 }  // namespace lakewatch::sqltest
 
-constexpr char kUsage[] = "usage: sqllogictest [--verbose] [--threads N] [--timeout S] [--keep] FILE.test...\n";
+constexpr char kUsage[] =
+    "usage: sqllogictest [--verbose] [--threads N] [--timeout S] [--keep] FILE.test...\n";
 
 int main(int argc, char** argv) {
   lakewatch::sqltest::Options options;

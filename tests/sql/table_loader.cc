@@ -27,8 +27,10 @@ namespace {
 using Kind = JsonValue::Kind;
 
 Status Mismatch(const JsonValue& v, const DataType& type) {
-  static const char* kKinds[] = {"null", "a boolean", "a number", "a string", "an array", "an object"};
-  return Status::InvalidArgument(std::string(kKinds[static_cast<int>(v.kind)]) + " does not fit " + type.ToString());
+  static const char* kKinds[] = {"null",     "a boolean", "a number",
+                                 "a string", "an array",  "an object"};
+  return Status::InvalidArgument(std::string(kKinds[static_cast<int>(v.kind)]) + " does not fit " +
+                                 type.ToString());
 }
 
 bool ParseInt(std::string_view s, int64_t* out) {
@@ -69,8 +71,8 @@ bool ParseFixed(std::string_view s, size_t pos, size_t n, int* out) {
 
 bool ParseDate(std::string_view s, int64_t* days) {
   int y, m, d;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !ParseFixed(s, 0, 4, &y) || !ParseFixed(s, 5, 2, &m) ||
-      !ParseFixed(s, 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !ParseFixed(s, 0, 4, &y) ||
+      !ParseFixed(s, 5, 2, &m) || !ParseFixed(s, 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31) {
     return false;
   }
   *days = DaysFromCivil(y, m, d);
@@ -82,8 +84,8 @@ bool ParseTimestamp(std::string_view s, int64_t* micros) {
   int64_t days;
   int h, mi, sec;
   if (s.size() < 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' ||
-      !ParseDate(s.substr(0, 10), &days) || !ParseFixed(s, 11, 2, &h) || !ParseFixed(s, 14, 2, &mi) ||
-      !ParseFixed(s, 17, 2, &sec)) {
+      !ParseDate(s.substr(0, 10), &days) || !ParseFixed(s, 11, 2, &h) ||
+      !ParseFixed(s, 14, 2, &mi) || !ParseFixed(s, 17, 2, &sec)) {
     return false;
   }
   int64_t frac = 0;
@@ -128,7 +130,8 @@ Status AppendFloat(Column* col, const JsonValue& v) {
   double x;
   if (v.kind == Kind::kNumber) {
     x = std::strtod(v.text.c_str(), nullptr);
-  } else if (v.kind == Kind::kString && (v.text == "NaN" || v.text == "Infinity" || v.text == "-Infinity")) {
+  } else if (v.kind == Kind::kString &&
+             (v.text == "NaN" || v.text == "Infinity" || v.text == "-Infinity")) {
     x = v.text == "NaN" ? std::nan("") : (v.text[0] == '-' ? -HUGE_VAL : HUGE_VAL);
   } else {
     return Mismatch(v, *col->type);
@@ -159,7 +162,8 @@ Status AppendNested(Column* col, const JsonValue& v) {
     return Status::OK();
   }
   for (const auto& [name, value] : v.fields) {
-    if (type.FieldIndex(name) < 0) return Status::InvalidArgument("no field '" + name + "' in " + type.ToString());
+    if (type.FieldIndex(name) < 0)
+      return Status::InvalidArgument("no field '" + name + "' in " + type.ToString());
   }
   static const JsonValue kNull;
   for (size_t i = 0; i < type.num_fields(); ++i) {
@@ -182,15 +186,22 @@ Status AppendJson(Column* col, const JsonValue& v) {
       if (v.kind != Kind::kBool) return Mismatch(v, type);
       col->Append<uint8_t>(v.boolean ? 1 : 0);
       return Status::OK();
-    case TypeId::kInt8: return AppendInteger<int8_t>(col, v);
-    case TypeId::kInt16: return AppendInteger<int16_t>(col, v);
-    case TypeId::kInt32: return AppendInteger<int32_t>(col, v);
-    case TypeId::kInt64: return AppendInteger<int64_t>(col, v);
-    case TypeId::kFloat: return AppendFloat<float>(col, v);
-    case TypeId::kDouble: return AppendFloat<double>(col, v);
+    case TypeId::kInt8:
+      return AppendInteger<int8_t>(col, v);
+    case TypeId::kInt16:
+      return AppendInteger<int16_t>(col, v);
+    case TypeId::kInt32:
+      return AppendInteger<int32_t>(col, v);
+    case TypeId::kInt64:
+      return AppendInteger<int64_t>(col, v);
+    case TypeId::kFloat:
+      return AppendFloat<float>(col, v);
+    case TypeId::kDouble:
+      return AppendFloat<double>(col, v);
     case TypeId::kDecimal: {
       __int128 d;
-      if ((v.kind != Kind::kNumber && v.kind != Kind::kString) || !ParseDecimal(v.text, type.scale(), &d)) {
+      if ((v.kind != Kind::kNumber && v.kind != Kind::kString) ||
+          !ParseDecimal(v.text, type.scale(), &d)) {
         return Status::InvalidArgument("'" + v.text + "' is not a " + type.ToString());
       }
       col->Append<__int128>(d);
@@ -203,7 +214,8 @@ Status AppendJson(Column* col, const JsonValue& v) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz:
       if (v.kind != Kind::kString || !ParseTimestamp(v.text, &x)) {
-        return Status::InvalidArgument("'" + v.text + "' is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff][Z])");
+        return Status::InvalidArgument("'" + v.text +
+                                       "' is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff][Z])");
       }
       col->Append<int64_t>(x);
       return Status::OK();
@@ -214,8 +226,10 @@ Status AppendJson(Column* col, const JsonValue& v) {
       return Status::OK();
     case TypeId::kList:
     case TypeId::kMap:
-    case TypeId::kStruct: return AppendNested(col, v);
-    default: return Status::NotSupported("load: type " + type.ToString() + " is not supported");
+    case TypeId::kStruct:
+      return AppendNested(col, v);
+    default:
+      return Status::NotSupported("load: type " + type.ToString() + " is not supported");
   }
 }
 
@@ -234,7 +248,8 @@ Status SetCommitTime(const std::string& table_path, int64_t version, int64_t ms)
   struct timespec times[2];
   times[0].tv_sec = times[1].tv_sec = ms / 1000;
   times[0].tv_nsec = times[1].tv_nsec = (ms % 1000) * 1000000;
-  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0) return Status::IOError(path + ": cannot set its mtime");
+  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0)
+    return Status::IOError(path + ": cannot set its mtime");
   return Status::OK();
 }
 
@@ -263,10 +278,12 @@ Result<Schema> ParseSchemaText(std::string_view text) {
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     size_t space = item.find(' ');
     if (space == std::string_view::npos) {
-      return Status::InvalidArgument("schema: expected 'name type', found '" + std::string(item) + "'");
+      return Status::InvalidArgument("schema: expected 'name type', found '" + std::string(item) +
+                                     "'");
     }
     auto type = sql::ParseTypeName(item.substr(space + 1));
-    if (!type.ok()) return type.status().WithContext("schema: column " + std::string(item.substr(0, space)));
+    if (!type.ok())
+      return type.status().WithContext("schema: column " + std::string(item.substr(0, space)));
     schema.fields.push_back({std::string(item.substr(0, space)), *type, true, ""});
   }
   return schema;
@@ -293,9 +310,11 @@ Result<int64_t> WriteRows(const LoadRequest& request) {
     auto row = ParseJson(request.rows[r]);
     const std::string where = "row " + std::to_string(r);
     if (!row.ok()) return row.status().WithContext(where);
-    if (row->kind != Kind::kObject) return Status::InvalidArgument(where + ": expected a JSON object");
+    if (row->kind != Kind::kObject)
+      return Status::InvalidArgument(where + ": expected a JSON object");
     for (const auto& [name, value] : row->fields) {
-      if (schema.FieldIndex(name) < 0) return Status::InvalidArgument(where + ": no column '" + name + "'");
+      if (schema.FieldIndex(name) < 0)
+        return Status::InvalidArgument(where + ": no column '" + name + "'");
     }
     delta::PartitionValues pv;
     for (const std::string& c : partition_by) pv.emplace_back(c, PartitionText(row->Find(c)));

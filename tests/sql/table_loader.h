@@ -38,7 +38,7 @@ struct LoadRequest {
   // The commit's time, "YYYY-MM-DDTHH:MM:SS[Z]" (set as its log file's mtime, which
   // TIMESTAMP AS OF reads); empty: now.
   std::string commit_time;
-  std::vector<std::string> rows;          // one JSON object per row
+  std::vector<std::string> rows;  // one JSON object per row
 };
 
 // Parses "ts timestamp, f struct<a:double,b:string>, l array<int>" (Spark
