@@ -10,7 +10,8 @@
 //                     values of `bits` bits each, packed LSB-first (value i at bit i * bits)
 //                   | 3 zero bytes (so a value is always read with one 4-byte load)
 //
-// Binary fuse filter (3-wise): a key k is hashed to h = Mix(k, seed); its
+// Binary fuse filter (3-wise): a key k is hashed to h = XXH3_64bits_withSeed(the 8
+// bytes of k, little-endian, seed); its
 // three slots are h0 = mulhi(h, segment_count << log2), h1 = h0 +
 // segment_length, h2 = h1 + segment_length, with h1 ^= (h >> 18) & mask and
 // h2 ^= h & mask (mask = segment_length - 1), i.e. one slot in each of three
@@ -19,6 +20,9 @@
 // the 3-hypergraph (a slot hit by one remaining key takes that key). Sizes
 // follow the paper's rules for arity 3.
 #include "index/key_filter.h"
+
+#define XXH_INLINE_ALL  // the system package's header, inlined: Mix runs per key and probe
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -41,14 +45,12 @@ constexpr int kMaxSegmentLengthLog2 = 18;
 constexpr size_t kFuseHeaderBytes = 1 + 4 + 1 + 4;
 constexpr size_t kPadBytes = 3;
 
+// The key rehashed with the filter's seed (each construction attempt gets
+// another seed, so a cycle in one attempt is gone in the next).
 uint64_t Mix(uint64_t key, uint32_t seed) {
-  uint64_t h = key ^ (static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ULL);
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
+  uint8_t bytes[8];
+  std::memcpy(bytes, &key, sizeof(bytes));
+  return XXH3_64bits_withSeed(bytes, sizeof(bytes), seed);
 }
 
 uint32_t Fingerprint(uint64_t h, int bits) {
