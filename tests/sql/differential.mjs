@@ -106,17 +106,17 @@
 // fixed, set its `on` to false (or run with --all-known-bugs to see which still fail).
 export const kKnownBugs = {
   // SIGSEGV when a struct column and one of its fields are both referenced (model, model.version)
-  // or a field of a derived struct is read (subquery output s.i0.flag): binder FieldAccess.
-  KNOWN_BUG_struct_field_segfault: { on: true, features: ['struct_out', 'struct_is_null'] },
-  // SIGSEGV when a scan or aggregate yields a batch with no rows that goes through a Filter into
-  // an aggregate with two or more keys (SELECT DISTINCT 1 AS a, 2 AS b FROM (SELECT DISTINCT
-  // tier FROM models WHERE tier = 99) s WHERE tier > 0): no WHERE in an aggregation or DISTINCT
-  // over a derived table (subquery, CTE).
-  KNOWN_BUG_empty_batch_filter_aggregate_segfault: { on: true, features: ['filter_agg_over_derived'] },
-  // Spark SQL that lakewatch refuses with "not supported yet" (exit 1): FULL OUTER JOIN,
-  // INTERSECT, EXCEPT.
-  UNSUPPORTED_full_outer_join: { on: true, features: ['join_full_outer'] },
-  UNSUPPORTED_intersect_except: { on: true, features: ['intersect', 'except'] },
+  // or a field of a derived struct is read (subquery output s.i0.flag). Fixed in b869c70.
+  KNOWN_BUG_struct_field_segfault: { on: false, features: ['struct_out', 'struct_is_null'] },
+  // SIGSEGV when a batch with no rows goes through a Filter into an aggregate with two or more
+  // keys (SELECT DISTINCT 1 AS a, 2 AS b FROM (SELECT DISTINCT tier FROM models WHERE tier = 99)
+  // s WHERE tier > 0); on: no WHERE in an aggregation or DISTINCT over a derived table. Fixed in
+  // 704890d.
+  KNOWN_BUG_empty_batch_filter_aggregate_segfault: { on: false, features: ['filter_agg_over_derived'] },
+  // Spark SQL that lakewatch refused with "not supported yet": FULL OUTER JOIN, INTERSECT,
+  // EXCEPT. Implemented in dd05c15.
+  UNSUPPORTED_full_outer_join: { on: false, features: ['join_full_outer'] },
+  UNSUPPORTED_intersect_except: { on: false, features: ['intersect', 'except'] },
 };
 
 import { appendFileSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
