@@ -35,13 +35,16 @@
 //    struct outputs of subqueries), list outputs, size/subscript/array_contains, date_trunc,
 //    hour/minute/day/month/year, dayofweek, datediff, date_add, + INTERVAL, CAST to DATE, to
 //    DOUBLE and of int/date/bool to STRING, ||, upper/lower, substring, trim, length,
-//    floor/ceil, round, abs, %, / by a non-zero literal; WHERE with AND/OR/NOT; GROUP BY zero
-//    to three keys (columns, nested fields and expressions such as date_trunc('hour', ts))
-//    with count(*), count(x), count(DISTINCT x), sum, avg, min, max (numbers, strings,
-//    booleans, timestamps, dates), count_if and stddev_samp; HAVING; SELECT DISTINCT; ORDER BY
-//    with explicit ASC/DESC NULLS FIRST/LAST; LIMIT and OFFSET (only under a total order);
-//    INNER/LEFT JOINs on request_id and on model.name = models.name; subqueries in FROM; WITH
-//    (also an aggregated CTE joined with labels); UNION ALL.
+//    floor/ceil, round, abs, % (integers and doubles), / by a non-zero literal, integer/double
+//    mixing, date_trunc to minute/hour/day/week/month, timestamps compared with dates; WHERE
+//    with AND/OR/NOT; GROUP BY zero to three keys (columns, nested fields and expressions such
+//    as date_trunc('hour', ts)) or GROUP BY ALL, with count(*), count(x), count(DISTINCT x),
+//    sum, avg, min, max (numbers, strings, booleans, timestamps, dates), count_if and
+//    stddev_samp; HAVING; SELECT DISTINCT; ORDER BY aliases or ordinals with explicit ASC/DESC
+//    NULLS FIRST/LAST; LIMIT and OFFSET (only under a total order); INNER/LEFT/RIGHT/FULL OUTER
+//    JOINs on request_id (ON or USING) and on model.name = models.name; subqueries in FROM
+//    (nested two deep); WITH (also an aggregated CTE joined with labels); UNION ALL, UNION,
+//    INTERSECT, EXCEPT.
 // 4. Comparison: rows as typed values. Integers exact; doubles equal within 1e-9 relative
 //    (NaN = NaN, ±Infinity equal only to themselves); timestamps in the canonical RFC 3339 µs Z
 //    text (the same instant has one text); structs and lists member by member. Without ORDER BY

@@ -116,7 +116,7 @@ class LimitSink : public Sink {
       if (left <= 0) break;
       int64_t begin = std::min(skip, b.num_rows);
       skip -= begin;
-      int64_t end = std::min(b.num_rows, begin + left);
+      int64_t end = b.num_rows - begin > left ? begin + left : b.num_rows;
       if (end <= begin) continue;
       left -= end - begin;
       if (begin == 0 && end == b.num_rows) {

@@ -658,6 +658,7 @@ const char* kAggregates[] = {"count", "count_if", "sum", "avg", "mean", "min", "
 }  // namespace
 
 std::string BoundAggregate::ToString() const {
+  if (!key.empty()) return key;
   std::string s = name + "(" + (distinct ? "DISTINCT " : "");
   for (size_t i = 0; i < args.size(); ++i) {
     if (i) s += ", ";
@@ -676,6 +677,10 @@ bool IsAggregateFunction(const std::string& name) {
 Result<BoundAggregate> BindAggregate(const std::string& name_in, std::vector<BoundExprPtr> args, bool distinct,
                                      bool star) {
   BoundAggregate agg;
+  // The key tells calls apart by every argument (percentile's p, first's ignoreNulls).
+  agg.key = name_in + "(" + (distinct ? "DISTINCT " : "") + (star ? "*" : "");
+  for (size_t i = 0; i < args.size(); ++i) agg.key += (i ? ", " : "") + args[i]->ToString();
+  agg.key += ")";
   std::string name = name_in;
   if (name == "mean") name = "avg";
   if (name == "std" || name == "stddev") name = "stddev_samp";

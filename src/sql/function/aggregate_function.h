@@ -47,7 +47,8 @@ struct BoundAggregate {
   std::vector<BoundExprPtr> args;     // evaluated on the aggregate's input
   bool distinct = false;
   std::function<std::unique_ptr<AggregateState>()> make_state;
-  std::string ToString() const;       // canonical text: "sum(#2)"
+  std::string key;                    // the call as written (all arguments, parameters too)
+  std::string ToString() const;       // canonical text: "percentile_approx(#2, 0.5:double)"
 };
 
 bool IsAggregateFunction(const std::string& name);

@@ -52,7 +52,7 @@ Result<BoundExprPtr> BindElementAt(const std::string& name, int base, std::vecto
         int64_t len = list->ListEnd(i) - list->ListBegin(i);
         int64_t j = ix[i];
         if (base == 1) {
-          if (j == 0) continue;  // Spark errors; NULL here (documented)
+          if (j == 0) return Status::InvalidArgument("element_at(): SQL array indices start at 1 (index 0)");
           j = j > 0 ? j - 1 : len + j;
         }
         if (j >= 0 && j < len) pick[i] = list->ListBegin(i) + j;

@@ -427,10 +427,7 @@ Result<BoundExprPtr> BindDateTrunc(std::vector<BoundExprPtr> args) {
   }
   std::string unit = Lower(args[0]->value.str);
   int64_t probe;
-  if (!Truncate(unit, 0, &probe)) {
-    return Status::InvalidArgument("date_trunc(): unknown unit '" + args[0]->value.str +
-                                   "' (year, quarter, month, week, day, hour, minute, second, millisecond, microsecond)");
-  }
+  if (!Truncate(unit, 0, &probe)) return MakeConstant(Scalar::Null(DataType::Timestamp()));  // Spark: NULL
   LW_ASSIGN_OR_RETURN(BoundExprPtr x, BindCast(args[1], DataType::Timestamp()));
   ScalarKernel k = [unit](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
     FixedReader<int64_t> a(v[1]);

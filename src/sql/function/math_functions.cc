@@ -71,7 +71,7 @@ double RoundDouble(double v, int d, bool half_even) {
   int scale = frac - exp10;  // value = digits * 10^-scale
   if (scale <= d) return v;
   int drop = scale - d;
-  if (drop > static_cast<int>(digits.size())) return neg ? -0.0 : 0.0;
+  if (drop > static_cast<int>(digits.size())) return 0.0;
   std::string keep = digits.substr(0, digits.size() - static_cast<size_t>(drop));
   std::string rest = digits.substr(digits.size() - static_cast<size_t>(drop));
   bool up = false;
@@ -101,7 +101,8 @@ double RoundDouble(double v, int d, bool half_even) {
     if (k < 0) keep.insert(keep.begin(), '1');
   }
   std::string out = (neg ? "-" : "") + keep + "e" + std::to_string(-d);
-  return std::strtod(out.c_str(), nullptr);
+  double r = std::strtod(out.c_str(), nullptr);
+  return r == 0 ? 0.0 : r;  // BigDecimal has no negative zero
 }
 
 __int128 RoundDecimal(__int128 v, int from_scale, int to_scale, bool half_even) {

@@ -183,8 +183,16 @@ Result<BoundExprPtr> BindArithmetic(const std::string& op, std::vector<BoundExpr
     };
     return MakeFunction(op, DataType::Int64(), {x, y}, k);
   }
-  if (common->id() == TypeId::kDecimal && (c == '/' || true)) {
-    TypePtr da = DecimalFor(a), db = DecimalFor(b);
+  if (common->id() == TypeId::kDecimal) {
+    // An integer literal counts with its own digits (Spark: decimal(1,0) for 3).
+    auto literal_decimal = [](const BoundExprPtr& e, const TypePtr& t) -> TypePtr {
+      if (e->IsConstant() && e->value.valid && IsIntegral(t)) {
+        int digits = static_cast<int>(std::to_string(e->value.i64 < 0 ? -(e->value.i64 + 1) + 1 : e->value.i64).size());
+        return DataType::Decimal(std::max(digits, 1), 0);
+      }
+      return DecimalFor(t);
+    };
+    TypePtr da = literal_decimal(args[0], a), db = literal_decimal(args[1], b);
     if (da && db) {
       int p1 = da->precision(), s1 = da->scale(), p2 = db->precision(), s2 = db->scale();
       TypePtr rt;

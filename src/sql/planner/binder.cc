@@ -75,7 +75,10 @@ struct References {
 
 void CollectReferences(const Expr& e, References* refs) {
   if (e.kind == ExprKind::kColumn) refs->chains.push_back(e.names);
-  if (e.kind == ExprKind::kStar) refs->stars.push_back(e.names);
+  if (e.kind == ExprKind::kStar) {
+    refs->stars.push_back(e.names);
+    if (!e.names.empty()) refs->chains.push_back(e.names);  // struct.* reads the struct
+  }
   for (const ExprPtr& c : e.children) {
     if (c) CollectReferences(*c, refs);
   }
@@ -495,9 +498,12 @@ class Binder {
       for (int i = 0; i < rs.width; ++i) shift[i] = i + ls.width;
       LW_ASSIGN_OR_RETURN(BoundExprPtr eq, BindFunction("=", {l, RemapColumns(r, shift)}));
       conjuncts.push_back(eq);
-      // The right side's copy is hidden from unqualified names and from *.
+      // One side's copy is hidden from unqualified names and from *: the
+      // right one, or the left one for RIGHT JOIN (whose rows all have it).
+      bool hide_left = t.join_type == JoinType::kRight;
       for (ScopeEntry& e : both.entries) {
-        if (e.index >= ls.width && e.path.size() == 1 && IEquals(e.path[0], name)) e.hidden = true;
+        bool on_left = e.index < ls.width;
+        if (on_left == hide_left && e.path.size() == 1 && IEquals(e.path[0], name)) e.hidden = true;
       }
     }
     std::vector<BoundExprPtr> residual;
@@ -658,7 +664,15 @@ class Binder {
     }
     switch (e.kind) {
       case ExprKind::kLiteral: return MakeConstant(e.value);
-      case ExprKind::kColumn: return Resolve(e.names, scope, e.begin);
+      case ExprKind::kColumn: {
+        auto r = Resolve(e.names, scope, e.begin);
+        // Spark's niladic functions without parentheses, when no column has the name.
+        if (!r.ok() && e.names.size() == 1 &&
+            (IEquals(e.names[0], "current_timestamp") || IEquals(e.names[0], "current_date"))) {
+          return BindFunction(Lower(e.names[0]), {});
+        }
+        return r;
+      }
       case ExprKind::kStar:
         return ErrorAt(e.begin, "* is only allowed in the SELECT list and in count(*)");
       case ExprKind::kInterval:
