@@ -585,6 +585,8 @@ std::vector<std::optional<parquet::RowSelection>> NarrowRows(const ScanSpec& spe
     std::string path = index::SidecarPath(spec.table_path, file.file->path);
     auto rd = path.empty() ? Result<std::unique_ptr<index::SidecarReader>>(Status::NotFound(""))
                            : index::SidecarReader::Open(path);
+    // A sidecar made for another file of the same name (a rewrite) is not used.
+    if (rd.ok() && (*rd)->data_file_size() != file.file->add.size) rd = Status::NotFound("stale sidecar");
     if (rd.ok()) {
       std::optional<parquet::RowSelection> acc;  // file rows
       for (const IndexLookup& l : spec.lookups) {
