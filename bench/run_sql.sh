@@ -13,8 +13,11 @@
 #                  reused by later runs: data-N-sSEED-dDAYS/ is a lakewatch data directory with
 #                  the tables `ev` (the events of bench/gen_events.mjs --sql-fields) and `labels`
 #                  (its --labels file, ingested with --timestamp received_at). REINGEST=1 builds
-#                  it again (e.g. after a change of the writer); KEEP_INPUT=1 keeps the JSON
-#                  lines (~545 bytes per event) that are otherwise deleted after the ingest.
+#                  it again (e.g. after a change of the writer); REINDEX=1 rebuilds only the
+#                  search-index sidecars with this lakewatch (`index build --rebuild`: needed when
+#                  the sidecar hashing changed since the ingest, else match() and request_id
+#                  lookups miss rows); KEEP_INPUT=1 keeps the JSON lines (~545 bytes per event)
+#                  that are otherwise deleted after the ingest.
 #
 # Needs ~60 bytes of disk per event for the tables (plus the input while it is ingested) and
 # node_modules (make deps). 10M events: generating and ingesting take ~10 minutes once.
@@ -67,6 +70,13 @@ if [ "${REINGEST:-0}" = 1 ] || [ ! -f "$data/.complete" ]; then
   [ "${KEEP_INPUT:-0}" = 1 ] || rm -f "$events_file" "$labels_file"
 else
   echo "  reusing $data ($(cat "$data/.complete"))" >&2
+  if [ "${REINDEX:-0}" = 1 ]; then
+    for t in ev labels; do
+      echo "  rebuilding the search-index sidecars of $t" >&2
+      "$lakewatch" --data "$data" index build --table "$t" --rebuild >&2
+    done
+    echo "reindexed with lakewatch=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" >>"$data/.complete"
+  fi
 fi
 
 results="$dir/results-$name-$(date -u +%Y%m%dT%H%M%SZ).json"
