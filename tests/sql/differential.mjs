@@ -10,6 +10,7 @@
 //   --seed S           query seed (default 1); query I of seed S depends only on (S, I)
 //   --data-seed S      seed of the generated tables (default 1); --events N their size (30000)
 //   --jobs J           lakewatch processes at a time (default 2)
+//   --lakewatch-threads N   `lakewatch query --threads N` (default: lakewatch's, all cores)
 //   --only I,J         run only these query indexes (to reproduce a failure)
 //   --print            print the queries (both dialects) and exit
 //   --all-known-bugs   turn every KNOWN_BUG switch off: generate the constructs of the known
@@ -69,7 +70,7 @@
 //   - No percentile_approx / approx_count_distinct (approximate in DuckDB), first/last
 //     (nondeterministic), window functions, rand/now/current_*.
 //   - String functions only where edge cases agree: substring with start >= 1 and length >= 0,
-//     upper/lower/ILIKE on ASCII columns only (Unicode case mapping tables differ), trim of
+//     upper/lower/ILIKE with one-to-one case mappings only (ß: Spark SS, DuckDB ẞ), trim of
 //     spaces, length (code points in both); no concat() (DuckDB skips NULL arguments), no
 //     backslash in LIKE patterns (Spark's default escape is '\', DuckDB has none), no
 //     regexp beyond simple RE2/Java-common syntax.
@@ -120,14 +121,18 @@ export const kKnownBugs = {
   // EXCEPT. Implemented in dd05c15.
   UNSUPPORTED_full_outer_join: { on: false, features: ['join_full_outer'] },
   UNSUPPORTED_intersect_except: { on: false, features: ['intersect', 'except'] },
+  // upper()/lower() change ASCII letters only: upper('Zürich') = 'ZüRICH' (Spark: 'ZÜRICH');
+  // on: upper/lower of ASCII text only.
+  KNOWN_BUG_upper_lower_ascii_only: { on: true, features: ['upper_lower_unicode'] },
 };
 
-import { appendFileSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Ingest, NeedNodeModules, Run, RunStatusText, Skip, SqlString, TableFiles, kRoot } from '../ingest/ingest_common.mjs';
+import { Ingest, NeedNodeModules, RunStatusText, Skip, SqlString, TableFiles, kRoot } from '../ingest/ingest_common.mjs';
 import { JsonText } from '../peers/canonical.mjs';
 import { WriteTables } from './differential_data.mjs';
 import { QueryGenerator } from './differential_querygen.mjs';
@@ -141,7 +146,7 @@ let ParseJson = null;  // tests/conformance/compare.mjs, imported once node_modu
 function ParseArgs(argv) {
   const a = {
     lakewatch: path.join(kRoot, 'build/lakewatch'), queries: null, seed: 1, dataSeed: 1, events: null,
-    full: false, jobs: 2, only: null, print: false, allKnownBugs: false, report: null, keep: false, verbose: false,
+    full: false, jobs: 2, lwThreads: null, only: null, print: false, allKnownBugs: false, report: null, keep: false, verbose: false,
   };
   const need = (i) => {
     if (i >= argv.length) { console.log(`FAIL: ${argv[i - 1]} needs a value`); process.exit(1); }
@@ -155,6 +160,7 @@ function ParseArgs(argv) {
     else if (x === '--data-seed') a.dataSeed = Number(need(++i));
     else if (x === '--events') a.events = Number(need(++i));
     else if (x === '--jobs') a.jobs = Number(need(++i));
+    else if (x === '--lakewatch-threads') a.lwThreads = need(++i);
     else if (x === '--only') a.only = need(++i).split(',').map(Number);
     else if (x === '--report') a.report = need(++i);
     else if (x === '--full') a.full = true;
@@ -370,8 +376,50 @@ async function DuckRun(peer, sql) {
   }
 }
 
-async function LakewatchRun(bin, data, sql) {
-  const run = await Run(bin, ['--data', data, 'query', sql, '--format', 'jsonl'], { timeoutMs: kQueryTimeoutMs });
+// Runs `lakewatch query` through a small shell that stays up: spawning from this process (large,
+// with DuckDB loaded) costs ~65 ms of blocking fork per query, more than most queries.
+export class LakewatchShell {
+  constructor(bin, data, dir, threads) {
+    this.bin_ = bin;
+    this.data_ = data;
+    this.dir_ = dir;
+    this.extra_ = threads ? ` --threads ${Number(threads)}` : '';
+    this.sh_ = spawn('/bin/bash', [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.buf_ = '';
+    this.waiting_ = null;
+    this.sh_.stdout.on('data', (b) => {
+      this.buf_ += b.toString('utf8');
+      const nl = this.buf_.indexOf('\n');
+      if (nl >= 0 && this.waiting_) {
+        const line = this.buf_.slice(0, nl);
+        this.buf_ = this.buf_.slice(nl + 1);
+        const w = this.waiting_;
+        this.waiting_ = null;
+        w(line);
+      }
+    });
+  }
+  // { code, signal, stdout, stderr, timedOut, ms } like ingest_common's Run().
+  async Run(sql) {
+    const sqlFile = path.join(this.dir_, 'q.sql'), out = path.join(this.dir_, 'q.out'), err = path.join(this.dir_, 'q.err');
+    writeFileSync(sqlFile, sql);
+    const q = (p) => `'${p.replaceAll("'", "'\\''")}'`;
+    const start = process.hrtime.bigint();
+    const done = new Promise((resolve) => { this.waiting_ = resolve; });
+    this.sh_.stdin.write(`timeout -s KILL ${kQueryTimeoutMs / 1000} ${q(this.bin_)} --data ${q(this.data_)} query ` +
+                         `--file ${q(sqlFile)} --format jsonl${this.extra_} > ${q(out)} 2> ${q(err)}; echo $?\n`);
+    const status = Number(await done);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    // bash: 128 + n for a signal; timeout -s KILL gives 137
+    const signal = status > 128 ? (status === 139 ? 'SIGSEGV' : status === 134 ? 'SIGABRT' : `signal ${status - 128}`) : null;
+    return { code: signal ? null : status, signal, timedOut: status === 137, ms,
+             stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') };
+  }
+  Close() { this.sh_.stdin.end(); }
+}
+
+async function LakewatchRun(shell, sql) {
+  const run = await shell.Run(sql);
   if (run.code !== 0) {
     const crashed = run.code !== 1;
     return { ok: false, crashed, error: `${RunStatusText(run, kQueryTimeoutMs)}: ${run.stderr.trim().split('\n')[0] ?? ''}`, ms: run.ms };
@@ -381,9 +429,17 @@ async function LakewatchRun(bin, data, sql) {
     const names = [];
     for (const line of run.stdout.split('\n')) {
       if (line === '') continue;
-      const m = ParseJson(line);
-      if (!names.length) names.push(...m.keys());
-      rows.push([...m.values()].map(Plain));
+      // JSON.parse is exact while no integer has 16 digits or more (< 2^53); else the exact
+      // parser (integers as BigInt). Same() compares an integral Number with a BigInt exactly.
+      if (/\d{16}/.test(line)) {
+        const m = ParseJson(line);
+        if (!names.length) names.push(...m.keys());
+        rows.push([...m.values()].map(Plain));
+      } else {
+        const o = JSON.parse(line);
+        if (!names.length) names.push(...Object.keys(o));
+        rows.push(Object.values(o));
+      }
     }
     return { ok: true, names, rows, ms: run.ms };
   } catch (e) {
@@ -450,6 +506,7 @@ async function Main() {
     peer.canonical = Canonical;
     await peer.Query("SET TimeZone = 'UTC'");
     const tables = [...new Set(plan.map((p) => p.table))];
+    const countShell = new LakewatchShell(args.lakewatch, data, mkdtempSync(path.join(dir, 'count-')), null);
     for (const t of tables) {
       const { run, files } = await TableFiles(args.lakewatch, data, t);
       if (!files || !files.length) {
@@ -459,7 +516,7 @@ async function Main() {
       const hive = files.some((f) => /(^|\/)date=/.test(f.abs));
       await peer.Query(`CREATE VIEW ${t} AS SELECT * FROM read_parquet([${files.map((f) => SqlString(f.abs)).join(', ')}], ` +
                        `hive_partitioning = ${hive}, union_by_name = true)`);
-      const lw = await LakewatchRun(args.lakewatch, data, `SELECT count(*) AS n FROM ${t}`);
+      const lw = await LakewatchRun(countShell, `SELECT count(*) AS n FROM ${t}`);
       const dk = await DuckRun(peer, `SELECT count(*) AS n FROM ${t}`);
       if (!lw.ok || !dk.ok || !Same(dk.rows[0][0], lw.rows[0][0])) {
         console.log(`FAIL: row count of ${t}: lakewatch ${lw.ok ? lw.rows[0][0] : lw.error}, DuckDB ${dk.ok ? dk.rows[0][0] : dk.error}`);
@@ -467,6 +524,7 @@ async function Main() {
       }
       console.log(`table ${t}: ${dk.rows[0][0]} rows in ${files.length} files`);
     }
+    countShell.Close();
     console.log(`setup ${((Date.now() - started) / 1000).toFixed(1)} s; ${indexes.length} queries, seed ${args.seed}, ` +
                 `${args.jobs} lakewatch processes at a time; KNOWN_BUG switches on: ${switchesOn.join(', ') || 'none'}`);
 
@@ -488,11 +546,15 @@ async function Main() {
     };
     if (args.report) writeFileSync(args.report, '');
     let next = 0;
+    const shells = [];
     const Worker = async () => {
+      const wdir = mkdtempSync(path.join(dir, 'worker-'));
+      const shell = new LakewatchShell(args.lakewatch, data, wdir, args.lwThreads);
+      shells.push(shell);
       while (next < indexes.length) {
         const i = indexes[next++];
         const q = gen.Generate(args.seed, i);
-        const [lw, dk] = await Promise.all([LakewatchRun(args.lakewatch, data, q.s), duckLock.Run(() => DuckRun(peer, q.d))]);
+        const [lw, dk] = await Promise.all([LakewatchRun(shell, q.s), duckLock.Run(() => DuckRun(peer, q.d))]);
         lwMs += lw.ms ?? 0;
         slow.push([lw.ms ?? 0, dk.ms, i, dk.ok ? dk.rows.length : -1]);
         if (!lw.ok && !dk.ok) {
@@ -517,6 +579,7 @@ async function Main() {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, args.jobs) }, Worker));
+    for (const sh of shells) sh.Close();
     peer.Close();
 
     if (args.verbose) {

@@ -152,7 +152,7 @@ export const kFeatures = [
   'subquery', 'cte', 'cte_join', 'union_all', 'group_expr', 'global_agg', 'offset',
   'quote_literal', 'struct_is_null', 'join_right', 'join_full_outer', 'nested_subquery', 'union', 'intersect', 'except',
   'mixed_arith', 'mod_double', 'ts_vs_date', 'filter_agg_over_derived', 'group_by_all', 'order_ordinal',
-  'join_using',
+  'join_using', 'upper_lower_unicode',
 ];
 
 export class QueryGenerator {
@@ -469,8 +469,18 @@ export class QueryGenerator {
         return Op(a, '||', b, 'string', { ascii: a.ascii && b.ascii });
       }],
       [2, 'upper_lower', () => {
-        const a = this.ColOf(cols, 'string', (c) => c.ascii) ?? this.Literal('string');
-        return Fn(this.Pick(['upper', 'lower']), [a], 'string', { ascii: true });
+        // Non-ASCII input only with one-to-one case mappings (ü, ï, Greek; never ß, which Spark
+        // upper-cases to SS and DuckDB to ẞ).
+        let a = this.ColOf(cols, 'string', (c) => c.ascii) ?? this.Literal('string');
+        if (this.On('upper_lower_unicode') && this.Chance(0.3)) {
+          a = this.ColOf(cols, 'string', (c) => !c.ascii && c.domain) ??
+              this.Pick([Both("'Zürich'", 'string'), Both("'ÜBER naïve'", 'string'), Both("'ΑΒΓ δ'", 'string')]);
+        }
+        if (!/^[\x00-\x7f]*$/.test(a.s) || !a.ascii) {
+          if (!this.On('upper_lower_unicode')) a = Both("'INFO'", 'string', { ascii: true });
+          else this.Use('upper_lower_unicode');
+        }
+        return Fn(this.Pick(['upper', 'lower']), [a], 'string', { ascii: a.ascii });
       }],
       [2, 'substring', () => {
         // Start >= 1 and a length >= 0 only (0 and negative starts differ).
