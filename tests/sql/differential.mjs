@@ -121,9 +121,9 @@ export const kKnownBugs = {
   // EXCEPT. Implemented in dd05c15.
   UNSUPPORTED_full_outer_join: { on: false, features: ['join_full_outer'] },
   UNSUPPORTED_intersect_except: { on: false, features: ['intersect', 'except'] },
-  // upper()/lower() change ASCII letters only: upper('Zürich') = 'ZüRICH' (Spark: 'ZÜRICH');
-  // on: upper/lower of ASCII text only.
-  KNOWN_BUG_upper_lower_ascii_only: { on: true, features: ['upper_lower_unicode'] },
+  // upper()/lower() changed ASCII letters only: upper('Zürich') = 'ZüRICH' (Spark: 'ZÜRICH').
+  // Fixed (Unicode simple case mapping) after 01dacfc.
+  KNOWN_BUG_upper_lower_ascii_only: { on: false, features: ['upper_lower_unicode'] },
 };
 
 import { spawn } from 'node:child_process';

@@ -5,9 +5,13 @@
 // (UTF-8 code points), positions are 1-based.
 #include <re2/re2.h>
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <cctype>
 #include <cstring>
 
+#include "common/utf8.h"
 #include "sql/function/cast.h"
 #include "sql/function/function_registry.h"
 #include "sql/function/kernel_util.h"
@@ -110,10 +114,42 @@ FunctionBinder StringFn(const std::string& name, size_t lo, size_t hi,
   };
 }
 
-void AsciiCase(std::string_view s, std::string* out, bool upper) {
-  out->assign(s);
-  for (char& c : *out) {
-    c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+// The C.UTF-8 locale's case tables (simple Unicode case mapping), loaded once.
+locale_t Utf8Locale() {
+  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  return loc;
+}
+
+// Upper/lower case of UTF-8 text: ASCII directly, other characters through
+// towupper/towlower (simple case mapping; invalid bytes are kept as they are).
+void ConvertCase(std::string_view s, std::string* out, bool upper) {
+  out->clear();
+  out->reserve(s.size());
+  locale_t loc = Utf8Locale();
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(upper ? std::toupper(c) : std::tolower(c)));
+      ++i;
+      continue;
+    }
+    int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    uint32_t cp = len == 4 ? c & 0x07 : len == 3 ? c & 0x0F : c & 0x1F;
+    bool ok = len > 1 && i + len <= s.size();
+    for (int k = 1; ok && k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (!ok || loc == static_cast<locale_t>(0)) {
+      out->push_back(s[i]);
+      ++i;
+      continue;
+    }
+    wint_t mapped = upper ? towupper_l(static_cast<wint_t>(cp), loc) : towlower_l(static_cast<wint_t>(cp), loc);
+    AppendUtf8(static_cast<uint32_t>(mapped), out);
+    i += static_cast<size_t>(len);
   }
 }
 
@@ -165,13 +201,13 @@ std::string JavaReplacementToRe2(std::string_view r) {
 
 void RegisterStringFunctions(FunctionTable* t) {
   auto lower = StringFn("lower", 1, 1, [](const BoundExpr&, const std::vector<std::string_view>& a, std::string* o) {
-    AsciiCase(a[0], o, false);
+    ConvertCase(a[0], o, false);
     return true;
   });
   t->Add("lower", lower);
   t->Add("lcase", lower);
   auto upper = StringFn("upper", 1, 1, [](const BoundExpr&, const std::vector<std::string_view>& a, std::string* o) {
-    AsciiCase(a[0], o, true);
+    ConvertCase(a[0], o, true);
     return true;
   });
   t->Add("upper", upper);
