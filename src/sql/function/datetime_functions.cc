@@ -453,6 +453,26 @@ Result<std::string> PatternArg(const std::string& fn, const std::vector<BoundExp
   return args[i]->value.str;
 }
 
+// Formats int64 values (times `unit` = microseconds) with a Java pattern.
+ScalarKernel FormatKernel(std::string pattern, int64_t unit) {
+  return [pattern, unit](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
+    FixedReader<int64_t> s(v[0]);
+    StringWriter w(n);
+    std::string buf;
+    for (int64_t i = 0; i < n; ++i) {
+      if (!s.Valid(i)) {
+        w.AppendNull();
+        continue;
+      }
+      buf.clear();
+      FormatPattern(pattern, s[i] * unit, &buf);
+      w.Append(buf);
+    }
+    *out = w.Finish();
+    return Status::OK();
+  };
+}
+
 // Reads a string as a timestamp: with a pattern, or Spark's cast rules.
 ScalarKernel ParseTimestampKernel(std::string pattern, int64_t divisor) {
   return [pattern, divisor](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
@@ -500,45 +520,13 @@ void RegisterDatetimeFunctions(FunctionTable* t) {
     LW_RETURN_IF_ERROR(CheckArity("from_unixtime", a.size(), 1, 2));
     LW_ASSIGN_OR_RETURN(std::string pat, PatternArg("from_unixtime", a, 1, "yyyy-MM-dd HH:mm:ss"));
     LW_ASSIGN_OR_RETURN(BoundExprPtr x, BindCast(a[0], DataType::Int64()));
-    ScalarKernel k = [pat](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
-      FixedReader<int64_t> s(v[0]);
-      StringWriter w(n);
-      std::string buf;
-      for (int64_t i = 0; i < n; ++i) {
-        if (!s.Valid(i)) {
-          w.AppendNull();
-          continue;
-        }
-        buf.clear();
-        FormatPattern(pat, s[i] * kMicrosPerSecond, &buf);
-        w.Append(buf);
-      }
-      *out = w.Finish();
-      return Status::OK();
-    };
-    return MakeFunction("from_unixtime", DataType::String(), {x}, k);
+    return MakeFunction("from_unixtime", DataType::String(), {x}, FormatKernel(pat, kMicrosPerSecond));
   });
   t->Add("date_format", [](std::vector<BoundExprPtr> a) -> Result<BoundExprPtr> {
     LW_RETURN_IF_ERROR(CheckArity("date_format", a.size(), 2, 2));
     LW_ASSIGN_OR_RETURN(std::string pat, PatternArg("date_format", a, 1, ""));
     LW_ASSIGN_OR_RETURN(BoundExprPtr x, BindCast(a[0], DataType::Timestamp()));
-    ScalarKernel k = [pat](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
-      FixedReader<int64_t> s(v[0]);
-      StringWriter w(n);
-      std::string buf;
-      for (int64_t i = 0; i < n; ++i) {
-        if (!s.Valid(i)) {
-          w.AppendNull();
-          continue;
-        }
-        buf.clear();
-        FormatPattern(pat, s[i], &buf);
-        w.Append(buf);
-      }
-      *out = w.Finish();
-      return Status::OK();
-    };
-    return MakeFunction("date_format", DataType::String(), {x}, k);
+    return MakeFunction("date_format", DataType::String(), {x}, FormatKernel(pat, 1));
   });
   t->Add("to_timestamp", [](std::vector<BoundExprPtr> a) -> Result<BoundExprPtr> {
     LW_RETURN_IF_ERROR(CheckArity("to_timestamp", a.size(), 1, 2));
