@@ -2,7 +2,7 @@
 //
 //   header, 48 bytes:
 //     [0, 8)    magic "LWINDEX\x1a"
-//     [8, 12)   u32 format version (1)
+//     [8, 12)   u32 format version (2; 1 = an earlier key-filter hash, refused)
 //     [12, 16)  u32 block_rows: block b holds rows [b * block_rows, (b + 1) * block_rows)
 //     [16, 24)  u64 num_rows of the data file
 //     [24, 32)  u64 size of the data file in bytes (0: unknown)

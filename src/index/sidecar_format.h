@@ -10,7 +10,10 @@
 namespace lakewatch::index::format {
 
 inline constexpr std::string_view kMagic{"LWINDEX\x1a", 8};
-inline constexpr uint32_t kVersion = 1;
+// 2: key filters hash with the key-filter hash of 9644335 (version 1 files, written
+// before, would be read with the wrong hash and miss rows: they are refused, so
+// scans fall back and `lakewatch index build` rebuilds them).
+inline constexpr uint32_t kVersion = 2;
 inline constexpr size_t kHeaderBytes = 48;
 inline constexpr size_t kChecksummedHeaderBytes = 40;  // the header before its checksum
 // Directory entry: kind, bits, u16 path length, path, then four u64.

@@ -630,6 +630,19 @@ void RegisterDatetimeFunctions(FunctionTable* t) {
         {"second", "second"}, {"seconds", "second"}, {"s", "second"},    {"dayofweek", "dayofweek"},
         {"dow", "dayofweek"}, {"doy", "dayofyear"}, {"dayofyear", "dayofyear"}, {"week", "weekofyear"},
         {"weeks", "weekofyear"}};
+    if (f == "second" || f == "seconds" || f == "s" || f == "sec" || f == "secs") {
+      // Spark: the seconds with their fraction, decimal(8,6).
+      LW_ASSIGN_OR_RETURN(BoundExprPtr x, BindCast(a[1], DataType::Timestamp()));
+      ScalarKernel k = [](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
+        FixedReader<int64_t> r(v[0]);
+        *out = UnaryLoop<__int128>(r, self.type, n, [](int64_t us, __int128* o) {
+          *o = FloorDiv(us, 1) - FloorDiv(us, 60 * kMicrosPerSecond) * 60 * kMicrosPerSecond;
+          return true;
+        });
+        return Status::OK();
+      };
+      return MakeFunction("extract_second", DataType::Decimal(8, 6), {x}, k);
+    }
     for (auto& [k, fn] : kMap) {
       if (f == k) return BindFunction(fn, {a[1]});
     }
