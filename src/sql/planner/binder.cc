@@ -939,7 +939,14 @@ class Binder {
     if (s.where) CollectReferences(*s.where, &refs);
     for (const ExprPtr& g : s.group_by) CollectReferences(*g, &refs);
     if (s.having) CollectReferences(*s.having, &refs);
-    for (const OrderItem& o : q.order_by) CollectReferences(*o.expr, &refs);
+    for (const OrderItem& o : q.order_by) {
+      // ORDER BY alias reads the select output, not a table column of that name.
+      bool alias = o.expr->kind == ExprKind::kColumn && o.expr->names.size() == 1 &&
+                   std::any_of(s.items.begin(), s.items.end(), [&](const SelectItem& it) {
+                     return it.alias && IEquals(*it.alias, o.expr->names[0]);
+                   });
+      if (!alias) CollectReferences(*o.expr, &refs);
+    }
     if (s.from) CollectTableRefReferences(*s.from, &refs);
 
     Scope scope;
