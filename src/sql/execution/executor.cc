@@ -838,23 +838,23 @@ class PipelineRunner {
         }
         const auto& file = m.file;
         const int rg = m.rg;
-        Result<RecordBatch> read = Status::OK();
+        RecordBatch tb;
         if (rg < 0) {
           auto all = cursor->ReadFile(*file);
           if (!all.ok()) {
             fail(all.status());
             break;
           }
-          read = std::move((*all)[0]);
+          tb = std::move((*all)[0]);
         } else {
-          read = m.rows ? cursor->ReadRowGroupRows(*file, rg, *m.rows) : cursor->ReadRowGroup(*file, rg);
+          auto read = m.rows ? cursor->ReadRowGroupRows(*file, rg, *m.rows) : cursor->ReadRowGroup(*file, rg);
           ++ex_->stats_.row_groups_read;
+          if (!read.ok()) {
+            fail(read.status());
+            break;
+          }
+          tb = std::move(read).value();
         }
-        if (!read.ok()) {
-          fail(read.status());
-          break;
-        }
-        RecordBatch tb = std::move(read).value();
         ex_->stats_.rows_scanned += tb.num_rows;
         RecordBatch b;
         b.schema = scan_node.schema;
