@@ -394,6 +394,19 @@ void AppendJavaDouble(double v, std::string* out) {
   }
 }
 
+namespace {
+
+// Inside arrays, maps and structs Spark prints NULL as "null".
+void AppendNestedValueText(const Column& col, int64_t row, std::string* out) {
+  if (col.IsNull(row)) {
+    *out += "null";
+  } else {
+    AppendValueText(col, row, out);
+  }
+}
+
+}  // namespace
+
 void AppendValueText(const Column& col, int64_t row, std::string* out) {
   if (col.IsNull(row)) {
     *out += "NULL";
@@ -446,11 +459,7 @@ void AppendValueText(const Column& col, int64_t row, std::string* out) {
       out->push_back('[');
       for (int64_t k = col.ListBegin(row); k < col.ListEnd(row); ++k) {
         if (k > col.ListBegin(row)) *out += ", ";
-        if (col.children[0]->IsNull(k)) {
-          *out += "null";
-        } else {
-          AppendValueText(*col.children[0], k, out);
-        }
+        AppendNestedValueText(*col.children[0], k, out);
       }
       out->push_back(']');
       return;
@@ -461,11 +470,7 @@ void AppendValueText(const Column& col, int64_t row, std::string* out) {
         if (k > col.ListBegin(row)) *out += ", ";
         AppendValueText(*col.children[0], k, out);
         *out += " -> ";
-        if (col.children[1]->IsNull(k)) {
-          *out += "null";
-        } else {
-          AppendValueText(*col.children[1], k, out);
-        }
+        AppendNestedValueText(*col.children[1], k, out);
       }
       out->push_back('}');
       return;
@@ -474,11 +479,7 @@ void AppendValueText(const Column& col, int64_t row, std::string* out) {
       out->push_back('{');
       for (size_t c = 0; c < col.children.size(); ++c) {
         if (c) *out += ", ";
-        if (col.children[c]->IsNull(row)) {
-          *out += "null";
-        } else {
-          AppendValueText(*col.children[c], row, out);
-        }
+        AppendNestedValueText(*col.children[c], row, out);
       }
       out->push_back('}');
       return;

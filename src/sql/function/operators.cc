@@ -100,6 +100,15 @@ Datum FloatArith(char op, const std::vector<Datum>& args, const TypePtr& type, i
   }
 }
 
+// The kernel applying `Fn` (IntArith<T> / FloatArith<T>) for operator `c`.
+template <Datum (*Fn)(char, const std::vector<Datum>&, const TypePtr&, int64_t)>
+ScalarKernel ArithKernel(char c) {
+  return [c](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
+    *out = Fn(c, v, self.type, n);
+    return Status::OK();
+  };
+}
+
 struct DecimalArith {
   char op;
   int s1, s2;  // argument scales
@@ -177,11 +186,7 @@ Result<BoundExprPtr> BindArithmetic(const std::string& op, std::vector<BoundExpr
     // Integral division: bigint (decimals are truncated to their integral part).
     LW_ASSIGN_OR_RETURN(BoundExprPtr x, BindCast(args[0], DataType::Int64()));
     LW_ASSIGN_OR_RETURN(BoundExprPtr y, BindCast(args[1], DataType::Int64()));
-    ScalarKernel k = [](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
-      *out = IntArith<int64_t>('d', v, self.type, n);
-      return Status::OK();
-    };
-    return MakeFunction(op, DataType::Int64(), {x, y}, k);
+    return MakeFunction(op, DataType::Int64(), {x, y}, ArithKernel<IntArith<int64_t>>('d'));
   }
   if (common->id() == TypeId::kDecimal) {
     // An integer literal counts with its own digits (Spark: decimal(1,0) for 3).
@@ -226,41 +231,16 @@ Result<BoundExprPtr> BindArithmetic(const std::string& op, std::vector<BoundExpr
     }
   }
   if (c == '/' && common->id() != TypeId::kFloat) common = DataType::Double();
-  if (c == '/' && IsIntegral(common)) common = DataType::Double();
   LW_ASSIGN_OR_RETURN(BoundExprPtr x, BindCast(args[0], common));
   LW_ASSIGN_OR_RETURN(BoundExprPtr y, BindCast(args[1], common));
   ScalarKernel k;
   switch (common->id()) {
-    case TypeId::kInt8:
-      k = [c](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
-        return *out = IntArith<int8_t>(c, v, self.type, n), Status::OK();
-      };
-      break;
-    case TypeId::kInt16:
-      k = [c](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
-        return *out = IntArith<int16_t>(c, v, self.type, n), Status::OK();
-      };
-      break;
-    case TypeId::kInt32:
-      k = [c](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
-        return *out = IntArith<int32_t>(c, v, self.type, n), Status::OK();
-      };
-      break;
-    case TypeId::kInt64:
-      k = [c](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
-        return *out = IntArith<int64_t>(c, v, self.type, n), Status::OK();
-      };
-      break;
-    case TypeId::kFloat:
-      k = [c](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
-        return *out = FloatArith<float>(c, v, self.type, n), Status::OK();
-      };
-      break;
-    default:
-      k = [c](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
-        return *out = FloatArith<double>(c, v, self.type, n), Status::OK();
-      };
-      break;
+    case TypeId::kInt8: k = ArithKernel<IntArith<int8_t>>(c); break;
+    case TypeId::kInt16: k = ArithKernel<IntArith<int16_t>>(c); break;
+    case TypeId::kInt32: k = ArithKernel<IntArith<int32_t>>(c); break;
+    case TypeId::kInt64: k = ArithKernel<IntArith<int64_t>>(c); break;
+    case TypeId::kFloat: k = ArithKernel<FloatArith<float>>(c); break;
+    default: k = ArithKernel<FloatArith<double>>(c); break;
   }
   return MakeFunction(op, common, {x, y}, k);
 }

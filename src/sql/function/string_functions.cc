@@ -258,47 +258,33 @@ void RegisterStringFunctions(FunctionTable* t) {
   };
   t->Add("substring", substr);
   t->Add("substr", substr);
-  t->Add("left", [](std::vector<BoundExprPtr> args) -> Result<BoundExprPtr> {
-    LW_RETURN_IF_ERROR(CheckArity("left", args.size(), 2, 2));
-    LW_ASSIGN_OR_RETURN(auto cast, CastArgs(std::move(args), {DataType::String(), DataType::Int64()}));
-    ScalarKernel k = [](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
-      StringReader s(v[0]);
-      FixedReader<int64_t> len(v[1]);
-      StringWriter w(n);
-      for (int64_t i = 0; i < n; ++i) {
-        if (!s.Valid(i) || !len.Valid(i)) {
-          w.AppendNull();
-        } else {
-          w.Append(len[i] <= 0 ? std::string_view() : Substring(s[i], 1, len[i]));
+  // left(s, n) / right(s, n): the first / last n characters ('' for n <= 0).
+  auto edge = [](const std::string& name, bool left) {
+    return [name, left](std::vector<BoundExprPtr> args) -> Result<BoundExprPtr> {
+      LW_RETURN_IF_ERROR(CheckArity(name, args.size(), 2, 2));
+      LW_ASSIGN_OR_RETURN(auto cast, CastArgs(std::move(args), {DataType::String(), DataType::Int64()}));
+      ScalarKernel k = [left](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
+        StringReader s(v[0]);
+        FixedReader<int64_t> len(v[1]);
+        StringWriter w(n);
+        for (int64_t i = 0; i < n; ++i) {
+          if (!s.Valid(i) || !len.Valid(i)) {
+            w.AppendNull();
+          } else if (len[i] <= 0) {
+            w.Append({});
+          } else {
+            int64_t start = left ? 1 : std::max<int64_t>(1, CharLength(s[i]) - len[i] + 1);
+            w.Append(Substring(s[i], start, len[i]));
+          }
         }
-      }
-      *out = w.Finish();
-      return Status::OK();
+        *out = w.Finish();
+        return Status::OK();
+      };
+      return MakeFunction(name, DataType::String(), std::move(cast), k);
     };
-    return MakeFunction("left", DataType::String(), std::move(cast), k);
-  });
-  t->Add("right", [](std::vector<BoundExprPtr> args) -> Result<BoundExprPtr> {
-    LW_RETURN_IF_ERROR(CheckArity("right", args.size(), 2, 2));
-    LW_ASSIGN_OR_RETURN(auto cast, CastArgs(std::move(args), {DataType::String(), DataType::Int64()}));
-    ScalarKernel k = [](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
-      StringReader s(v[0]);
-      FixedReader<int64_t> len(v[1]);
-      StringWriter w(n);
-      for (int64_t i = 0; i < n; ++i) {
-        if (!s.Valid(i) || !len.Valid(i)) {
-          w.AppendNull();
-        } else if (len[i] <= 0) {
-          w.Append({});
-        } else {
-          int64_t cl = CharLength(s[i]);
-          w.Append(Substring(s[i], std::max<int64_t>(1, cl - len[i] + 1), len[i]));
-        }
-      }
-      *out = w.Finish();
-      return Status::OK();
-    };
-    return MakeFunction("right", DataType::String(), std::move(cast), k);
-  });
+  };
+  t->Add("left", edge("left", true));
+  t->Add("right", edge("right", false));
   t->Add("concat", StringFn("concat", 1, 1000,
                             [](const BoundExpr&, const std::vector<std::string_view>& a, std::string* o) {
                               for (auto s : a) o->append(s);
