@@ -22,43 +22,29 @@ int64_t DefaultMemoryLimit() {
 
 // EXPLAIN: the plan, each scan annotated with what its predicates prune
 // (files by partition values and stats, row groups by footer statistics).
-Result<std::string> ExplainPlan(const PlanNode& node, int indent) {
-  std::string text = node.Explain(0);
-  // Explain() renders the subtree; rebuild line by line to annotate scans.
-  std::string out;
-  std::function<Status(const PlanNode&, int)> walk = [&](const PlanNode& n, int depth) -> Status {
-    std::string line = n.Explain(0);
-    line = line.substr(0, line.find('\n'));
-    out += std::string(static_cast<size_t>(depth) * 2, ' ') + line;
-    if (n.kind == PlanKind::kScan) {
-      const ScanSpec& spec = *n.scan;
-      delta::DeltaTable table(spec.table_path);
-      delta::ScanOptions so;
-      so.columns = spec.paths;
-      so.predicates = spec.predicates;
-      if (so.columns.empty()) so.columns = {spec.snapshot->schema().fields.at(0).name};
-      LW_ASSIGN_OR_RETURN(auto cursor, delta::ScanCursor::Make(table, spec.snapshot, so));
-      int64_t rg_total = 0, rg_kept = 0;
-      for (size_t i = 0; i < cursor->files().size(); ++i) {
-        LW_ASSIGN_OR_RETURN(auto f, cursor->OpenFile(i));
-        if (f->reader) {
-          rg_total += f->reader->num_row_groups();
-          rg_kept += static_cast<int64_t>(f->row_groups.size());
-        }
+Status ExplainPlan(const PlanNode& n, int depth, std::string* out) {
+  std::string pad(static_cast<size_t>(depth) * 2, ' ');
+  *out += pad + n.ExplainLine() + "\n";
+  if (n.kind == PlanKind::kScan) {
+    const ScanSpec& spec = *n.scan;
+    delta::DeltaTable table(spec.table_path);
+    LW_ASSIGN_OR_RETURN(auto cursor, delta::ScanCursor::Make(table, spec.snapshot, ScanOptionsOf(spec)));
+    int64_t rg_total = 0, rg_kept = 0;
+    for (size_t i = 0; i < cursor->files().size(); ++i) {
+      LW_ASSIGN_OR_RETURN(auto f, cursor->OpenFile(i));
+      if (f->reader) {
+        rg_total += f->reader->num_row_groups();
+        rg_kept += static_cast<int64_t>(f->row_groups.size());
       }
-      out += "\n" + std::string(static_cast<size_t>(depth) * 2 + 4, ' ') + "files: " +
-             std::to_string(cursor->files().size()) + " of " + std::to_string(cursor->files_total()) + " read (" +
-             std::to_string(cursor->files_total() - static_cast<int64_t>(cursor->files().size())) +
-             " pruned); row groups: " + std::to_string(rg_kept) + " of " + std::to_string(rg_total) + " read (" +
-             std::to_string(rg_total - rg_kept) + " pruned)";
     }
-    out += "\n";
-    for (const auto& c : n.children) LW_RETURN_IF_ERROR(walk(*c, depth + 1));
-    return Status::OK();
-  };
-  (void)text;
-  LW_RETURN_IF_ERROR(walk(node, indent));
-  return out;
+    const int64_t files_read = static_cast<int64_t>(cursor->files().size());
+    *out += pad + "    files: " + std::to_string(files_read) + " of " + std::to_string(cursor->files_total()) +
+            " read (" + std::to_string(cursor->files_total() - files_read) + " pruned); row groups: " +
+            std::to_string(rg_kept) + " of " + std::to_string(rg_total) + " read (" +
+            std::to_string(rg_total - rg_kept) + " pruned)\n";
+  }
+  for (const auto& c : n.children) LW_RETURN_IF_ERROR(ExplainPlan(*c, depth + 1, out));
+  return Status::OK();
 }
 
 }  // namespace
@@ -71,7 +57,8 @@ Result<QueryResult> ExecuteQuery(std::string_view sql, const QueryOptions& optio
   LW_ASSIGN_OR_RETURN(PlanPtr plan, BindStatement(st, sql, bo));
   QueryResult result;
   if (st.explain) {
-    LW_ASSIGN_OR_RETURN(std::string text, ExplainPlan(*plan, 0));
+    std::string text;
+    LW_RETURN_IF_ERROR(ExplainPlan(*plan, 0, &text));
     result.schema.fields.push_back({"plan", DataType::String(), false, ""});
     RecordBatch b = RecordBatch::Empty(result.schema);
     size_t pos = 0;

@@ -765,18 +765,7 @@ class PipelineRunner {
   Status RunScan(const PlanNode& scan_node, Apply& apply, Sink* sink) {
     const ScanSpec& spec = *scan_node.scan;
     delta::DeltaTable table(spec.table_path);
-    delta::ScanOptions so;
-    // Read whole top-level columns or nested paths; no path: just row counts.
-    so.columns = spec.paths;
-    so.predicates = spec.predicates;
-    if (spec.paths.empty()) {
-      // Nothing to read but the row count: project one partition column or
-      // the first column, the cheapest way to learn the rows per row group.
-      const Schema& ts = spec.snapshot->schema();
-      const auto& pcols = spec.snapshot->metadata().partition_columns;
-      so.columns = {pcols.empty() ? ts.fields.at(0).name : pcols[0]};
-    }
-    LW_ASSIGN_OR_RETURN(auto cursor, delta::ScanCursor::Make(table, spec.snapshot, so));
+    LW_ASSIGN_OR_RETURN(auto cursor, delta::ScanCursor::Make(table, spec.snapshot, ScanOptionsOf(spec)));
     ex_->stats_.files_total += cursor->files_total();
     const size_t nfiles = cursor->files().size();
     int threads = std::max(1, ex_->options_.threads);

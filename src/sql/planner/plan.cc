@@ -26,9 +26,25 @@ std::string List(const std::vector<BoundExprPtr>& exprs) {
 
 }  // namespace
 
+delta::ScanOptions ScanOptionsOf(const ScanSpec& spec) {
+  delta::ScanOptions so;
+  so.columns = spec.paths;
+  so.predicates = spec.predicates;
+  if (so.columns.empty()) {
+    const auto& pcols = spec.snapshot->metadata().partition_columns;
+    so.columns = {pcols.empty() ? spec.snapshot->schema().fields.at(0).name : pcols[0]};
+  }
+  return so;
+}
+
 std::string PlanNode::Explain(int indent) const {
-  std::string pad(static_cast<size_t>(indent) * 2, ' ');
-  std::string s = pad;
+  std::string s = std::string(static_cast<size_t>(indent) * 2, ' ') + ExplainLine() + "\n";
+  for (const auto& c : children) s += c->Explain(indent + 1);
+  return s;
+}
+
+std::string PlanNode::ExplainLine() const {
+  std::string s;
   switch (kind) {
     case PlanKind::kScan: {
       s += "Scan " + scan->display_name + " (version " + std::to_string(scan->snapshot->version()) + ")";
@@ -81,8 +97,6 @@ std::string PlanNode::Explain(int indent) const {
     case PlanKind::kLimit: s += "Limit " + std::to_string(limit) + (offset ? " offset " + std::to_string(offset) : ""); break;
     case PlanKind::kUnion: s += "UnionAll"; break;
   }
-  s += "\n";
-  for (const auto& c : children) s += c->Explain(indent + 1);
   return s;
 }
 

@@ -24,6 +24,7 @@
 
 #include "common/column.h"
 #include "delta/snapshot.h"
+#include "delta/table.h"
 #include "parquet/statistics.h"
 #include "sql/function/aggregate_function.h"
 #include "sql/parser/ast.h"
@@ -54,6 +55,11 @@ struct ScanSpec {
   std::vector<IndexLookup> lookups;                 // conjunction, for the search index
 };
 
+// What a scan asks the Delta reader for: the paths and the skipping
+// predicates; with no path (count(*)) one partition column, or else the
+// first column, the cheapest way to learn the rows per row group.
+delta::ScanOptions ScanOptionsOf(const ScanSpec& spec);
+
 struct SortKey {
   BoundExprPtr expr;
   bool descending = false;
@@ -82,8 +88,9 @@ struct PlanNode {
   int64_t limit = -1;                       // kSort (top-N), kLimit
   int64_t offset = 0;                       // kLimit
 
-  // EXPLAIN text of this subtree, indented.
+  // EXPLAIN text of this subtree, indented; ExplainLine: this node alone.
   std::string Explain(int indent = 0) const;
+  std::string ExplainLine() const;
 };
 
 }  // namespace lakewatch::sql
