@@ -9,18 +9,13 @@
 
 #include "sql/execution/group_table.h"
 #include "sql/execution/vector_ops.h"
+#include "sql/function/cast.h"
 #include "sql/function/function_registry.h"
 #include "sql/function/kernel_util.h"
 
 namespace lakewatch::sql {
 
 namespace {
-
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
 
 // ---- count, count_if
 

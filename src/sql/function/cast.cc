@@ -26,12 +26,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
-
 // Integer text as Spark reads it: [+-]digits[.digits] (the fraction is dropped).
 bool ParseIntegral(std::string_view s, int64_t lo, int64_t hi, int64_t* out) {
   s = Trim(s);

@@ -17,6 +17,13 @@
 
 namespace lakewatch::sql {
 
+// 10^n as the unscaled-decimal arithmetic needs it. REQUIRES: 0 <= n <= 38.
+inline __int128 Pow10(int n) {
+  __int128 p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
 // Whether CAST(from AS to) is defined.
 bool CanCast(const DataType& from, const DataType& to);
 

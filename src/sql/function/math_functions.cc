@@ -19,12 +19,6 @@ Status NeedNumber(const std::string& name, const TypePtr& t) {
   return Status::InvalidArgument(name + "() needs a number, got " + t->ToString());
 }
 
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
-
 // A double → double function; f returns false for NULL.
 FunctionBinder DoubleFn(const std::string& name, std::function<bool(double, double*)> f) {
   return [name, f](std::vector<BoundExprPtr> args) -> Result<BoundExprPtr> {

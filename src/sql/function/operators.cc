@@ -19,12 +19,6 @@ namespace lakewatch::sql {
 
 namespace {
 
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
-
 // Rescales an unscaled decimal from scale `from` to `to`, rounding half up.
 bool Rescale(__int128 v, int from, int to, __int128* out) {
   if (to >= from) {
