@@ -47,3 +47,7 @@ include(${CMAKE_SOURCE_DIR}/tests/sql/sql_tests.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/sql/sql_e2e.cmake OPTIONAL)
 # Differential SQL test: random queries, lakewatch vs DuckDB over the same files (`differential`).
 include(${CMAKE_SOURCE_DIR}/tests/sql/differential.cmake OPTIONAL)
+# Monitoring: drift statistics and performance metrics against scipy / scikit-learn (oracle tests).
+include(${CMAKE_SOURCE_DIR}/tests/monitor/stats_oracle.cmake OPTIONAL)
+include(${CMAKE_SOURCE_DIR}/tests/monitor/metrics_oracle.cmake OPTIONAL)
+include(${CMAKE_SOURCE_DIR}/tests/monitor/monitor_tests.cmake OPTIONAL)

@@ -42,8 +42,9 @@ Status StoreIndexConfiguration(const delta::DeltaTable& table, const std::option
     AppendJsonString(value, &properties);
     if (md.Config(key) == std::optional<std::string>(value)) continue;
     changed = true;
+    const std::string& name = key;  // a structured binding cannot be captured before C++20 in clang 14
     auto it = std::find_if(md.configuration.begin(), md.configuration.end(),
-                           [&](const auto& kv) { return kv.first == key; });
+                           [&name](const auto& kv) { return kv.first == name; });
     if (it != md.configuration.end()) {
       it->second = value;
     } else {
