@@ -28,9 +28,9 @@ namespace lakewatch::monitor::metrics {
 inline constexpr double kLogLossEps = 2.220446049250313e-16;
 
 struct BinaryInput {
-  std::span<const uint8_t> y_true;  // 1 = positive class, 0 = negative; one entry per row
-  std::span<const uint8_t> y_pred;  // predicted class (0/1), same length; empty: none logged
-  std::span<const double> score;    // probability of the positive class; empty: none logged
+  std::span<const uint8_t> y_true = {};  // 1 = positive class, 0 = negative; one entry per row
+  std::span<const uint8_t> y_pred = {};  // predicted class (0/1), same length; empty: none logged
+  std::span<const double> score = {};    // probability of the positive class; empty: none logged
 };
 
 // Fails with InvalidArgument when a length differs from y_true's, a label is not 0/1, or a

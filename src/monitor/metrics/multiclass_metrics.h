@@ -36,12 +36,12 @@ inline constexpr size_t kMaxClasses = 1000;
 // Label is std::string_view or int64_t.
 template <typename Label>
 struct MulticlassInput {
-  std::span<const Label> y_true;   // one label per row
-  std::span<const Label> y_pred;   // predicted label, same length; empty: none logged
-  std::span<const Label> classes;  // the classes of proba's columns, distinct, any order
+  std::span<const Label> y_true = {};   // one label per row
+  std::span<const Label> y_pred = {};   // predicted label, same length; empty: none logged
+  std::span<const Label> classes = {};  // the classes of proba's columns, distinct, any order
   // Class probabilities, row-major: proba[i * classes.size() + k] = P(row i is classes[k]);
   // empty: none logged. Rows are renormalised for log_loss as sklearn does.
-  std::span<const double> proba;
+  std::span<const double> proba = {};
 };
 
 // Fails with InvalidArgument on a length mismatch, fewer than two or repeated classes, a
