@@ -35,5 +35,9 @@ void RegisterIngestCommand(CLI::App* app, const GlobalOptions* global, Handler* 
 void RegisterIndexCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 // Registers `lakewatch query`.
 void RegisterQueryCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch monitor run`.
+void RegisterMonitorCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch drift` (ad-hoc comparison of two query results).
+void RegisterDriftCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 
 }  // namespace lakewatch::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   lakewatch::cli::RegisterIngestCommand(&app, &global, &handler);
   lakewatch::cli::RegisterIndexCommand(&app, &global, &handler);
   lakewatch::cli::RegisterQueryCommand(&app, &global, &handler);
+  lakewatch::cli::RegisterMonitorCommand(&app, &global, &handler);
+  lakewatch::cli::RegisterDriftCommand(&app, &global, &handler);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,118 @@
+#include "monitor/metrics_table.h"
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "common/column.h"
+#include "delta/log_store.h"
+#include "delta/table.h"
+#include "parquet/file_writer.h"
+
+namespace lakewatch::monitor {
+
+Schema MetricsSchema() {
+  Schema s;
+  auto add = [&](const char* name, TypePtr type, bool nullable) { s.fields.push_back(Field{name, type, nullable, ""}); };
+  add("model", DataType::String(), false);
+  add("version", DataType::String(), false);
+  add("window_start", DataType::Timestamp(), true);
+  add("window_end", DataType::Timestamp(), true);
+  add("granularity", DataType::String(), false);
+  add("slice", DataType::String(), false);
+  add("column", DataType::String(), false);
+  add("metric", DataType::String(), false);
+  add("value", DataType::Double(), true);
+  add("threshold", DataType::Double(), true);
+  add("alarm", DataType::Boolean(), true);
+  add("baseline", DataType::String(), true);
+  add("n", DataType::Int64(), false);
+  add("source_version", DataType::Int64(), false);
+  add("computed_at", DataType::Timestamp(), false);
+  return s;
+}
+
+namespace {
+
+RecordBatch ToBatch(const std::vector<MetricRow>& rows) {
+  RecordBatch b = RecordBatch::Empty(MetricsSchema());
+  b.num_rows = static_cast<int64_t>(rows.size());
+  for (const ColumnPtr& c : b.columns) c->Reserve(b.num_rows);
+  auto& c = b.columns;
+  auto time = [](Column* col, int64_t v) {
+    if (v == kNoTime) {
+      col->AppendNull();
+    } else {
+      col->Append<int64_t>(v);
+    }
+  };
+  for (const MetricRow& r : rows) {
+    c[0]->AppendString(r.model);
+    c[1]->AppendString(r.version);
+    time(c[2].get(), r.window_start);
+    time(c[3].get(), r.window_end);
+    c[4]->AppendString(r.granularity);
+    c[5]->AppendString(r.slice);
+    c[6]->AppendString(r.column);
+    c[7]->AppendString(r.metric);
+    if (std::isfinite(r.value)) {
+      c[8]->Append<double>(r.value);
+    } else {
+      c[8]->AppendNull();  // undefined figures (0/0) are null, never NaN
+    }
+    if (r.threshold.has_value()) {
+      c[9]->Append<double>(*r.threshold);
+    } else {
+      c[9]->AppendNull();
+    }
+    if (r.alarm.has_value()) {
+      c[10]->Append<uint8_t>(*r.alarm ? 1 : 0);
+    } else {
+      c[10]->AppendNull();
+    }
+    c[11]->AppendString(r.baseline);
+    c[12]->Append<int64_t>(r.n);
+    c[13]->Append<int64_t>(r.source_version);
+    c[14]->Append<int64_t>(r.computed_at);
+  }
+  return b;
+}
+
+}  // namespace
+
+Result<int64_t> AppendMetrics(const std::string& table_path, const std::vector<MetricRow>& rows) {
+  if (rows.empty()) return int64_t{-1};
+  std::error_code ec;
+  std::filesystem::create_directories(table_path, ec);
+  if (ec) return Status::IOError("cannot create '" + table_path + "': " + ec.message());
+  const Schema schema = MetricsSchema();
+  delta::DataFile file;
+  file.name = delta::NewDataFileName({}, ".zstd.parquet");
+  file.schema = schema;
+  const std::string path = table_path + "/" + file.name;
+  file.source = path;
+  parquet::WriterOptions wo;
+  LW_ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetFileWriter> w, parquet::ParquetFileWriter::Open(path, schema, wo));
+  LW_RETURN_IF_ERROR(w->WriteBatch(ToBatch(rows)));
+  LW_RETURN_IF_ERROR(w->Close(/*sync=*/true));
+  LW_RETURN_IF_ERROR(delta::SyncDir(table_path));
+  struct stat sb;
+  if (::stat(path.c_str(), &sb) != 0) return Status::IOError("cannot stat '" + path + "'");
+  file.size = static_cast<int64_t>(sb.st_size);
+  delta::DeltaTable table(table_path);
+  delta::CommitFilesOptions co;
+  delta::CreateOptions create;
+  create.name = kMetricsTable;
+  create.description = "lakewatch monitor results (docs/monitoring.md)";
+  co.create = create;
+  bool in_doubt = false;
+  auto r = table.CommitDataFiles({file}, co, &in_doubt);
+  if (!r.ok()) {
+    if (!in_doubt) std::filesystem::remove(path, ec);
+    return r.status();
+  }
+  return r->version;
+}
+
+}  // namespace lakewatch::monitor

@@ -1,0 +1,42 @@
+// The monitor_metrics Delta table (../shared/DESIGN.md "Monitor results"): one
+// long table of figures, one row per (model, version, window, slice, column,
+// metric), appended by every `monitor run`. A recomputed window (late labels,
+// new rows) gets new rows whose newer computed_at supersedes the old ones.
+//
+// Thread-safety: AppendMetrics commits through the Delta writer (optimistic
+// concurrency), so concurrent runs append safely.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/types.h"
+
+namespace lakewatch::monitor {
+
+inline constexpr const char* kMetricsTable = "monitor_metrics";
+inline constexpr int64_t kNoTime = INT64_MIN;  // a null window bound (models without a time axis)
+
+struct MetricRow {
+  std::string model, version;
+  int64_t window_start = kNoTime, window_end = kNoTime;  // µs; [start, end)
+  std::string granularity, slice, column, metric;
+  double value = 0;
+  std::optional<double> threshold;
+  std::optional<bool> alarm;
+  std::string baseline;
+  int64_t n = 0;
+  int64_t source_version = -1;
+  int64_t computed_at = 0;  // µs
+};
+
+Schema MetricsSchema();
+
+// Appends rows to the table at `table_path` (created on first use) in one
+// commit; returns the Delta version written (-1 when rows is empty).
+Result<int64_t> AppendMetrics(const std::string& table_path, const std::vector<MetricRow>& rows);
+
+}  // namespace lakewatch::monitor

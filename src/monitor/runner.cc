@@ -1,0 +1,398 @@
+#include "monitor/runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "common/time.h"
+#include "monitor/figures.h"
+#include "monitor/frame.h"
+#include "monitor/metrics_table.h"
+#include "sql/engine.h"
+
+namespace lakewatch::monitor {
+
+namespace {
+
+constexpr int64_t kDayMicros = int64_t{86400} * 1000000;
+constexpr size_t kMaxSliceValues = 10;  // the most frequent values of each slice column
+constexpr int kAnomalyMinPoints = 8;    // a series needs this many windows for a robust z-score
+
+// One (granularity, window, version, slice) group of rows.
+struct Group {
+  const Granularity* granularity = nullptr;
+  int64_t start = kNoTime, end = kNoTime;
+  int32_t version = -1;  // -1: every version ('*')
+  std::string slice;     // '' or column=value
+  std::vector<uint32_t> rows;
+};
+
+// Signature of a computed window, to decide whether it must be recomputed.
+struct Signature {
+  int64_t count = -1, labelled = -1;
+  std::string baseline;
+  bool operator==(const Signature& o) const {
+    return count == o.count && labelled == o.labelled && baseline == o.baseline;
+  }
+};
+
+std::string GroupKey(const std::string& version, const std::string& granularity, int64_t start) {
+  return version + '\x1f' + granularity + '\x1f' + std::to_string(start);
+}
+
+std::string SqlString(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// The latest stored signature of every window of `model` (empty when the table
+// does not exist yet).
+Result<std::unordered_map<std::string, Signature>> StoredSignatures(const std::string& data_dir,
+                                                                    const std::string& model) {
+  std::unordered_map<std::string, Signature> out;
+  sql::QueryOptions qo;
+  qo.data_dir = data_dir;
+  auto version = TableVersion(data_dir, kMetricsTable);
+  if (!version.ok()) {
+    if (version.status().code() == StatusCode::kNotFound) return out;
+    return version.status();
+  }
+  // The newest computation of each window wins (computed_at), as for every reader of the table.
+  const std::string q =
+      "SELECT version, granularity, window_start, metric, n, baseline, computed_at FROM " +
+      TableRef(kMetricsTable, *version) + " WHERE model = " + SqlString(model) +
+      " AND slice = '' AND `column` = '' AND metric IN ('count', 'label_coverage')";
+  LW_ASSIGN_OR_RETURN(sql::QueryResult r, sql::ExecuteQuery(q, qo));
+  std::unordered_map<std::string, int64_t> newest;
+  for (const RecordBatch& b : r.batches) {
+    for (int64_t i = 0; i < b.num_rows; ++i) {
+      const int64_t start = b.columns[2]->IsValid(i) ? b.columns[2]->Value<int64_t>(i) : kNoTime;
+      const std::string key =
+          GroupKey(std::string(b.columns[0]->GetString(i)), std::string(b.columns[1]->GetString(i)), start);
+      const int64_t at = b.columns[6]->Value<int64_t>(i);
+      auto [it, inserted] = newest.emplace(key, at);
+      if (!inserted && at < it->second) continue;
+      if (!inserted && at > it->second) {
+        it->second = at;
+        out[key] = Signature{};
+      }
+      Signature& s = out[key];
+      const std::string_view metric = b.columns[3]->GetString(i);
+      if (metric == "count") s.count = b.columns[4]->Value<int64_t>(i);
+      if (metric == "label_coverage") s.labelled = b.columns[4]->Value<int64_t>(i);
+      s.baseline = b.columns[5]->IsValid(i) ? std::string(b.columns[5]->GetString(i)) : std::string();
+    }
+  }
+  return out;
+}
+
+// Rows of the frame that form the baseline (all rows of a baseline table are
+// loaded separately by the caller).
+std::vector<uint32_t> BaselineRows(const ModelConfig& model, const ModelFrame& frame) {
+  std::vector<uint32_t> rows;
+  const BaselineConfig& b = model.baseline;
+  if (b.kind == BaselineConfig::Kind::kVersion) {
+    const int32_t code = frame.version.Find(b.version);
+    for (uint32_t i = 0; i < frame.rows; ++i) {
+      if (frame.version.codes[i] == code && code >= 0) rows.push_back(i);
+    }
+    return rows;
+  }
+  if (frame.ts.empty()) {  // no time axis and no other choice: everything
+    rows.resize(static_cast<size_t>(frame.rows));
+    for (uint32_t i = 0; i < frame.rows; ++i) rows[i] = i;
+    return rows;
+  }
+  int64_t from = b.from_micros, to = b.to_micros;
+  if (b.kind == BaselineConfig::Kind::kDefault) {  // the first day of events
+    int64_t first = INT64_MAX;
+    for (int64_t t : frame.ts) {
+      if (t != INT64_MIN) first = std::min(first, t);
+    }
+    from = first;
+    to = first == INT64_MAX ? first : first + kDayMicros;
+  }
+  for (uint32_t i = 0; i < frame.rows; ++i) {
+    const int64_t t = frame.ts[i];
+    if (t != INT64_MIN && t >= from && t < to) rows.push_back(i);
+  }
+  return rows;
+}
+
+// Groups of one granularity: per window, one per version and one for all versions.
+void WindowGroups(const ModelFrame& frame, const Granularity& g, std::vector<Group>* out) {
+  const size_t versions = frame.version.dictionary.size();
+  if (g.all() || frame.ts.empty()) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int64_t t : frame.ts) {
+      if (t == INT64_MIN) continue;
+      lo = std::min(lo, t);
+      hi = std::max(hi, t);
+    }
+    const bool timed = lo <= hi;
+    std::vector<Group> gs(versions + 1);
+    for (size_t v = 0; v <= versions; ++v) {
+      gs[v].granularity = &g;
+      gs[v].start = timed ? lo : kNoTime;
+      gs[v].end = timed ? hi + 1 : kNoTime;
+      gs[v].version = v < versions ? static_cast<int32_t>(v) : -1;
+    }
+    for (uint32_t i = 0; i < frame.rows; ++i) {
+      const int32_t v = frame.version.codes[i];
+      if (v >= 0) gs[static_cast<size_t>(v)].rows.push_back(i);
+      gs[versions].rows.push_back(i);
+    }
+    for (Group& gr : gs) {
+      if (!gr.rows.empty()) out->push_back(std::move(gr));
+    }
+    return;
+  }
+  // Window index per row, then a counting sort by (window, version slot).
+  std::unordered_map<int64_t, uint32_t> window_index;
+  std::vector<int64_t> starts;
+  std::vector<uint32_t> row_window(static_cast<size_t>(frame.rows), UINT32_MAX);
+  for (uint32_t i = 0; i < frame.rows; ++i) {
+    const int64_t t = frame.ts[i];
+    if (t == INT64_MIN) continue;  // rows without a timestamp fall in no window
+    const int64_t s = g.Start(t);
+    auto [it, inserted] = window_index.emplace(s, static_cast<uint32_t>(starts.size()));
+    if (inserted) starts.push_back(s);
+    row_window[i] = it->second;
+  }
+  const size_t slots = versions + 1;
+  std::vector<Group> gs(starts.size() * slots);
+  for (size_t w = 0; w < starts.size(); ++w) {
+    for (size_t v = 0; v < slots; ++v) {
+      Group& gr = gs[w * slots + v];
+      gr.granularity = &g;
+      gr.start = starts[w];
+      gr.end = g.End(starts[w]);
+      gr.version = v < versions ? static_cast<int32_t>(v) : -1;
+    }
+  }
+  for (uint32_t i = 0; i < frame.rows; ++i) {
+    if (row_window[i] == UINT32_MAX) continue;
+    const size_t base = row_window[i] * slots;
+    const int32_t v = frame.version.codes[i];
+    if (v >= 0) gs[base + static_cast<size_t>(v)].rows.push_back(i);
+    gs[base + versions].rows.push_back(i);
+  }
+  std::sort(gs.begin(), gs.end(), [](const Group& a, const Group& b) {
+    return a.start != b.start ? a.start < b.start : a.version < b.version;
+  });
+  for (Group& gr : gs) {
+    if (!gr.rows.empty()) out->push_back(std::move(gr));
+  }
+}
+
+// The most frequent values of each slice column over the whole frame.
+std::vector<std::vector<int32_t>> TopSliceValues(const ModelFrame& frame) {
+  std::vector<std::vector<int32_t>> out;
+  for (const auto& [name, values] : frame.slices) {
+    std::vector<int64_t> counts(values.dictionary.size(), 0);
+    for (int32_t c : values.codes) {
+      if (c >= 0) ++counts[static_cast<size_t>(c)];
+    }
+    std::vector<int32_t> codes(values.dictionary.size());
+    for (size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<int32_t>(i);
+    std::stable_sort(codes.begin(), codes.end(), [&](int32_t a, int32_t b) {
+      return counts[static_cast<size_t>(a)] > counts[static_cast<size_t>(b)];
+    });
+    if (codes.size() > kMaxSliceValues) codes.resize(kMaxSliceValues);
+    out.push_back(std::move(codes));
+  }
+  return out;
+}
+
+// Robust z-scores (0.6745 (x - median) / MAD) over each series of figures of
+// one (version, granularity, slice, column, metric) along its windows; a point
+// beyond `limit` becomes a `<metric>_anomaly_z` alarm row.
+void AddAnomalies(const ModelConfig& model, std::vector<MetricRow>* rows) {
+  std::map<std::string, std::vector<size_t>> series;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const MetricRow& r = (*rows)[i];
+    if (r.granularity == "all" || r.window_start == kNoTime || !std::isfinite(r.value)) continue;
+    if (!IsAnomalyTracked(r.metric)) continue;
+    series[r.version + '\x1f' + r.granularity + '\x1f' + r.slice + '\x1f' + r.column + '\x1f' + r.metric]
+        .push_back(i);
+  }
+  std::vector<MetricRow> extra;
+  for (const auto& [key, idx] : series) {
+    if (idx.size() < static_cast<size_t>(kAnomalyMinPoints)) continue;
+    std::vector<double> v;
+    v.reserve(idx.size());
+    for (size_t i : idx) v.push_back((*rows)[i].value);
+    const double med = Median(v);
+    std::vector<double> dev;
+    dev.reserve(v.size());
+    for (double x : v) dev.push_back(std::fabs(x - med));
+    const double mad = Median(dev);
+    if (!(mad > 0)) continue;  // a flat series has no anomalies to speak of
+    for (size_t i : idx) {
+      const MetricRow& r = (*rows)[i];
+      const double z = 0.6745 * (r.value - med) / mad;
+      if (std::fabs(z) <= model.anomaly_z) continue;
+      MetricRow a = r;
+      a.metric = r.metric + "_anomaly_z";
+      a.value = z;
+      a.threshold = model.anomaly_z;
+      a.alarm = true;
+      extra.push_back(std::move(a));
+    }
+  }
+  for (MetricRow& r : extra) rows->push_back(std::move(r));
+}
+
+}  // namespace
+
+Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RunSummary summary;
+  if (!options.model.empty() && config.Find(options.model) == nullptr) {
+    std::string names;
+    for (const ModelConfig& m : config.models) names += (names.empty() ? "" : ", ") + m.name;
+    return Status::InvalidArgument("no model '" + options.model + "' in " + config.path + " (models: " + names + ")");
+  }
+  const int threads = options.threads > 0 ? options.threads
+                                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<MetricRow> all_rows;
+  const int64_t computed_at = NowMillis() * 1000;
+  for (const ModelConfig& model : config.models) {
+    if (!options.model.empty() && model.name != options.model) continue;
+    ModelRunSummary ms;
+    ms.model = model.name;
+    if (options.progress) options.progress(model.name + ": reading " + model.table);
+    LoadOptions lo;
+    lo.data_dir = options.data_dir;
+    lo.threads = threads;
+    LW_ASSIGN_OR_RETURN(ModelFrame frame, LoadModelFrame(model, lo));
+    ms.rows = frame.rows;
+    ms.source_version = frame.source_version;
+    std::optional<ModelFrame> baseline_frame;
+    std::vector<uint32_t> baseline_rows;
+    if (model.baseline.kind == BaselineConfig::Kind::kTable) {
+      lo.table = model.baseline.table;
+      LW_ASSIGN_OR_RETURN(ModelFrame bf, LoadModelFrame(model, lo));
+      baseline_frame.emplace(std::move(bf));
+      baseline_rows.resize(static_cast<size_t>(baseline_frame->rows));
+      for (uint32_t i = 0; i < baseline_frame->rows; ++i) baseline_rows[i] = i;
+    } else {
+      baseline_rows = BaselineRows(model, frame);
+    }
+    const std::string baseline_text = model.baseline.Describe();
+    LW_ASSIGN_OR_RETURN(Baseline baseline,
+                        Baseline::Build(model, frame, baseline_frame ? *baseline_frame : frame, baseline_rows, threads));
+
+    std::vector<Group> groups;
+    for (const Granularity& g : model.windows) WindowGroups(frame, g, &groups);
+    ms.windows = static_cast<int64_t>(groups.size());
+    std::unordered_map<std::string, Signature> stored;
+    if (!options.full) {
+      LW_ASSIGN_OR_RETURN(stored, StoredSignatures(options.data_dir, model.name));
+    }
+    // Windows to compute: new or changed ones; each brings its slices along.
+    std::vector<Group> work;
+    const std::vector<std::vector<int32_t>> slice_values = TopSliceValues(frame);
+    for (Group& gr : groups) {
+      const std::string vname = gr.version < 0 ? "*" : frame.version.dictionary[static_cast<size_t>(gr.version)];
+      Signature now;
+      now.count = static_cast<int64_t>(gr.rows.size());
+      now.labelled = frame.has_label ? CountLabelled(frame, gr.rows) : 0;
+      now.baseline = baseline_text;
+      auto it = stored.find(GroupKey(vname, gr.granularity->name, gr.start));
+      if (it != stored.end() && it->second == now) continue;
+      for (size_t s = 0; s < frame.slices.size(); ++s) {
+        const CategoricalValues& values = frame.slices[s].second;
+        for (int32_t code : slice_values[s]) {
+          Group sg;
+          sg.granularity = gr.granularity;
+          sg.start = gr.start;
+          sg.end = gr.end;
+          sg.version = gr.version;
+          sg.slice = frame.slices[s].first + "=" + values.dictionary[static_cast<size_t>(code)];
+          for (uint32_t row : gr.rows) {
+            if (values.codes[row] == code) sg.rows.push_back(row);
+          }
+          if (!sg.rows.empty()) work.push_back(std::move(sg));
+        }
+      }
+      work.push_back(std::move(gr));
+      ++ms.windows_computed;
+    }
+    groups.clear();
+
+    // Compute the groups in parallel; each worker keeps its own rows.
+    std::vector<std::vector<MetricRow>> out(work.size());
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> done{0};
+    std::mutex error_mu;
+    Status error;
+    auto worker = [&]() {
+      for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
+        const Group& gr = work[i];
+        GroupContext ctx;
+        ctx.model = &model;
+        ctx.frame = &frame;
+        ctx.baseline = &baseline;
+        ctx.rows = &gr.rows;
+        ctx.window_hours = gr.start == kNoTime ? 0 : static_cast<double>(gr.end - gr.start) / 3.6e9;
+        std::vector<MetricRow>& rows = out[i];
+        MetricRow proto;
+        proto.model = model.name;
+        proto.version = gr.version < 0 ? "*" : frame.version.dictionary[static_cast<size_t>(gr.version)];
+        proto.window_start = gr.start;
+        proto.window_end = gr.end;
+        proto.granularity = gr.granularity->name;
+        proto.slice = gr.slice;
+        proto.baseline = baseline_text;
+        proto.source_version = frame.source_version;
+        proto.computed_at = computed_at;
+        Status st = ComputeGroupFigures(ctx, proto, &rows);
+        if (!st.ok()) {
+          std::lock_guard<std::mutex> lock(error_mu);
+          if (error.ok()) error = st.WithContext("model '" + model.name + "'");
+          return;
+        }
+        const size_t d = done.fetch_add(1) + 1;
+        if (options.progress && (d % 64 == 0 || d == work.size())) {
+          options.progress(model.name + ": " + std::to_string(d) + "/" + std::to_string(work.size()) + " groups");
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && static_cast<size_t>(t) < work.size(); ++t) pool.emplace_back(worker);
+    worker();
+    for (std::thread& t : pool) t.join();
+    LW_RETURN_IF_ERROR(error);
+
+    std::vector<MetricRow> rows;
+    for (auto& part : out) {
+      for (MetricRow& r : part) rows.push_back(std::move(r));
+    }
+    AddAnomalies(model, &rows);
+    for (const MetricRow& r : rows) {
+      if (r.alarm.value_or(false)) {
+        ++ms.alarms;
+        if (ms.alarm_lines.size() < 20) ms.alarm_lines.push_back(DescribeAlarm(r));
+      }
+    }
+    ms.figures = static_cast<int64_t>(rows.size());
+    for (MetricRow& r : rows) all_rows.push_back(std::move(r));
+    summary.models.push_back(std::move(ms));
+  }
+  LW_ASSIGN_OR_RETURN(summary.metrics_version,
+                      AppendMetrics(options.data_dir + "/" + kMetricsTable, all_rows));
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return summary;
+}
+
+}  // namespace lakewatch::monitor
