@@ -16,3 +16,6 @@ add_executable(index_bench ${CMAKE_SOURCE_DIR}/bench/index_bench.cc)
 target_include_directories(index_bench PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(index_bench PRIVATE ${LW_WARNINGS})
 target_link_libraries(index_bench PRIVATE lakewatch_index lakewatch_parquet lakewatch_common)
+
+# monitor run over 10M events (bench/monitor.cmake).
+include(${CMAKE_SOURCE_DIR}/bench/monitor.cmake)
