@@ -1,0 +1,98 @@
+#include "monitor/stats/category_counts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace lakewatch::monitor::stats {
+
+void CategoryCounts::Add(std::string_view category, int64_t count) {
+  auto it = counts.find(category);
+  if (it == counts.end()) {
+    counts.emplace(std::string(category), count);
+  } else {
+    it->second += count;
+  }
+}
+
+int64_t AlignedCounts::reference_total() const {
+  return std::accumulate(reference.begin(), reference.end(), int64_t{0});
+}
+
+int64_t AlignedCounts::current_total() const {
+  return std::accumulate(current.begin(), current.end(), int64_t{0});
+}
+
+Result<AlignedCounts> AlignCategories(const CategoryCounts& reference,
+                                      const CategoryCounts& current) {
+  std::vector<std::string_view> names;
+  for (const auto* sample : {&reference, &current}) {
+    for (const auto& [name, count] : sample->counts) {
+      if (count < 0) {
+        return Status::InvalidArgument(fmt::format("{} count of category '{}' is negative ({})",
+                                                   sample == &reference ? "reference" : "current",
+                                                   name, count));
+      }
+      if (count > 0) names.push_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  AlignedCounts out;
+  out.categories.reserve(names.size());
+  for (std::string_view name : names) {
+    out.categories.emplace_back(name);
+    const auto r = reference.counts.find(name);
+    const auto c = current.counts.find(name);
+    out.reference.push_back(r == reference.counts.end() ? 0 : r->second);
+    out.current.push_back(c == current.counts.end() ? 0 : c->second);
+  }
+  return out;
+}
+
+AlignedCounts AlignDistinctValues(const SortedSample& reference, const SortedSample& current) {
+  const std::span<const double> a = reference.values();
+  const std::span<const double> b = current.values();
+  AlignedCounts out;
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    const double x = j == b.size() || (i < a.size() && a[i] <= b[j]) ? a[i] : b[j];
+    const size_t i0 = i;
+    const size_t j0 = j;
+    while (i < a.size() && a[i] == x) ++i;
+    while (j < b.size() && b[j] == x) ++j;
+    out.categories.push_back(fmt::format("{}", x == 0 ? 0.0 : x));
+    out.reference.push_back(static_cast<int64_t>(i - i0));
+    out.current.push_back(static_cast<int64_t>(j - j0));
+  }
+  return out;
+}
+
+Status ValidateAlignedCounts(const AlignedCounts& counts, std::string_view test) {
+  const size_t k = counts.categories.size();
+  if (counts.reference.size() != k || counts.current.size() != k) {
+    return Status::InvalidArgument(
+        fmt::format("{}: {} categories but {} reference and {} current counts", test, k,
+                    counts.reference.size(), counts.current.size()));
+  }
+  for (size_t i = 0; i < k; ++i) {
+    if (counts.reference[i] < 0 || counts.current[i] < 0) {
+      return Status::InvalidArgument(
+          fmt::format("{}: negative count for category '{}'", test, counts.categories[i]));
+    }
+    if (counts.reference[i] == 0 && counts.current[i] == 0) {
+      return Status::InvalidArgument(fmt::format("{}: category '{}' has no value in either sample",
+                                                 test, counts.categories[i]));
+    }
+  }
+  if (counts.reference_total() == 0 || counts.current_total() == 0) {
+    return Status::InvalidArgument(
+        fmt::format("{} needs values in both samples; the {} sample has none", test,
+                    counts.reference_total() == 0 ? "reference" : "current"));
+  }
+  return Status::OK();
+}
+
+}  // namespace lakewatch::monitor::stats
