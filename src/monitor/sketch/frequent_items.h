@@ -1,16 +1,21 @@
 // FrequentItems: weighted counts of string items in at most `capacity` counters
 // (Misra–Gries, "Finding repeated elements", 1982), mergeable as in Agarwal et al.,
-// "Mergeable Summaries" (PODS 2012).
+// "Mergeable Summaries" (PODS 2012), with a per-item error term as SpaceSaving
+// keeps one (Metwally, Agrawal, El Abbadi 2005).
 //
 // While at most `capacity` distinct items have been seen, the counts are exact
 // (exact() is true). When a new item would need counter capacity+1, the counters
 // are purged: with d the value of the r-th largest counter, r = ceil((capacity+1)/2),
 // every counter drops by d and those at or below zero go; `offset` grows by d.
-// Then for every item, seen or not:
-//     lower(item) = its counter (0 if absent) <= true count <= lower(item) + offset,
+// Every kept item also records `base`, the offset when it was (last) inserted: the
+// most it can have lost before. Then
+//     upper(item) = counter + offset                 (offset for an absent item)
+//     lower(item) = counter + offset - base          (0 for an absent item)
+//     lower(item) <= true count <= upper(item),
 // and offset <= 2 n / (capacity + 1), where n is the total weight added; the same
-// holds after any tree of merges (each purge removes at least r * d weight). So
-// every item with true count > 2n / (capacity + 1) is among the counters.
+// holds after any tree of merges (each purge removes at least r * d weight, and
+// merging adds bounds). So every item with true count > 2n / (capacity + 1) is
+// among the counters, and one kept since the start (base 0) is counted exactly.
 // Halving on purge keeps Add amortized O(1).
 //
 // Thread-safety: none; a value, one writer at a time.
@@ -37,8 +42,8 @@ class FrequentItems {
   // An item with the bounds on its true count.
   struct Item {
     std::string item;
-    uint64_t lower;  // guaranteed <= true count (the counter)
-    uint64_t upper;  // guaranteed >= true count (lower + offset)
+    uint64_t lower;  // guaranteed <= true count
+    uint64_t upper;  // guaranteed >= true count
   };
 
   // REQUIRES: kMinCapacity <= capacity <= kMaxCapacity.
@@ -54,12 +59,12 @@ class FrequentItems {
   bool empty() const { return total_ == 0; }
   // True while no purge happened: counters are the exact counts of every item.
   bool exact() const { return offset_ == 0; }
-  // The most any count can be under-estimated by.
+  // The most any upper bound can exceed the true count by (offset).
   uint64_t max_error() const { return offset_; }
   size_t num_counters() const { return counters_.size(); }
 
   uint64_t LowerBound(std::string_view item) const;
-  uint64_t UpperBound(std::string_view item) const { return LowerBound(item) + offset_; }
+  uint64_t UpperBound(std::string_view item) const;
   // Every counted item, by decreasing lower bound then by item; at most `limit`.
   std::vector<Item> Items(size_t limit = SIZE_MAX) const;
 
@@ -73,12 +78,16 @@ class FrequentItems {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  struct Counter {
+    uint64_t count;  // the Misra–Gries counter
+    uint64_t base;   // offset_ when inserted, adjusted by merges; <= offset_
+  };
   void Purge();
 
   uint32_t capacity_;
   uint64_t total_ = 0;
   uint64_t offset_ = 0;
-  std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>> counters_;
+  std::unordered_map<std::string, Counter, Hash, std::equal_to<>> counters_;
 };
 
 }  // namespace lakewatch::monitor::sketch

@@ -94,6 +94,24 @@ TEST(FrequentItems, OneItemOverCapacityLeavesExactMode) {
   ExpectBoundsHold(fi, {{"a", 10}, {"b", 10}, {"c", 10}, {"d", 10}, {"e", 1}});
 }
 
+// An item kept since the start took every decrement: its bounds meet.
+TEST(FrequentItems, ItemKeptSinceTheStartIsExact) {
+  FrequentItems fi(8);
+  fi.Add("heavy", 1000);
+  for (int i = 0; i < 500; ++i) fi.Add("light-" + std::to_string(i));
+  fi.Add("heavy", 7);
+  EXPECT_FALSE(fi.exact());
+  EXPECT_EQ(fi.LowerBound("heavy"), 1007u);
+  EXPECT_EQ(fi.UpperBound("heavy"), 1007u);
+  FrequentItems other(8);
+  for (int i = 0; i < 100; ++i) other.Add("other-" + std::to_string(i));
+  other.Add("heavy", 5);
+  ASSERT_TRUE(fi.Merge(other).ok());
+  EXPECT_LE(fi.LowerBound("heavy"), 1012u);
+  EXPECT_GE(fi.UpperBound("heavy"), 1012u);
+  EXPECT_EQ(fi.Items(1)[0].item, "heavy");
+}
+
 TEST(FrequentItems, BoundsHoldOnSkewedStreams) {
   for (uint32_t capacity : {16, 100, 1000}) {
     std::vector<std::string> stream = ZipfStream(300000, 30000, capacity);
@@ -157,6 +175,7 @@ TEST(FrequentItems, InvariantViolationsRejected) {
   struct Entry {
     std::string item;
     uint64_t count;
+    uint64_t base = 0;
   };
   auto error = [](uint64_t capacity, uint64_t total, uint64_t offset, std::vector<Entry> entries) {
     ByteWriter w;
@@ -167,12 +186,16 @@ TEST(FrequentItems, InvariantViolationsRejected) {
     for (const Entry& e : entries) {
       w.Bytes(e.item);
       w.Varint(e.count);
+      w.Varint(e.base);
     }
     auto r = FrequentItems::Deserialize(std::move(w).Seal(SketchKind::kFrequentItems));
     return r.ok() ? std::string("ok") : r.status().message();
   };
   EXPECT_EQ(error(4, 5, 0, {{"a", 2}, {"b", 3}}), "ok");
-  EXPECT_EQ(error(4, 20, 3, {{"a", 2}, {"b", 3}}), "ok");
+  EXPECT_EQ(error(4, 20, 3, {{"a", 2}, {"b", 3, 1}}), "ok");
+  EXPECT_NE(error(4, 20, 3, {{"a", 2, 4}}).find("base above the offset"), std::string::npos);
+  EXPECT_NE(error(4, 7, 1, {{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}}).find("lower bounds exceed"),
+            std::string::npos);
   EXPECT_NE(error(1, 0, 0, {}).find("capacity 1"), std::string::npos);
   EXPECT_NE(error(4, 6, 0, {{"a", 2}, {"b", 3}}).find("do not sum"), std::string::npos);
   EXPECT_NE(error(4, 10, 3, {{"a", 2}, {"b", 3}}).find("exceed the total"), std::string::npos);

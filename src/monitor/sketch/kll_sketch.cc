@@ -109,9 +109,9 @@ void KllSketch::CompactLevel(size_t h) {
 
 void KllSketch::MergeIntoLevel(size_t h, const double* items, size_t count) {
   std::vector<double>& dst = levels_[h];
-  size_t old = dst.size();
-  dst.insert(dst.end(), items, items + count);
-  std::inplace_merge(dst.begin(), dst.begin() + static_cast<std::ptrdiff_t>(old), dst.end());
+  merged_.resize(dst.size() + count);
+  std::merge(dst.begin(), dst.end(), items, items + count, merged_.begin());
+  dst.swap(merged_);  // buffers circulate between levels: no allocation once grown
 }
 
 Status KllSketch::Merge(const KllSketch& other) {
@@ -263,12 +263,35 @@ KllSortedView::KllSortedView(const KllSketch& sketch)
   }
 }
 
+uint64_t KllSortedView::WeightBelow(double x) const {
+  auto below = std::lower_bound(items_.begin(), items_.end(), x) - items_.begin();
+  return below == 0 ? 0 : cum_[static_cast<size_t>(below) - 1];
+}
+
+uint64_t KllSortedView::WeightAtOrBelow(double x) const {
+  auto upto = std::upper_bound(items_.begin(), items_.end(), x) - items_.begin();
+  return upto == 0 ? 0 : cum_[static_cast<size_t>(upto) - 1];
+}
+
 double KllSortedView::Rank(double x) const {
   if (n_ == 0) return 0;
-  auto it = std::upper_bound(items_.begin(), items_.end(), x);
-  if (it == items_.begin()) return 0;
-  return static_cast<double>(cum_[static_cast<size_t>(it - items_.begin()) - 1]) /
-         static_cast<double>(n_);
+  return static_cast<double>(WeightAtOrBelow(x)) / static_cast<double>(n_);
+}
+
+double KllSortedView::QuantileLinear(double q) const {
+  assert(n_ > 0 && q >= 0 && q <= 1);
+  auto order_statistic = [&](uint64_t j) {
+    auto it = std::upper_bound(cum_.begin(), cum_.end(), j);
+    return items_[static_cast<size_t>(it - cum_.begin())];
+  };
+  double position = static_cast<double>(n_ - 1) * q;
+  double below = std::floor(position);
+  auto j = static_cast<uint64_t>(below);
+  double a = order_statistic(j);
+  double b = order_statistic(std::min(j + 1, n_ - 1));
+  double t = position - below;
+  // Interpolated from b's side for t >= 1/2, so t = 1 gives b exactly (as numpy).
+  return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1 - t);
 }
 
 double KllSortedView::Quantile(double q) const {

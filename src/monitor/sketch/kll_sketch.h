@@ -106,7 +106,8 @@ class KllSketch {
   size_t capacity_ = 0;  // sum of the level capacities
   // levels_[0] is unsorted; every higher level is sorted.
   std::vector<std::vector<double>> levels_;
-  std::vector<double> scratch_;
+  std::vector<double> scratch_;  // the items a compaction promotes
+  std::vector<double> merged_;   // MergeIntoLevel's output
 };
 
 // The retained items of a sketch in ascending order with cumulative weights,
@@ -123,6 +124,14 @@ class KllSortedView {
 
   double Rank(double x) const;      // as KllSketch::Rank
   double Quantile(double q) const;  // as KllSketch::Quantile
+  // numpy's default (linear) quantile: order statistics floor((n-1)q) and the
+  // next interpolated, order statistic j (0-based) being the item whose
+  // cumulative weight first exceeds j. Equals np.quantile while the sketch is
+  // exact. REQUIRES: !empty(), 0 <= q <= 1.
+  double QuantileLinear(double q) const;
+  // The total weight of the items < x, and of those <= x.
+  uint64_t WeightBelow(double x) const;
+  uint64_t WeightAtOrBelow(double x) const;
 
  private:
   uint64_t n_;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 #include <random>
 #include <vector>
@@ -291,22 +292,30 @@ TEST(KllSketch, InvariantViolationsRejected) {
             std::string::npos);
 }
 
-// Update is amortized O(1): 10M doubles in well under a second (the figure is
-// printed; the assertion is loose since the machine is shared).
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Update is amortized O(1): 10M doubles in well under a second. Both wall-clock
+// and thread CPU time are printed (the machine is shared); the loose assertion
+// is on CPU time.
 TEST(KllSketch, UpdateThroughput) {
   std::mt19937_64 gen(1);
-  std::normal_distribution<double> normal(0, 1);
   std::vector<double> v(10000000);
-  for (double& x : v) x = normal(gen);
+  for (double& x : v) x = static_cast<double>(gen() >> 11) * 0x1.0p-53;  // uniform [0, 1)
   KllSketch s;
   auto start = std::chrono::steady_clock::now();
+  double cpu_start = ThreadCpuSeconds();
   for (double x : v) s.Update(x);
+  double cpu = ThreadCpuSeconds() - cpu_start;
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("kll: 10M updates in %.3f s (%.1f ns each), %zu items retained\n", secs, secs * 100,
-              s.num_retained());
+  std::printf("kll: 10M updates in %.3f s wall, %.3f s CPU (%.1f ns each), %zu items retained\n",
+              secs, cpu, cpu * 100, s.num_retained());
   EXPECT_EQ(s.n(), v.size());
 #if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(secs, 2.0);
+  EXPECT_LT(cpu, 2.0);
 #endif
 }
 
