@@ -11,9 +11,16 @@
 //   ztest        baseline [successes, trials], current [successes, trials]
 //   delong       baseline {y_true, score}, current {y_true, score}; besides the change figures
 //                prints delong_auc and delong_variance with column baseline/current
+//
+// `metrics_oracle --bench FILE` times BinaryMetrics once on the rows of FILE (int64 n, then n
+// bytes y_true, n bytes y_pred, n doubles score, native byte order; written by
+// metrics_oracle.py --bench) and prints {"seconds":wall,"cpu_seconds":cpu,"figures":[...]}.
 #include <simdjson.h>
 
+#include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -153,8 +160,8 @@ Result<Figures> RunCase(element c) {
   return Status::InvalidArgument("unknown case kind " + std::string(kind));
 }
 
-void PrintResult(int64_t id, const Result<Figures>& result) {
-  std::string line = "{\"id\":" + std::to_string(id);
+// `line` opens the JSON object ({"id":N); the figures or the error complete it.
+void PrintResult(std::string line, const Result<Figures>& result) {
   if (!result.ok()) {
     line += ",\"error\":";
     AppendJsonString(result.status().ToString(), &line);
@@ -177,11 +184,31 @@ void PrintResult(int64_t id, const Result<Figures>& result) {
   std::cout << line;
 }
 
-}  // namespace
-}  // namespace lakewatch::monitor::metrics
+int RunBench(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  int64_t n = 0;
+  in.read(reinterpret_cast<char*>(&n), sizeof n);
+  std::vector<uint8_t> y_true(n), y_pred(n);
+  std::vector<double> score(n);
+  in.read(reinterpret_cast<char*>(y_true.data()), n);
+  in.read(reinterpret_cast<char*>(y_pred.data()), n);
+  in.read(reinterpret_cast<char*>(score.data()), n * static_cast<int64_t>(sizeof(double)));
+  if (!in) {
+    std::cerr << "metrics_oracle: " << path << " is not a bench file\n";
+    return 2;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
+  auto result = BinaryMetrics({.y_true = y_true, .y_pred = y_pred, .score = score});
+  const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+  PrintResult("{\"seconds\":" + std::to_string(seconds.count()) +
+                  ",\"cpu_seconds\":" + std::to_string(cpu_seconds),
+              result);
+  return result.ok() ? 0 : 1;
+}
 
-int main() {
-  using namespace lakewatch::monitor::metrics;  // NOLINT(google-build-using-namespace)
+int RunCases() {
   simdjson::dom::parser parser;
   std::string line;
   int64_t line_number = 0;
@@ -195,7 +222,17 @@ int main() {
     }
     int64_t id = line_number;
     if (c["id"].get(id) != simdjson::SUCCESS) id = line_number;
-    PrintResult(id, RunCase(c));
+    PrintResult("{\"id\":" + std::to_string(id), RunCase(c));
   }
   return 0;
+}
+
+}  // namespace
+}  // namespace lakewatch::monitor::metrics
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "--bench") {
+    return lakewatch::monitor::metrics::RunBench(argv[2]);
+  }
+  return lakewatch::monitor::metrics::RunCases();
 }

@@ -19,8 +19,11 @@ Run by ctest as `metrics_oracle`; exits 77 (skipped) when numpy, scipy or sklear
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
+import tempfile
+import time
 import warnings
 
 try:
@@ -453,13 +456,53 @@ def compare(c, expected, answer, worst):
     return problems
 
 
+def bench(driver, n, seed):
+    """Times binary metrics on n rows, once in sklearn and once in lakewatch, same data."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.3).astype(np.uint8)
+    score = 1.0 / (1.0 + np.exp(-(rng.normal(0, 1.5, n) + 1.2 * (2.0 * y - 1))))
+    pred = (score >= 0.5).astype(np.uint8)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bench.bin")
+        with open(path, "wb") as f:
+            f.write(np.int64(n).tobytes() + y.tobytes() + pred.tobytes() + score.tobytes())
+        run = subprocess.run([driver, "--bench", path], capture_output=True, check=True)
+    answer = json.loads(run.stdout)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tn, fp, fn, tp = skm.confusion_matrix(y, pred, labels=[0, 1]).ravel()
+        expected = {
+            "accuracy": skm.accuracy_score(y, pred), "precision": skm.precision_score(y, pred),
+            "recall": skm.recall_score(y, pred), "f1": skm.f1_score(y, pred),
+            "roc_auc": skm.roc_auc_score(y, score),
+            "pr_auc": skm.average_precision_score(y, score),
+            "log_loss": skm.log_loss(y, score, labels=[0, 1]),
+            "brier": skm.brier_score_loss(y, score), "tp": tp, "fp": fp, "tn": tn, "fn": fn}
+    sklearn_seconds = time.perf_counter() - start
+    sklearn_cpu = time.process_time() - cpu_start
+    got = {m: v for m, _, v, _ in answer["figures"]}
+    bad = [m for m, v in expected.items() if not close(float(got[m]), float(v))]
+    print(f"binary metrics on {n:,} rows (accuracy, precision, recall, f1, confusion counts, "
+          f"roc_auc, pr_auc, log_loss, brier):")
+    print(f"  lakewatch {answer['seconds']:.3f} s wall, {answer['cpu_seconds']:.3f} s CPU; "
+          f"sklearn {sklearn_seconds:.3f} s wall, {sklearn_cpu:.3f} s CPU "
+          f"({sklearn_seconds / answer['seconds']:.1f}x wall); load average "
+          f"{os.getloadavg()[0]:.1f}; figures agree: {not bad} {bad or ''}")
+    return 1 if bad else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--driver", required=True, help="the metrics_oracle executable")
     parser.add_argument("--seed", type=int, default=20251124)
     parser.add_argument("--cases", type=int, default=400)
     parser.add_argument("--keep", help="also write the cases (JSON lines) to this file")
+    parser.add_argument("--bench", type=int, metavar="N",
+                        help="instead: time binary metrics on N rows against sklearn")
     args = parser.parse_args()
+    if args.bench:
+        return bench(args.driver, args.bench, args.seed)
     if sklearn.__version__ != "1.2.1":
         print(f"note: the oracle is specified against sklearn 1.2.1, this is {sklearn.__version__}")
 

@@ -9,23 +9,25 @@ namespace lakewatch::monitor::metrics {
 
 template <typename Visit>
 void ScoreRanking::ForEachThreshold(Visit visit) const {
-  size_t i = positive_.size();
-  size_t j = negative_.size();
+  const double* positive = scores_.data_as<double>();
+  const double* negative = positive + positives_;
+  size_t i = positives_;
+  size_t j = negatives_;
   int64_t tp = 0;
   int64_t fp = 0;
   while (i > 0 || j > 0) {
     double threshold;
     if (i == 0) {
-      threshold = negative_[j - 1];
+      threshold = negative[j - 1];
     } else if (j == 0) {
-      threshold = positive_[i - 1];
+      threshold = positive[i - 1];
     } else {
-      threshold = std::max(positive_[i - 1], negative_[j - 1]);
+      threshold = std::max(positive[i - 1], negative[j - 1]);
     }
     int64_t dp = 0;
     int64_t dn = 0;
-    while (i > 0 && positive_[i - 1] == threshold) --i, ++dp;
-    while (j > 0 && negative_[j - 1] == threshold) --j, ++dn;
+    while (i > 0 && positive[i - 1] == threshold) --i, ++dp;
+    while (j > 0 && negative[j - 1] == threshold) --j, ++dn;
     visit(dp, dn, tp, fp);
     tp += dp;
     fp += dn;

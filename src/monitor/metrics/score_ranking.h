@@ -8,14 +8,15 @@
 // All counts are integers, so the AUC is computed exactly as U / (P·N) with ties counted half,
 // which equals sklearn's trapezoid over its (fpr, tpr) points.
 //
-// Cost: O(n) memory, one radix sort per class, one linear walk per figure.
+// Cost: 8 bytes per row, one radix sort per class, one linear walk per figure.
 // Thread-safety: immutable once built.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <span>
 
+#include "common/buffer.h"
 #include "monitor/metrics/sort_doubles.h"
 
 namespace lakewatch::monitor::metrics {
@@ -28,20 +29,21 @@ class ScoreRanking {
   static ScoreRanking Build(const double* score, size_t rows, size_t stride,
                             IsPositive is_positive) {
     ScoreRanking r;
-    size_t positives = 0;
-    for (size_t i = 0; i < rows; ++i) positives += is_positive(i) ? 1 : 0;
-    r.positive_.reserve(positives);
-    r.negative_.reserve(rows - positives);
+    for (size_t i = 0; i < rows; ++i) r.positives_ += is_positive(i) ? 1 : 0;
+    r.negatives_ = rows - r.positives_;
+    r.scores_.Resize(rows * sizeof(double));
+    double* positive = r.scores_.data_as<double>();
+    double* negative = positive + r.positives_;
     for (size_t i = 0; i < rows; ++i) {
-      (is_positive(i) ? r.positive_ : r.negative_).push_back(score[i * stride]);
+      *(is_positive(i) ? positive++ : negative++) = score[i * stride];
     }
-    SortDoubles(&r.positive_);
-    SortDoubles(&r.negative_);
+    SortDoubles(r.positive_scores());
+    SortDoubles(r.negative_scores());
     return r;
   }
 
-  int64_t positives() const { return static_cast<int64_t>(positive_.size()); }
-  int64_t negatives() const { return static_cast<int64_t>(negative_.size()); }
+  int64_t positives() const { return static_cast<int64_t>(positives_); }
+  int64_t negatives() const { return static_cast<int64_t>(negatives_); }
 
   // Area under the ROC curve = P(score of a positive > score of a negative) + ½ P(tie).
   // REQUIRES: positives() > 0 and negatives() > 0.
@@ -65,8 +67,16 @@ class ScoreRanking {
   template <typename Visit>
   void ForEachThreshold(Visit visit) const;
 
-  std::vector<double> positive_;  // ascending
-  std::vector<double> negative_;  // ascending
+  std::span<double> positive_scores() { return {scores_.data_as<double>(), positives_}; }
+  std::span<double> negative_scores() {
+    return {scores_.data_as<double>() + positives_, negatives_};
+  }
+
+  // The positives' scores, then the negatives', each ascending once built. A Buffer: no zero
+  // fill, and recycled huge-page memory for millions of rows (common/memory.h).
+  Buffer scores_;
+  size_t positives_ = 0;
+  size_t negatives_ = 0;
 };
 
 }  // namespace lakewatch::monitor::metrics

@@ -21,7 +21,7 @@ TEST(SortDoublesTest, MatchesStdSortOnBothPaths) {
     if (n > 10) v[3] = -0.0, v[4] = 0.0, v[5] = -1e-300, v[6] = 1e300;
     std::vector<double> expected = v;
     std::sort(expected.begin(), expected.end());
-    SortDoubles(&v);
+    SortDoubles(v);
     ASSERT_EQ(v.size(), expected.size());
     for (size_t i = 0; i < n; ++i) ASSERT_EQ(v[i], expected[i]) << i;
   }
