@@ -37,6 +37,7 @@ const std::map<std::string, Threshold>& DefaultThresholds() {
     t["duplicate_id_rate"].max = 0.01;
     t["accuracy_change_pvalue"].min = 0.05;
     t["roc_auc_change_pvalue"].min = 0.05;
+    t["ece"].rise = 0.05;
     return t;
   }();
   return kDefaults;
@@ -291,6 +292,23 @@ Result<bool> AddDrift(const ModelConfig& model, const std::string& column, const
   return o.drifted;
 }
 
+// Classification: per predicted class, the label distribution of the labelled
+// rows predicted as that class (keyed by the class name).
+std::map<std::string, Distribution> LabelsGivenPrediction(const ModelFrame& f, const std::vector<uint32_t>& rows) {
+  std::map<std::string, Distribution> out;
+  if (!f.has_label || !f.has_prediction || f.label_class.empty()) return out;
+  std::vector<std::vector<uint32_t>> by_class(f.classes.size());
+  for (uint32_t r : rows) {
+    const int32_t p = f.prediction_class[r];
+    if (p >= 0 && f.label_class[r] >= 0) by_class[static_cast<size_t>(p)].push_back(r);
+  }
+  for (size_t c = 0; c < by_class.size(); ++c) {
+    if (by_class[c].empty()) continue;
+    out.emplace(f.classes[c], CategoricalDistribution(f.label_class, f.classes, by_class[c]));
+  }
+  return out;
+}
+
 }  // namespace
 
 int64_t CountLabelled(const ModelFrame& frame, const std::vector<uint32_t>& rows) {
@@ -303,7 +321,7 @@ int64_t CountLabelled(const ModelFrame& frame, const std::vector<uint32_t>& rows
 bool IsAnomalyTracked(const std::string& metric) {
   static const std::unordered_set<std::string> kTracked = {
       "count", "error_rate", "latency_p95", "latency_p99", "missing_rate", "accuracy", "f1", "roc_auc", "mae",
-      "rmse", "throughput", "resource_mean", "label_coverage"};
+      "rmse", "resource_mean", "label_coverage"};
   return kTracked.count(metric) > 0;
 }
 
@@ -354,6 +372,7 @@ Result<Baseline> Baseline::Build(const ModelConfig& model, const ModelFrame& cur
   std::vector<uint8_t> yt, yp;
   std::vector<double> sc;
   LW_ASSIGN_OR_RETURN(metrics::Figures perf, Performance(model, f, rows, &yt, &yp, &sc));
+  b.label_given_prediction = LabelsGivenPrediction(f, rows);
   if (!yp.empty()) {
     b.labelled = static_cast<int64_t>(yt.size());
     for (size_t i = 0; i < yt.size(); ++i) b.correct += yt[i] == yp[i] ? 1 : 0;
@@ -527,6 +546,19 @@ Status ComputeGroupFigures(const GroupContext& ctx, const MetricRow& proto, std:
       return regression ? NumericDistribution(f.label_value.values, labelled, 1)
                         : CategoricalDistribution(f.label_class, f.classes, labelled);
     }));
+  }
+
+  // Concept drift: has the label distribution among the rows predicted as each
+  // class moved (column "<label>|<prediction>=<class>")?
+  if (!base.label_given_prediction.empty()) {
+    const std::string label_name = model.labels.column.empty() ? model.labels.label : model.labels.column;
+    for (const auto& [cls, cur] : LabelsGivenPrediction(f, rows)) {
+      auto ref = base.label_given_prediction.find(cls);
+      if (ref == base.label_given_prediction.end()) continue;
+      LW_ASSIGN_OR_RETURN(bool ignored,
+                          AddDrift(model, label_name + "|" + model.prediction + "=" + cls, ref->second, cur, proto, out));
+      (void)ignored;
+    }
   }
 
   // ---- duplicates and operations

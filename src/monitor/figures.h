@@ -29,6 +29,8 @@ struct Baseline {
   // Model-level figures of the baseline rows (performance, operations), for
   // `drop`/`rise` thresholds and change tests.
   std::map<std::string, double> values;
+  // Classification: the label distribution among the rows predicted as each class.
+  std::map<std::string, Distribution> label_given_prediction;
   // Binary models: what the change tests compare each window with.
   int64_t correct = 0, labelled = 0;      // rows predicted right, of the labelled rows with a prediction
   std::optional<metrics::AucEstimate> auc;  // ROC AUC with DeLong's variance

@@ -213,6 +213,11 @@ std::vector<std::vector<int32_t>> TopSliceValues(const ModelFrame& frame) {
   return out;
 }
 
+std::string SliceName(const ModelFrame& frame, size_t slice, int32_t code) {
+  const auto& [column, values] = frame.slices[slice];
+  return column + "=" + values.dictionary[static_cast<size_t>(code)];
+}
+
 // Robust z-scores (0.6745 (x - median) / MAD) over each series of figures of
 // one (version, granularity, slice, column, metric) along its windows; a point
 // beyond `limit` becomes a `<metric>_anomaly_z` alarm row.
@@ -292,6 +297,24 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
     LW_ASSIGN_OR_RETURN(Baseline baseline,
                         Baseline::Build(model, frame, baseline_frame ? *baseline_frame : frame, baseline_rows, threads));
 
+    // A slice is compared with the same slice of the baseline (the baseline's NG
+    // traffic for slice country=NG), where the baseline comes from the events.
+    const std::vector<std::vector<int32_t>> slice_values = TopSliceValues(frame);
+    std::map<std::string, Baseline> slice_baselines;
+    if (!baseline_frame.has_value()) {
+      for (size_t s = 0; s < frame.slices.size(); ++s) {
+        const CategoricalValues& values = frame.slices[s].second;
+        for (int32_t code : slice_values[s]) {
+          std::vector<uint32_t> rows;
+          for (uint32_t row : baseline_rows) {
+            if (values.codes[row] == code) rows.push_back(row);
+          }
+          LW_ASSIGN_OR_RETURN(Baseline sb, Baseline::Build(model, frame, frame, rows, threads));
+          slice_baselines.emplace(SliceName(frame, s, code), std::move(sb));
+        }
+      }
+    }
+
     std::vector<Group> groups;
     for (const Granularity& g : model.windows) WindowGroups(frame, g, &groups);
     ms.windows = static_cast<int64_t>(groups.size());
@@ -301,7 +324,6 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
     }
     // Windows to compute: new or changed ones; each brings its slices along.
     std::vector<Group> work;
-    const std::vector<std::vector<int32_t>> slice_values = TopSliceValues(frame);
     for (Group& gr : groups) {
       const std::string vname = gr.version < 0 ? "*" : frame.version.dictionary[static_cast<size_t>(gr.version)];
       Signature now;
@@ -318,7 +340,7 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
           sg.start = gr.start;
           sg.end = gr.end;
           sg.version = gr.version;
-          sg.slice = frame.slices[s].first + "=" + values.dictionary[static_cast<size_t>(code)];
+          sg.slice = SliceName(frame, s, code);
           for (uint32_t row : gr.rows) {
             if (values.codes[row] == code) sg.rows.push_back(row);
           }
@@ -342,7 +364,8 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
         GroupContext ctx;
         ctx.model = &model;
         ctx.frame = &frame;
-        ctx.baseline = &baseline;
+        auto sb = slice_baselines.find(gr.slice);
+        ctx.baseline = sb != slice_baselines.end() ? &sb->second : &baseline;
         ctx.rows = &gr.rows;
         ctx.window_hours = gr.start == kNoTime ? 0 : static_cast<double>(gr.end - gr.start) / 3.6e9;
         std::vector<MetricRow>& rows = out[i];
