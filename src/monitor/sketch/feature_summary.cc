@@ -233,6 +233,7 @@ Result<FeatureSummary> FeatureSummary::Deserialize(std::string_view bytes) {
   uint8_t tracked;
   LW_RETURN_IF_ERROR(r.F64(&s.mean_, "mean"));
   LW_RETURN_IF_ERROR(r.F64(&s.m2_, "sum of squared deviations"));
+  if (!std::isfinite(s.mean_)) return r.Error("the mean is not finite");
   if (s.m2_ < 0) return r.Error("negative sum of squared deviations");
   LW_RETURN_IF_ERROR(r.U8(&tracked, "values tracked flag"));
   if (tracked > 1) return r.Error("values tracked flag " + std::to_string(tracked));
@@ -257,6 +258,7 @@ Result<FeatureSummary> FeatureSummary::Deserialize(std::string_view bytes) {
   if (!kll.empty() && (std::isinf(kll.min()) || std::isinf(kll.max()))) {
     return r.Error("the quantile sketch holds an infinite value");
   }
+  if (kll.empty() && (s.mean_ != 0 || s.m2_ != 0)) return r.Error("moments without values");
   if (s.values_tracked_) {
     uint64_t total = 0;
     for (const ValueCount& vc : s.values_) {

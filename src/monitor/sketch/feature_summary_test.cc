@@ -254,6 +254,40 @@ TEST(FeatureSummary, CorruptBytesRejected) {
   testing::ExpectEveryCorruptionRejected(cat.Serialize(), deserialize);
 }
 
+TEST(FeatureSummary, MutatedPayloadsRefusedOrUsable) {
+  SummaryOptions small;
+  small.kll_k = 8;
+  small.items_capacity = 2;
+  small.hll_precision = 4;
+  FeatureSummary num = FeatureSummary::Numeric(small);
+  for (double x : {1.5, 2.5, 1.5, -3.0, 7.0, 8.0, 9.0, 1.5, 2.0, 3.0, 4.0}) num.AddNumber(x);
+  FeatureSummary cat = FeatureSummary::Categorical(small);
+  for (std::string c : {"x", "y", "x", "z"}) cat.AddCategory(c);
+  for (const FeatureSummary* original : {&num, &cat}) {
+    testing::ForEachResealedMutation(
+        original->Serialize(), SketchKind::kFeatureSummary, 2000, [&](std::string b) {
+          auto r = FeatureSummary::Deserialize(b);
+          if (!r.ok()) {
+            EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
+            return;
+          }
+          FeatureSummary s = *r;
+          if (s.numeric()) {
+            for (int i = 0; i < 40; ++i) s.AddNumber(i);
+            (void)s.value_counts();
+            EXPECT_GE(s.variance(), 0);
+          } else {
+            s.AddCategory("w", 3);
+            EXPECT_GE(s.distinct_count(), 0);
+          }
+          FeatureSummary copy = s;
+          Status merged = s.Merge(copy);
+          EXPECT_TRUE(merged.ok()) << merged.ToString();
+          EXPECT_TRUE(FeatureSummary::Deserialize(s.Serialize()).ok());
+        });
+  }
+}
+
 TEST(FeatureSummary, InvariantViolationsRejected) {
   KllSketch kll;
   kll.Update(1);

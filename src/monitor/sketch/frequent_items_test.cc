@@ -171,6 +171,29 @@ TEST(FrequentItems, CorruptBytesRejected) {
       fi.Serialize(), [](std::string_view b) { return FrequentItems::Deserialize(b); });
 }
 
+TEST(FrequentItems, MutatedPayloadsRefusedOrUsable) {
+  FrequentItems fi(4);
+  for (std::string s : {"alpha", "beta", "beta", "gamma", "delta", "epsilon", "beta", "alpha"}) {
+    fi.Add(s);
+  }
+  testing::ForEachResealedMutation(fi.Serialize(), SketchKind::kFrequentItems, 3000,
+                                   [&](std::string b) {
+                                     auto r = FrequentItems::Deserialize(b);
+                                     if (!r.ok()) {
+                                       EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
+                                       return;
+                                     }
+                                     FrequentItems g = *r;
+                                     for (int i = 0; i < 50; ++i)
+                                       g.Add("x" + std::to_string(i % 7), 1 + i % 3);
+                                     FrequentItems copy = g;
+                                     ASSERT_TRUE(g.Merge(copy).ok());
+                                     for (const FrequentItems::Item& it : g.Items())
+                                       EXPECT_LE(it.lower, it.upper);
+                                     EXPECT_TRUE(FrequentItems::Deserialize(g.Serialize()).ok());
+                                   });
+}
+
 TEST(FrequentItems, InvariantViolationsRejected) {
   struct Entry {
     std::string item;

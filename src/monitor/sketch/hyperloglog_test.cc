@@ -131,6 +131,26 @@ TEST(HyperLogLog, CorruptBytesRejected) {
   testing::ExpectEveryCorruptionRejected(sparse.Serialize(), deserialize);
 }
 
+TEST(HyperLogLog, MutatedPayloadsRefusedOrUsable) {
+  for (uint64_t n : {5, 100}) {
+    HyperLogLog h(n == 5 ? 14 : 4);
+    AddRange(&h, 0, n);
+    testing::ForEachResealedMutation(h.Serialize(), SketchKind::kHyperLogLog, 2000,
+                                     [&](std::string b) {
+                                       auto r = HyperLogLog::Deserialize(b);
+                                       if (!r.ok()) {
+                                         EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
+                                         return;
+                                       }
+                                       HyperLogLog g = *r;
+                                       AddRange(&g, 1000, 50);
+                                       ASSERT_TRUE(g.Merge(h).ok() || g.precision() != 14);
+                                       EXPECT_GE(g.Estimate(), 0);
+                                       EXPECT_TRUE(HyperLogLog::Deserialize(g.Serialize()).ok());
+                                     });
+  }
+}
+
 TEST(HyperLogLog, InvariantViolationsRejected) {
   auto error = [](std::initializer_list<int> payload) {
     ByteWriter w;

@@ -256,6 +256,30 @@ TEST(KllSketch, CorruptBytesRejected) {
   EXPECT_FALSE(KllSketch::Deserialize("").ok());
 }
 
+// Payload mutations behind a valid checksum are refused as Corrupt, or give a
+// sketch that keeps working (updates, merges, queries, round trips).
+TEST(KllSketch, MutatedPayloadsRefusedOrUsable) {
+  KllSketch s(8, 5);
+  for (double x : Stream(1, 60, 5)) s.Update(x);
+  int accepted = 0;
+  testing::ForEachResealedMutation(s.Serialize(), SketchKind::kKll, 3000, [&](std::string b) {
+    auto r = KllSketch::Deserialize(b);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
+      return;
+    }
+    ++accepted;
+    KllSketch k = *r;
+    for (int i = 0; i < 300; ++i) k.Update(i);
+    KllSketch copy = k;
+    ASSERT_TRUE(k.Merge(copy).ok());
+    double median = k.Quantile(0.5);
+    EXPECT_TRUE(median >= k.min() && median <= k.max());
+    EXPECT_TRUE(KllSketch::Deserialize(k.Serialize()).ok());
+  });
+  EXPECT_GT(accepted, 0);  // some mutations (items, generator state) are valid sketches
+}
+
 // Bytes with a valid envelope (checksum) whose payload breaks an invariant.
 TEST(KllSketch, InvariantViolationsRejected) {
   auto payload = [](uint64_t n, double min, double max, std::vector<std::vector<double>> levels) {

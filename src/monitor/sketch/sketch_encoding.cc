@@ -2,7 +2,8 @@
 //
 //   offset  size  field
 //   0       4     magic "LWSK"
-//   4       1     format version (kFormatVersion)
+//   4       1     format version (kFormatVersion; these first 10 bytes keep their
+//                 layout in every version)
 //   5       1     SketchKind
 //   6       4     u32 payload length L
 //   10      L     payload (layout at the top of the sketch's own .cc)
@@ -189,22 +190,14 @@ Result<ByteReader> OpenEnvelope(std::string_view bytes, SketchKind kind, std::st
   if (bytes.substr(0, kMagic.size()) != kMagic) {
     return header.Error("bad magic (expected \"LWSK\")");
   }
+  // Length and checksum first: a damaged version or kind byte is corruption;
+  // only an intact envelope of another version is NotSupported.
   ByteReader fields(bytes.substr(kMagic.size(), kHeaderBytes - kMagic.size()), context,
                     kMagic.size());
   uint8_t version, kind_byte;
   uint32_t len;
   LW_RETURN_IF_ERROR(fields.U8(&version, "format version"));
-  if (version != kFormatVersion) {
-    return Status::NotSupported(std::string(context) + ": format version " +
-                                std::to_string(version) + " (this build reads version " +
-                                std::to_string(kFormatVersion) + ")");
-  }
   LW_RETURN_IF_ERROR(fields.U8(&kind_byte, "sketch kind"));
-  if (kind_byte != static_cast<uint8_t>(kind)) {
-    return Status::Corrupt(
-        std::string(context) + ": byte 5: sketch kind " + std::to_string(kind_byte) +
-        ", expected " + std::to_string(static_cast<int>(kind)) + " (" + SketchKindName(kind) + ")");
-  }
   LW_RETURN_IF_ERROR(fields.U32(&len, "payload length"));
   if (len != bytes.size() - kHeaderBytes - kChecksumBytes) {
     return Status::Corrupt(std::string(context) + ": byte 6: payload length " +
@@ -216,6 +209,16 @@ Result<ByteReader> OpenEnvelope(std::string_view bytes, SketchKind kind, std::st
   if (stored != XXH3_64bits(bytes.data(), body)) {
     return Status::Corrupt(std::string(context) + ": byte " + std::to_string(body) +
                            ": checksum mismatch");
+  }
+  if (version != kFormatVersion) {
+    return Status::NotSupported(std::string(context) + ": format version " +
+                                std::to_string(version) + " (this build reads version " +
+                                std::to_string(kFormatVersion) + ")");
+  }
+  if (kind_byte != static_cast<uint8_t>(kind)) {
+    return Status::Corrupt(
+        std::string(context) + ": byte 5: sketch kind " + std::to_string(kind_byte) +
+        ", expected " + std::to_string(static_cast<int>(kind)) + " (" + SketchKindName(kind) + ")");
   }
   return ByteReader(bytes.substr(kHeaderBytes, len), context, kHeaderBytes);
 }

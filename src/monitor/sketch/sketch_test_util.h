@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <random>
+
 #include "monitor/sketch/kll_sketch.h"
+#include "monitor/sketch/sketch_encoding.h"
 
 namespace lakewatch::monitor::sketch::testing {
 
@@ -30,6 +33,30 @@ void ExpectEveryCorruptionRejected(const std::string& bytes, Deserialize deseria
     }
   }
   EXPECT_FALSE(deserialize(bytes + '\0').ok()) << "trailing byte";
+}
+
+// Mutations past the checksum: `rounds` copies of the payload of `bytes` (an
+// envelope of `kind`) with 1-3 random bytes changed, resealed with a valid
+// checksum, each passed to `use` (a callable taking the std::string). This is
+// what reaches the invariant checks of a deserializer; `use` should deserialize
+// and exercise whatever is accepted.
+template <typename Use>
+void ForEachResealedMutation(const std::string& bytes, SketchKind kind, int rounds, Use use) {
+  constexpr size_t kHeader = 10, kChecksum = 8;  // sketch_encoding.cc's envelope
+  ASSERT_GT(bytes.size(), kHeader + kChecksum);
+  const std::string payload = bytes.substr(kHeader, bytes.size() - kHeader - kChecksum);
+  std::mt19937_64 gen(payload.size());
+  for (int round = 0; round < rounds; ++round) {
+    std::string mutated = payload;
+    int changes = 1 + static_cast<int>(gen() % 3);
+    for (int c = 0; c < changes && !mutated.empty(); ++c) {
+      size_t at = gen() % mutated.size();
+      mutated[at] = static_cast<char>(gen() % 4 == 0 ? mutated[at] ^ 0x80 : gen());
+    }
+    ByteWriter w;
+    for (char ch : mutated) w.U8(static_cast<uint8_t>(ch));
+    use(std::move(w).Seal(kind));
+  }
 }
 
 // The exact fraction of `sorted` that is <= x.
