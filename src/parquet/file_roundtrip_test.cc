@@ -48,6 +48,8 @@ struct V {
   V(double v) : k(K::kF64), f(v) {}                  // NOLINT(google-explicit-constructor)
   V(const char* v) : k(K::kStr), s(v) {}             // NOLINT(google-explicit-constructor)
   V(std::string v) : k(K::kStr), s(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+  // A one-element sequence of a V must be written V::Seq({v}): clang reads V{v}
+  // as a copy of v (CWG 2137), g++ as a sequence.
   V(std::initializer_list<V> items) : k(K::kSeq), seq(items) {}  // NOLINT
   static V Seq(std::vector<V> items) {
     V v;
@@ -1064,7 +1066,7 @@ TEST(ParquetRoundTrip, ProjectionOfSiblingsUnderSingleFieldStruct) {
   TypePtr inner = DataType::Struct(
       {F("b", DataType::Int32()), F("c", DataType::String()), F("d", DataType::Double())});
   TypePtr outer = DataType::Struct({F("s", inner)});
-  RecordBatch batch = Batch({F("o", outer)}, {Col(outer, {{{1, "x", 1.5}}, kNull, {kNull}})});
+  RecordBatch batch = Batch({F("o", outer)}, {Col(outer, {{{1, "x", 1.5}}, kNull, V::Seq({kNull})})});
   TempFile file;
   ASSERT_TRUE(WriteFile(file.path(), batch.schema, {batch}).ok());
   ReadBack rb = Read(file.path(), {"o.s.b", "o.s.d"});
@@ -1088,7 +1090,7 @@ TEST(ParquetRoundTrip, StatisticsInTheFooter) {
     name.push_back(std::string(1, static_cast<char>('a' + (i / 100) * 2 + i % 2)) + "-" +
                    std::to_string(i / 100));
     opt.push_back(i / 100 == 1 ? kNull : V(i % 3 == 0 ? kNull : V(static_cast<int32_t>(i))));
-    nst.push_back(i % 50 == 0 ? kNull : V{V(static_cast<int32_t>(-i))});
+    nst.push_back(i % 50 == 0 ? kNull : V::Seq({V(static_cast<int32_t>(-i))}));
     f.push_back(i == 150 ? V(std::nan("")) : V(static_cast<double>(i) / 4));
   }
   RecordBatch batch =
@@ -1164,7 +1166,7 @@ TEST(ParquetRoundTrip, RowGroupSkippingWithStatsPredicates) {
     id.push_back(int64_t{i});
     cat.push_back("c" + std::to_string(i / 100));  // "c0" .. "c9", one per row group
     opt.push_back(i / 100 == 3 ? V(7) : kNull);    // only row group 3 has values
-    nst.push_back(V{V(static_cast<int32_t>(i / 100))});
+    nst.push_back(V::Seq({V(static_cast<int32_t>(i / 100))}));
   }
   RecordBatch batch = Batch({F("id", DataType::Int64(), false), F("cat", DataType::String()),
                              F("opt", DataType::Int32()), F("nested", nested)},
@@ -1281,7 +1283,7 @@ TEST(ParquetWriterErrors, NullInRequiredFieldIsInvalidArgument) {
       {"top-level int", F("x", DataType::Int32(), false), Col(DataType::Int32(), {1, kNull})},
       {"top-level string", F("x", DataType::String(), false), Col(DataType::String(), {kNull})},
       {"top-level struct", F("x", st, false), Col(st, {{1}, kNull})},
-      {"struct field", F("x", st), Col(st, {kNull, {kNull}})},
+      {"struct field", F("x", st), Col(st, {kNull, V::Seq({kNull})})},
       {"list element", F("x", req_list), Col(req_list, {{"a", kNull}})},
       {"map value", F("x", req_map), Col(req_map, {{{"k", kNull}}})},
       {"top-level list", F("x", req_list, false), Col(req_list, {kNull})},

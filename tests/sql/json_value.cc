@@ -155,7 +155,7 @@ class JsonReader {
       SkipBlanks();
       if (!Accept(":")) return Fail("':'");
       LW_ASSIGN_OR_RETURN(JsonValue e, ReadValue(depth + 1));
-      v.fields.emplace_back(std::move(name), std::move(e));
+      v.fields.push_back(JsonMember{std::move(name), std::move(e)});
       SkipBlanks();
       if (Accept("}")) return v;
       if (!Accept(",")) return Fail("',' or '}'");

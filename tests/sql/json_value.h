@@ -15,13 +15,15 @@
 
 namespace lakewatch::sqltest {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
   std::string text;                 // kNumber: the number as written; kString: the decoded string
   std::vector<JsonValue> elements;  // kArray
-  std::vector<std::pair<std::string, JsonValue>> fields;  // kObject, in order
+  std::vector<JsonMember> fields;   // kObject, in order
 
   // kObject: the member named `name`, or nullptr.
   const JsonValue* Find(std::string_view name) const;
@@ -29,6 +31,12 @@ struct JsonValue {
 
 // Parses one JSON document (the whole of `text`, surrounding blanks allowed).
 // InvalidArgument "byte N: expected …" on bad input.
+// An object member. (A std::pair of an incomplete JsonValue does not compile with clang.)
+struct JsonMember {
+  std::string name;
+  JsonValue value;
+};
+
 Result<JsonValue> ParseJson(std::string_view text);
 
 }  // namespace lakewatch::sqltest
