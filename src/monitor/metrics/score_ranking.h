@@ -60,7 +60,8 @@ class ScoreRanking {
   double DeLongVariance() const;
 
  private:
-  // 2·P·N·AUC as an exact integer: Σ over thresholds of dn · (2·tp_before + dp).
+  // 2·P·N·AUC as an exact integer: Σ over thresholds of dn · (2·tp_before + dp). It and the
+  // DeLong numerators stay below 2·P·N, within int64 for windows of up to ~4·10⁹ rows.
   int64_t TwiceU() const;
   // Calls visit(dp, dn, tp, fp) for each distinct score from the highest down: dp positives
   // and dn negatives have that score, tp positives and fp negatives score higher.

@@ -46,7 +46,9 @@ Result<ChangeTest> TwoProportionZTest(int64_t baseline_successes, int64_t baseli
   LW_RETURN_IF_ERROR(CheckSample("current", current_successes, current_trials));
   const auto n1 = static_cast<double>(baseline_trials);
   const auto n2 = static_cast<double>(current_trials);
-  const double pooled = static_cast<double>(baseline_successes + current_successes) / (n1 + n2);
+  const double pooled =
+      (static_cast<double>(baseline_successes) + static_cast<double>(current_successes)) /
+      (n1 + n2);
   const double variance = pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2);
   return Standardise(static_cast<double>(baseline_successes) / n1,
                      static_cast<double>(current_successes) / n2, variance);
