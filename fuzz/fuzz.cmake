@@ -15,11 +15,14 @@ set(LW_FUZZ_SAN address,undefined)
 set(LW_FUZZ_COMPILE_FLAGS -fsanitize=fuzzer-no-link,${LW_FUZZ_SAN}
     -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
 
-# Only the fuzz targets (and what they link) are built by default here: the CLI and the
-# libraries no fuzz target needs would cost CI time for nothing.
+# Without tests, only the fuzz targets (and what they link) are built by default: the CLI and
+# the libraries no fuzz target needs would cost time for nothing. With tests (the sanitizer build
+# of `make test`, which also runs the unit tests), everything is built.
 get_property(LW_FUZZ_EXISTING DIRECTORY ${CMAKE_SOURCE_DIR} PROPERTY BUILDSYSTEM_TARGETS)
 foreach(t ${LW_FUZZ_EXISTING})
-  set_target_properties(${t} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+  if(NOT LAKEWATCH_TESTS)
+    set_target_properties(${t} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+  endif()
   get_target_property(kind ${t} TYPE)
   if(kind STREQUAL "STATIC_LIBRARY" OR kind STREQUAL "EXECUTABLE" OR
      kind STREQUAL "SHARED_LIBRARY" OR kind STREQUAL "OBJECT_LIBRARY")

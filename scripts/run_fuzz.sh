@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target of the fuzz build for SECONDS each (default 60), one after another.
+# Runs every libFuzzer target of the fuzz build for SECONDS each (default 60), FUZZ_JOBS at a time.
 #
-# usage: scripts/run_fuzz.sh [SECONDS]      env: FUZZ_BUILD (default build-fuzz)
+# usage: scripts/run_fuzz.sh [SECONDS]      env: FUZZ_BUILD (default build-san), FUZZ_JOBS (default 1)
 #
 # Targets are the executables named fuzz_* in $FUZZ_BUILD or $FUZZ_BUILD/fuzz (built by
 # `make fuzz-build` from fuzz/fuzz_<name>.cc). Each one keeps a growing corpus in
@@ -13,7 +13,7 @@ set -euo pipefail
 seconds=${1:-60}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-build=${FUZZ_BUILD:-build-fuzz}
+build=${FUZZ_BUILD:-build-san}
 shared="$root/../shared/data"
 
 # Seed inputs for a target, one path per line, from the shared corpus (absent outside the
@@ -48,14 +48,16 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 [ -d "$shared" ] || echo "run_fuzz: ../shared/data not found: fuzzing without shared seeds"
 
-failed=()
-for bin in "${targets[@]}"; do
+# One target: seed its corpus, fuzz it, leave its outcome in $build/fuzz_<name>.status.
+run_target() {
+  local bin=$1 name corpus artifacts nseeds
   name=$(basename "$bin")
   name=${name#fuzz_}
   corpus="$build/corpus/$name"
   artifacts="$build/artifacts"
   mkdir -p "$corpus" "$artifacts"
   # Seeds are stored under their content hash, as libFuzzer names corpus files.
+  local seeds=()
   mapfile -t seeds < <(seed_files "$name")
   if [ ${#seeds[@]} -gt 0 ]; then
     while read -r hash f; do
@@ -63,17 +65,40 @@ for bin in "${targets[@]}"; do
     done < <(printf '%s\0' "${seeds[@]}" | xargs -0 sha1sum)
   fi
   nseeds=${#seeds[@]}
-  dirs=("$corpus")
+  local dirs=("$corpus")
   [ -d "fuzz/corpus/$name" ] && dirs+=("fuzz/corpus/$name")
   echo "run_fuzz: $name for ${seconds}s ($nseeds shared seeds, corpus $corpus)"
   if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$artifacts/$name-" "${dirs[@]}" >"$build/fuzz_$name.log" 2>&1; then
-    tail -n 60 "$build/fuzz_$name.log"
-    echo "run_fuzz: FAILED $name (log $build/fuzz_$name.log, reproducer in $artifacts/)"
-    failed+=("$name")
+    echo failed >"$build/fuzz_$name.status"
+    { tail -n 60 "$build/fuzz_$name.log"
+      echo "run_fuzz: FAILED $name (log $build/fuzz_$name.log, reproducer in $artifacts/)"; }
   else
-    grep -E '^(Done|stat::number_of_executed_units)' "$build/fuzz_$name.log" | tail -n 2 || true
+    echo passed >"$build/fuzz_$name.status"
+    echo "run_fuzz: $name: $(grep -E '^stat::number_of_executed_units' "$build/fuzz_$name.log" |
+                              tail -n 1 || true)"
   fi
+}
+
+# FUZZ_JOBS targets run side by side (each still fuzzes for $seconds of its own).
+jobs=${FUZZ_JOBS:-1}
+running=0
+for bin in "${targets[@]}"; do
+  rm -f "$build/fuzz_$(basename "$bin" | sed 's/^fuzz_//').status"
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  run_target "$bin" &
+  running=$((running + 1))
+done
+wait || true
+
+failed=()
+for bin in "${targets[@]}"; do
+  name=$(basename "$bin")
+  name=${name#fuzz_}
+  [ "$(cat "$build/fuzz_$name.status" 2>/dev/null)" = passed ] || failed+=("$name")
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
