@@ -214,10 +214,15 @@ def generate(seed, count):
 # Expected figures: {(metric, column): (value, n)}
 
 
+def count_figure(c):
+    """The window's rows and the `count` figure every kind of window starts with."""
+    n = len(c["y_true"])
+    return n, {("count", ""): (n, n)}
+
+
 def binary_expected(c):
     y = np.array(c["y_true"], dtype=int)
-    n = len(y)
-    out = {("count", ""): (n, n)}
+    n, out = count_figure(c)
     if n == 0:
         return out
     out[("positive_rate", "")] = (np.mean(y), n)
@@ -246,9 +251,7 @@ def cell_label(s):
 
 
 def multiclass_expected(c):
-    y = np.array(c["y_true"], dtype=object)
-    n = len(y)
-    out = {("count", ""): (n, n)}
+    n, out = count_figure(c)
     if n == 0:
         return out
     as_int = c["labels"] == "int"
@@ -303,8 +306,7 @@ def multiclass_expected(c):
 def regression_expected(c, notes):
     y = np.array(c["y_true"], dtype=float)
     p = np.array(c["y_pred"], dtype=float)
-    n = len(y)
-    out = {("count", ""): (n, n)}
+    n, out = count_figure(c)
     if n == 0:
         return out
     out[("mae", "")] = (skm.mean_absolute_error(y, p), n)
