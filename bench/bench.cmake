@@ -19,3 +19,6 @@ target_link_libraries(index_bench PRIVATE lakewatch_index lakewatch_parquet lake
 
 # monitor run over 10M events (bench/monitor.cmake).
 include(${CMAKE_SOURCE_DIR}/bench/monitor.cmake)
+
+# Drift statistics against scipy (bench/drift.cmake).
+include(${CMAKE_SOURCE_DIR}/bench/drift.cmake)

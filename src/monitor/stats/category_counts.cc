@@ -52,21 +52,17 @@ Result<AlignedCounts> AlignCategories(const CategoryCounts& reference,
 }
 
 AlignedCounts AlignDistinctValues(const SortedSample& reference, const SortedSample& current) {
-  const std::span<const double> a = reference.values();
-  const std::span<const double> b = current.values();
   AlignedCounts out;
-  size_t i = 0;
-  size_t j = 0;
-  while (i < a.size() || j < b.size()) {
-    const double x = j == b.size() || (i < a.size() && a[i] <= b[j]) ? a[i] : b[j];
-    const size_t i0 = i;
-    const size_t j0 = j;
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
-    out.categories.push_back(fmt::format("{}", x == 0 ? 0.0 : x));
-    out.reference.push_back(static_cast<int64_t>(i - i0));
-    out.current.push_back(static_cast<int64_t>(j - j0));
-  }
+  size_t i0 = 0;
+  size_t j0 = 0;
+  ForEachDistinctValue(reference.values(), current.values(),
+                       [&](double x, size_t i, size_t j, double) {
+                         out.categories.push_back(fmt::format("{}", x == 0 ? 0.0 : x));
+                         out.reference.push_back(static_cast<int64_t>(i - i0));
+                         out.current.push_back(static_cast<int64_t>(j - j0));
+                         i0 = i;
+                         j0 = j;
+                       });
   return out;
 }
 

@@ -27,17 +27,11 @@ CdfGaps MaxCdfGaps(std::span<const double> a, std::span<const double> b) {
   const double na = static_cast<double>(a.size());
   const double nb = static_cast<double>(b.size());
   CdfGaps gaps;
-  size_t i = 0;
-  size_t j = 0;
-  while (i < a.size() || j < b.size()) {
-    // The next value of the merged order, then past all its copies in both.
-    const double x = j == b.size() || (i < a.size() && a[i] <= b[j]) ? a[i] : b[j];
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
+  ForEachDistinctValue(a, b, [&](double, size_t i, size_t j, double) {
     const double diff = static_cast<double>(i) / na - static_cast<double>(j) / nb;
     gaps.above = std::max(gaps.above, diff);
     gaps.below = std::max(gaps.below, -diff);
-  }
+  });
   return gaps;
 }
 

@@ -21,18 +21,15 @@ constexpr size_t kMinParallelSort = 1 << 16;
 // when `threads` is 2, the halves then merged.
 void SortValues(std::vector<double>& v, int threads) {
   if (threads < 2 || v.size() < kMinParallelSort) {
-    metrics::SortDoubles(&v);
+    metrics::SortDoubles(v);
     return;
   }
-  const auto half = static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::vector<double> upper(v.begin() + half, v.end());
-  v.resize(static_cast<size_t>(half));
-  std::thread sorter([&upper] { metrics::SortDoubles(&upper); });
-  metrics::SortDoubles(&v);
+  const std::span<double> all(v);
+  const size_t half = all.size() / 2;
+  std::thread sorter([all, half] { metrics::SortDoubles(all.subspan(half)); });
+  metrics::SortDoubles(all.first(half));
   sorter.join();
-  std::vector<double> merged(v.size() + upper.size());
-  std::merge(v.begin(), v.end(), upper.begin(), upper.end(), merged.begin());
-  v = std::move(merged);
+  std::inplace_merge(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(half), v.end());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,31 @@ class SortedSample {
   double mean_ = 0;
   double squared_deviations_ = 0;  // sum((x - mean)^2)
 };
+
+// Walks the union of two ascending runs of finite values once, in order, and
+// calls visit(x, i, j, next) for each distinct value x, where i and j count
+// the values <= x in `a` and `b` and next is the following distinct value
+// (+infinity after the last). The merge step is branch-free: a random
+// interleaving of two samples costs no mispredictions.
+template <typename Visit>
+void ForEachDistinctValue(std::span<const double> a, std::span<const double> b, Visit&& visit) {
+  constexpr double kEnd = std::numeric_limits<double>::infinity();
+  const size_t total = a.size() + b.size();
+  size_t i = 0;
+  size_t j = 0;
+  double va = a.empty() ? kEnd : a[0];
+  double vb = b.empty() ? kEnd : b[0];
+  while (i + j < total) {
+    const bool take_a = va <= vb;
+    const double x = take_a ? va : vb;
+    i += take_a ? 1 : 0;
+    j += take_a ? 0 : 1;
+    va = i < a.size() ? a[i] : kEnd;
+    vb = j < b.size() ? b[j] : kEnd;
+    const double next = va < vb ? va : vb;
+    if (next != x) visit(x, i, j, next);
+  }
+}
 
 // OK when both samples hold values; else InvalidArgument naming `test` and
 // the empty side.

@@ -9,24 +9,14 @@ namespace lakewatch::monitor::stats {
 
 Result<double> WassersteinDistance(const SortedSample& reference, const SortedSample& current) {
   LW_RETURN_IF_ERROR(RequireValues(reference, current, "Wasserstein distance"));
-  const std::span<const double> a = reference.values();
-  const std::span<const double> b = current.values();
-  const double na = static_cast<double>(a.size());
-  const double nb = static_cast<double>(b.size());
+  const double na = static_cast<double>(reference.size());
+  const double nb = static_cast<double>(current.size());
   metrics::CompensatedSum sum;
-  size_t i = 0;
-  size_t j = 0;
-  double x = std::min(a[0], b[0]);
-  while (true) {
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
-    if (i == a.size() && j == b.size()) break;
-    const double next = j == b.size() || (i < a.size() && a[i] <= b[j]) ? a[i] : b[j];
-    const double term =
-        std::fabs(static_cast<double>(i) / na - static_cast<double>(j) / nb) * (next - x);
-    sum.Add(term);
-    x = next;
-  }
+  ForEachDistinctValue(
+      reference.values(), current.values(), [&](double x, size_t i, size_t j, double next) {
+        if (std::isinf(next)) return;  // past the last value both CDFs are 1
+        sum.Add(std::fabs(static_cast<double>(i) / na - static_cast<double>(j) / nb) * (next - x));
+      });
   return sum.value();
 }
 
