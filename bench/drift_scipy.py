@@ -119,7 +119,7 @@ def main():
             shutil.rmtree(data_dir, ignore_errors=True)
 
     mismatches = []
-    worst = 0.0
+    worst, worst_at = 0.0, ""
     for kind, mine, theirs in (("numeric", lw["numeric"], py_numeric),
                                ("categorical", lw["categorical"], py_categorical)):
         for f, (a, b) in enumerate(zip(mine, theirs)):
@@ -128,7 +128,9 @@ def main():
                 if not agree(got, want):
                     mismatches.append(f"{kind} feature {f} {key}: lakewatch {got!r} scipy {want!r}")
                 elif max(abs(got), abs(want)) > 1e-300:
-                    worst = max(worst, abs(got - want) / max(abs(got), abs(want)))
+                    rel = abs(got - want) / max(abs(got), abs(want))
+                    if rel > worst:
+                        worst, worst_at = rel, f"{kind} feature {f} {key}"
 
     scipy_numeric, scipy_categorical = t1 - t0, t2 - t1
     t = lw["timings"]
@@ -151,7 +153,7 @@ def main():
             print("  " + m)
         return 1
     print(f"All {sum(len(b) for b in py_numeric + py_categorical)} figures agree "
-          f"(largest relative difference {worst:.1e}).")
+          f"(largest relative difference {worst:.1e}, {worst_at}).")
     return 0
 
 

@@ -20,7 +20,7 @@ namespace lakewatch::monitor::stats {
 // A categorical sample: how often each category occurs; missing values apart.
 struct CategoryCounts {
   struct Hash {
-    using is_transparent = void;
+    using is_transparent = void;  // NOLINT(readability-identifier-naming): the standard's name
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> counts;
