@@ -6,6 +6,7 @@
 #include <string>
 
 #include "monitor/stats/category_counts.h"
+#include "monitor/stats/parse_name.h"
 
 namespace lakewatch::monitor::stats {
 namespace {
@@ -73,11 +74,7 @@ std::string_view BinningName(Binning binning) {
 }
 
 Result<Binning> ParseBinning(std::string_view name) {
-  for (Binning b : {Binning::kReferenceQuantiles, Binning::kSturges}) {
-    if (name == BinningName(b)) return b;
-  }
-  return Status::InvalidArgument("unknown binning '" + std::string(name) +
-                                 "' (expected quantiles or sturges)");
+  return ParseName(name, {Binning::kReferenceQuantiles, Binning::kSturges}, BinningName, "binning");
 }
 
 Result<BinnedCounts> BinSamples(const SortedSample& reference, const SortedSample& current,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "monitor/stats/no_throw_policy.h"
+#include "monitor/stats/parse_name.h"
 
 namespace lakewatch::monitor::stats {
 
@@ -15,11 +16,8 @@ std::string_view ChiSquareFormName(ChiSquareForm form) {
 }
 
 Result<ChiSquareForm> ParseChiSquareForm(std::string_view name) {
-  for (ChiSquareForm f : {ChiSquareForm::kContingency, ChiSquareForm::kGoodnessOfFit}) {
-    if (name == ChiSquareFormName(f)) return f;
-  }
-  return Status::InvalidArgument("unknown chi-square form '" + std::string(name) +
-                                 "' (expected contingency or goodness_of_fit)");
+  return ParseName(name, {ChiSquareForm::kContingency, ChiSquareForm::kGoodnessOfFit},
+                   ChiSquareFormName, "chi-square form");
 }
 
 double ChiSquareSf(double x, int64_t dof) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "monitor/stats/jensen_shannon.h"
+#include "monitor/stats/parse_name.h"
 #include "monitor/stats/psi.h"
 #include "monitor/stats/two_proportion_z.h"
 #include "monitor/stats/wasserstein.h"
@@ -142,13 +143,10 @@ Status RunMethod(DriftMethod method, const FeatureSample& reference, const Featu
 std::string_view DriftMethodName(DriftMethod method) { return InfoOf(method).name; }
 
 Result<DriftMethod> ParseDriftMethod(std::string_view name) {
-  for (const MethodInfo& m : kMethods) {
-    if (m.name == name) return m.method;
-  }
-  return Status::InvalidArgument(
-      fmt::format("unknown drift method '{}' (expected auto, ks, chisquare, z, psi, wasserstein "
-                  "or jensenshannon)",
-                  name));
+  return ParseName(name,
+                   {DriftMethod::kAuto, DriftMethod::kKs, DriftMethod::kChiSquare, DriftMethod::kZ,
+                    DriftMethod::kPsi, DriftMethod::kWasserstein, DriftMethod::kJensenShannon},
+                   DriftMethodName, "drift method");
 }
 
 bool HasPValue(DriftMethod method) { return !InfoOf(method).p_value_metric.empty(); }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "monitor/stats/kolmogorov_distribution.h"
+#include "monitor/stats/parse_name.h"
 
 namespace lakewatch::monitor::stats {
 namespace {
@@ -102,11 +103,8 @@ std::string_view KsMethodName(KsMethod method) {
 }
 
 Result<KsMethod> ParseKsMethod(std::string_view name) {
-  for (KsMethod m : {KsMethod::kAuto, KsMethod::kExact, KsMethod::kAsymp}) {
-    if (name == KsMethodName(m)) return m;
-  }
-  return Status::InvalidArgument("unknown KS method '" + std::string(name) +
-                                 "' (expected auto, exact or asymp)");
+  return ParseName(name, {KsMethod::kAuto, KsMethod::kExact, KsMethod::kAsymp}, KsMethodName,
+                   "KS method");
 }
 
 std::optional<double> KsExactSf(int64_t n1, int64_t n2, int64_t h) {
