@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/row_output.h"
 #include "common/json_format.h"
 #include "monitor/config.h"
 #include "monitor/runner.h"
@@ -44,8 +45,8 @@ std::string SummaryJson(const monitor::RunSummary& s) {
 }
 
 Status RunMonitorCommand(const GlobalOptions& g, const MonitorArgs& a) {
-  if (a.format != "json" && a.format != "text" && !a.format.empty()) {
-    return Status::InvalidArgument("--format must be text or json (the summary), not '" + a.format + "'");
+  if (a.format != "json" && a.format != "table" && a.format != "text" && !a.format.empty()) {
+    return Status::InvalidArgument("--format must be table or json (the summary), not '" + a.format + "'");
   }
   LW_ASSIGN_OR_RETURN(monitor::MonitorConfig config, monitor::LoadConfig(a.config));
   monitor::RunOptions o;
@@ -65,16 +66,30 @@ Status RunMonitorCommand(const GlobalOptions& g, const MonitorArgs& a) {
     std::printf("%s\n", SummaryJson(s).c_str());
     return Status::OK();
   }
+  // One row per model, as a table; then the first alarms of each.
+  Schema schema;
+  for (const char* name : {"model", "events", "table_version", "windows", "computed", "figures", "alarms"}) {
+    schema.fields.push_back(Field{name, std::string(name) == "model" ? DataType::String() : DataType::Int64(), false, ""});
+  }
+  RecordBatch batch = RecordBatch::Empty(schema);
   for (const monitor::ModelRunSummary& m : s.models) {
-    std::printf("%s: %lld events (table version %lld), %lld of %lld windows computed, %lld figures, %lld alarms\n",
-                m.model.c_str(), static_cast<long long>(m.rows), static_cast<long long>(m.source_version),
-                static_cast<long long>(m.windows_computed), static_cast<long long>(m.windows),
-                static_cast<long long>(m.figures), static_cast<long long>(m.alarms));
-    for (const std::string& line : m.alarm_lines) std::printf("  alarm: %s\n", line.c_str());
+    batch.columns[0]->AppendString(m.model);
+    batch.columns[1]->Append<int64_t>(m.rows);
+    batch.columns[2]->Append<int64_t>(m.source_version);
+    batch.columns[3]->Append<int64_t>(m.windows);
+    batch.columns[4]->Append<int64_t>(m.windows_computed);
+    batch.columns[5]->Append<int64_t>(m.figures);
+    batch.columns[6]->Append<int64_t>(m.alarms);
+    ++batch.num_rows;
+  }
+  RowOutput out(RowFormat::kTable, stdout);
+  out.Write(batch);
+  out.Finish();
+  for (const monitor::ModelRunSummary& m : s.models) {
+    for (const std::string& line : m.alarm_lines) std::printf("alarm: %s\n", line.c_str());
     if (m.alarms > static_cast<int64_t>(m.alarm_lines.size())) {
-      std::printf("  … and %lld more (SELECT * FROM %s WHERE alarm)\n",
-                  static_cast<long long>(m.alarms - static_cast<int64_t>(m.alarm_lines.size())),
-                  "monitor_metrics");
+      std::printf("… and %lld more alarms of %s (SELECT * FROM monitor_metrics WHERE alarm)\n",
+                  static_cast<long long>(m.alarms - static_cast<int64_t>(m.alarm_lines.size())), m.model.c_str());
     }
   }
   std::printf("monitor run: %.2f s%s\n", s.seconds,
@@ -95,7 +110,7 @@ void RegisterMonitorCommand(CLI::App* app, const GlobalOptions* global, Handler*
   run->add_flag("--full", a->full, "recompute every window, not only new or changed ones");
   run->add_option("--threads", a->threads, "worker threads (default: all cores)");
   run->add_flag("--quiet", a->quiet, "no progress line");
-  run->add_option("--format", a->format, "summary format: text (default) or json");
+  run->add_option("--format", a->format, "summary format: table (default) or json");
   run->callback([a, global, handler] { *handler = [a, global] { return RunMonitorCommand(*global, *a); }; });
 }
 
