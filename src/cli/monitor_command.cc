@@ -20,6 +20,7 @@ struct MonitorArgs {
   std::string format;
   int threads = 0;
   bool full = false;
+  bool approximate = false;
   bool quiet = false;
 };
 
@@ -54,6 +55,7 @@ Status RunMonitorCommand(const GlobalOptions& g, const MonitorArgs& a) {
   o.model = a.model;
   o.threads = a.threads;
   o.full = a.full;
+  o.approximate = a.approximate;
   const bool tty = !a.quiet && ::isatty(STDERR_FILENO) != 0;
   if (tty) {
     o.progress = [](const std::string& line) { std::fprintf(stderr, "\r%-100.100s", line.c_str()); };
@@ -108,6 +110,7 @@ void RegisterMonitorCommand(CLI::App* app, const GlobalOptions* global, Handler*
   run->add_option("--config", a->config, "the configuration (default lakewatch.yaml)");
   run->add_option("--model", a->model, "only this model");
   run->add_flag("--full", a->full, "recompute every window, not only new or changed ones");
+  run->add_flag("--approximate", a->approximate, "feature drift from mergeable sketches (as approximate: true)");
   run->add_option("--threads", a->threads, "worker threads (default: all cores)");
   run->add_flag("--quiet", a->quiet, "no progress line");
   run->add_option("--format", a->format, "summary format: table (default) or json");

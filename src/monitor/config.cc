@@ -195,7 +195,7 @@ class Reader {
                                 {"name", "table", "timestamp", "version", "id", "prediction", "score",
                                  "probabilities", "positive_class", "problem", "labels", "features", "slices",
                                  "baseline", "windows", "drift", "thresholds", "latency", "level", "error",
-                                 "resources", "anomaly_z"},
+                                 "resources", "anomaly_z", "approximate", "sketch_k"},
                                 "a model"));
     ModelConfig m;
     if (!node["name"]) return Error(node, "a model needs a 'name'");
@@ -224,6 +224,20 @@ class Reader {
     LW_RETURN_IF_ERROR(opt_string("error", &m.error));
     if (node["resources"]) { LW_ASSIGN_OR_RETURN(m.resources, StringList(node["resources"], "resources")); }
     if (node["anomaly_z"]) { LW_ASSIGN_OR_RETURN(m.anomaly_z, Number(node["anomaly_z"], "anomaly_z")); }
+    if (node["approximate"]) {
+      const YAML::Node a = node["approximate"];
+      if (!a.IsScalar() || (a.Scalar() != "true" && a.Scalar() != "false")) {
+        return Error(a, "'approximate' must be true or false");
+      }
+      m.approximate = a.Scalar() == "true";
+    }
+    if (node["sketch_k"]) {
+      LW_ASSIGN_OR_RETURN(double k, Number(node["sketch_k"], "sketch_k"));
+      if (k < 8 || k > 65535 || k != std::floor(k)) {
+        return Error(node["sketch_k"], "'sketch_k' must be an integer in [8, 65535]");
+      }
+      m.sketch_k = static_cast<int>(k);
+    }
     if (node["problem"]) {
       LW_ASSIGN_OR_RETURN(std::string p, String(node["problem"], "problem"));
       if (p == "binary") {

@@ -100,6 +100,9 @@ struct ModelConfig {
   std::string error = "error";
   std::vector<std::string> resources = {"resources.cpu_pct", "resources.mem_mb", "resources.gpu_util"};
   double anomaly_z = 3.5;               // robust z-score above which a series point is an anomaly
+  // Drift from mergeable sketches (docs/sketches.md) instead of the exact tests.
+  bool approximate = false;
+  int sketch_k = 200;                   // KLL accuracy parameter
 };
 
 struct MonitorConfig {

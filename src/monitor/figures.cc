@@ -13,6 +13,8 @@
 #include "monitor/metrics/calibration.h"
 #include "monitor/metrics/multiclass_metrics.h"
 #include "monitor/metrics/regression_metrics.h"
+#include "monitor/sketch/approximate_drift.h"
+#include "monitor/stats/drift.h"
 
 namespace lakewatch::monitor {
 
@@ -292,6 +294,62 @@ Result<bool> AddDrift(const ModelConfig& model, const std::string& column, const
   return o.drifted;
 }
 
+// Approximate mode: drift of one feature estimated from summaries (sketch
+// error bounds in docs/sketches.md). The method is chosen as for the exact
+// tests, among those a summary supports (ks, wasserstein, psi, jensenshannon,
+// chisquare; z falls back to chisquare).
+Result<bool> AddApproximateDrift(const ModelConfig& model, const std::string& column,
+                                 const sketch::FeatureSummary& ref, const sketch::FeatureSummary& cur,
+                                 const MetricRow& proto, std::vector<MetricRow>* out) {
+  if (ref.count() == 0 || cur.count() == 0) return false;
+  DriftConfig dc = model.drift;
+  if (auto it = model.feature_drift.find(column); it != model.feature_drift.end()) dc = it->second;
+  const bool small = ref.count() <= 1000;  // Evidently's rule: p-value tests on small references
+  std::string method = dc.method;
+  if (ref.numeric()) {
+    if (method == "auto") method = small ? "ks" : "wasserstein";
+    if (method == "chisquare" || method == "z") method = "ks";
+  } else {
+    if (method == "auto") method = small ? "chisquare" : "jensenshannon";
+    if (method == "z" || method == "ks" || method == "wasserstein") method = "chisquare";
+  }
+  LW_ASSIGN_OR_RETURN(stats::DriftMethod m, stats::ParseDriftMethod(method));
+  const double threshold = dc.threshold.value_or(stats::DefaultThreshold(m));
+  const bool pvalue = stats::HasPValue(m);
+  std::vector<std::pair<std::string, double>> figures;
+  if (ref.numeric()) {
+    LW_ASSIGN_OR_RETURN(sketch::NumericDriftEstimate e, sketch::EstimateNumericDrift(ref, cur));
+    figures = {{"ks_stat", e.ks_statistic},
+               {"ks_pvalue", e.ks_pvalue},
+               {"wasserstein_norm", e.wasserstein_norm},
+               {"psi", e.psi},
+               {"js_distance", e.js_distance}};
+  } else {
+    LW_ASSIGN_OR_RETURN(sketch::CategoricalDriftEstimate e, sketch::EstimateCategoricalDrift(ref, cur));
+    figures = {{"chi2_stat", e.chi_square.statistic},
+               {"chi2_pvalue", e.chi_square.p_value},
+               {"psi", e.psi},
+               {"js_distance", e.js_distance}};
+  }
+  const stats::DriftMetricNames names = stats::MetricNames(m);
+  const std::string decisive(pvalue ? names.p_value : names.statistic);
+  bool drifted = false;
+  for (const auto& [metric, value] : figures) {
+    MetricRow row = proto;
+    row.column = column;
+    row.metric = metric;
+    row.value = value;
+    row.n = static_cast<int64_t>(cur.count());
+    if (metric == decisive) {
+      drifted = pvalue ? value < threshold : value >= threshold;
+      row.threshold = threshold;
+      row.alarm = drifted;
+    }
+    out->push_back(std::move(row));
+  }
+  return drifted;
+}
+
 // Classification: per predicted class, the label distribution of the labelled
 // rows predicted as that class (keyed by the class name).
 std::map<std::string, Distribution> LabelsGivenPrediction(const ModelFrame& f, const std::vector<uint32_t>& rows) {
@@ -310,6 +368,46 @@ std::map<std::string, Distribution> LabelsGivenPrediction(const ModelFrame& f, c
 }
 
 }  // namespace
+
+std::vector<sketch::FeatureSummary> SummarizeFeatures(const ModelConfig& model, const ModelFrame& frame,
+                                                      const std::vector<uint32_t>& rows) {
+  sketch::SummaryOptions options;
+  options.kll_k = static_cast<uint16_t>(model.sketch_k);
+  std::vector<sketch::FeatureSummary> out;
+  out.reserve(frame.features.size());
+  for (const FeatureData& fd : frame.features) {
+    if (fd.numeric) {
+      sketch::FeatureSummary s = sketch::FeatureSummary::Numeric(options);
+      for (uint32_t r : rows) {
+        const double x = fd.num.values[r];
+        if (std::isnan(x)) {
+          s.AddMissing();
+        } else {
+          s.AddNumber(x);
+        }
+      }
+      out.push_back(std::move(s));
+      continue;
+    }
+    sketch::FeatureSummary s = sketch::FeatureSummary::Categorical(options);
+    std::vector<uint64_t> counts(fd.cat.dictionary.size(), 0);
+    uint64_t missing = 0;
+    for (uint32_t r : rows) {
+      const int32_t c = fd.cat.codes[r];
+      if (c < 0) {
+        ++missing;
+      } else {
+        ++counts[static_cast<size_t>(c)];
+      }
+    }
+    for (size_t c = 0; c < counts.size(); ++c) {
+      if (counts[c] > 0) s.AddCategory(fd.cat.dictionary[c], counts[c]);
+    }
+    s.AddMissing(missing);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
 
 int64_t CountLabelled(const ModelFrame& frame, const std::vector<uint32_t>& rows) {
   if (!frame.has_label) return 0;
@@ -390,6 +488,16 @@ Result<Baseline> Baseline::Build(const ModelConfig& model, const ModelFrame& cur
   for (size_t i = 0; i < current.features.size(); ++i) {
     b.values["missing_rate\x1f" + current.features[i].column] = b.features[i].missing_rate();
   }
+  if (model.approximate) {
+    const std::vector<sketch::FeatureSummary> all = SummarizeFeatures(model, f, rows);
+    for (const FeatureData& cf : current.features) {
+      std::optional<sketch::FeatureSummary> s;
+      for (size_t j = 0; j < f.features.size(); ++j) {
+        if (f.features[j].column == cf.column && f.features[j].numeric == cf.numeric) s = all[j];
+      }
+      b.summaries.push_back(std::move(s));
+    }
+  }
   if (model.problem == Problem::kBinary && !sc.empty()) {
     LW_ASSIGN_OR_RETURN(metrics::CalibrationTable cal, metrics::Calibrate(yt, sc));
     b.values["ece"] = cal.expected_calibration_error;
@@ -462,7 +570,15 @@ Status ComputeGroupFigures(const GroupContext& ctx, const MetricRow& proto, std:
   for (size_t i = 0; i < f.features.size(); ++i) {
     const FeatureData& fd = f.features[i];
     const Distribution& ref = base.features[i];
-    const Distribution cur = Current(ref, fd, rows);
+    // The current distribution; in approximate mode a numeric one is never sorted
+    // (its drift comes from the summary), only its missing values are counted.
+    Distribution cur;
+    if (ctx.summaries == nullptr || !ref.numeric) {
+      cur = Current(ref, fd, rows);
+    } else {
+      cur.rows = n;
+      for (uint32_t r : rows) cur.missing += std::isfinite(fd.num.values[r]) ? 0 : 1;
+    }
     // Data quality first: missing values, type violations, out of range, unseen categories.
     const int64_t missing = cur.missing;
     {
@@ -491,7 +607,10 @@ Status ComputeGroupFigures(const GroupContext& ctx, const MetricRow& proto, std:
       if (ref.numeric && !ref.sample.empty()) {
         const double lo = ref.sample.values().front(), hi = ref.sample.values().back();
         int64_t outside = 0;
-        for (double x : cur.sample.values()) outside += (x < lo || x > hi) ? 1 : 0;
+        for (uint32_t r : rows) {
+          const double x = fd.num.values[r];
+          outside += std::isfinite(x) && (x < lo || x > hi) ? 1 : 0;
+        }
         emit(fd.column, "out_of_range_rate", static_cast<double>(outside) / static_cast<double>(present), present,
              kNaN);
       } else if (!ref.numeric) {
@@ -503,7 +622,14 @@ Status ComputeGroupFigures(const GroupContext& ctx, const MetricRow& proto, std:
              kNaN);
       }
     }
-    LW_ASSIGN_OR_RETURN(bool d, AddDrift(model, fd.column, ref, cur, proto, out));
+    bool d = false;
+    if (ctx.summaries != nullptr) {
+      if (base.summaries[i].has_value()) {
+        LW_ASSIGN_OR_RETURN(d, AddApproximateDrift(model, fd.column, *base.summaries[i], (*ctx.summaries)[i], proto, out));
+      }
+    } else {
+      LW_ASSIGN_OR_RETURN(d, AddDrift(model, fd.column, ref, cur, proto, out));
+    }
     if (ref.rows > 0 && present > 0) {
       ++tested;
       drifted += d ? 1 : 0;

@@ -17,6 +17,7 @@
 #include "monitor/config.h"
 #include "monitor/frame.h"
 #include "monitor/metrics/significance.h"
+#include "monitor/sketch/feature_summary.h"
 #include "monitor/metrics_table.h"
 #include "monitor/drift.h"
 
@@ -25,6 +26,8 @@ namespace lakewatch::monitor {
 struct Baseline {
   int64_t rows = 0;
   std::vector<Distribution> features;  // in the order of ModelFrame::features
+  // Approximate mode: a mergeable summary of each feature (empty when absent from the baseline).
+  std::vector<std::optional<sketch::FeatureSummary>> summaries;
   std::optional<Distribution> prediction, score, label;
   // Model-level figures of the baseline rows (performance, operations), for
   // `drop`/`rise` thresholds and change tests.
@@ -47,7 +50,13 @@ struct GroupContext {
   const Baseline* baseline = nullptr;
   const std::vector<uint32_t>* rows = nullptr;
   double window_hours = 0;  // 0: no time axis
+  // Approximate mode: the group's feature summaries (drift is estimated from them).
+  const std::vector<sketch::FeatureSummary>* summaries = nullptr;
 };
+
+// One summary per feature of `rows` (approximate mode), in the frame's feature order.
+std::vector<sketch::FeatureSummary> SummarizeFeatures(const ModelConfig& model, const ModelFrame& frame,
+                                                      const std::vector<uint32_t>& rows);
 
 // Appends the group's figures to `out`, each a copy of `proto` (model,
 // version, window, slice, baseline, source version, computed_at filled in)

@@ -35,23 +35,25 @@ Schema MetricsSchema() {
 
 namespace {
 
+// A window bound: null for models without a time axis.
+void AppendTime(Column* col, int64_t v) {
+  if (v == kNoTime) {
+    col->AppendNull();
+  } else {
+    col->Append<int64_t>(v);
+  }
+}
+
 RecordBatch ToBatch(const std::vector<MetricRow>& rows) {
   RecordBatch b = RecordBatch::Empty(MetricsSchema());
   b.num_rows = static_cast<int64_t>(rows.size());
   for (const ColumnPtr& c : b.columns) c->Reserve(b.num_rows);
   auto& c = b.columns;
-  auto time = [](Column* col, int64_t v) {
-    if (v == kNoTime) {
-      col->AppendNull();
-    } else {
-      col->Append<int64_t>(v);
-    }
-  };
   for (const MetricRow& r : rows) {
     c[0]->AppendString(r.model);
     c[1]->AppendString(r.version);
-    time(c[2].get(), r.window_start);
-    time(c[3].get(), r.window_end);
+    AppendTime(c[2].get(), r.window_start);
+    AppendTime(c[3].get(), r.window_end);
     c[4]->AppendString(r.granularity);
     c[5]->AppendString(r.slice);
     c[6]->AppendString(r.column);
@@ -81,20 +83,24 @@ RecordBatch ToBatch(const std::vector<MetricRow>& rows) {
 
 }  // namespace
 
-Result<int64_t> AppendMetrics(const std::string& table_path, const std::vector<MetricRow>& rows) {
-  if (rows.empty()) return int64_t{-1};
+namespace {
+
+// Writes `batch` as one Parquet file into the table at `table_path` (created
+// on first use, named `name`) and commits it; returns the version written.
+Result<int64_t> AppendBatch(const std::string& table_path, const RecordBatch& batch, const char* name,
+                            const char* description) {
   std::error_code ec;
   std::filesystem::create_directories(table_path, ec);
   if (ec) return Status::IOError("cannot create '" + table_path + "': " + ec.message());
-  const Schema schema = MetricsSchema();
   delta::DataFile file;
   file.name = delta::NewDataFileName({}, ".zstd.parquet");
-  file.schema = schema;
+  file.schema = batch.schema;
   const std::string path = table_path + "/" + file.name;
   file.source = path;
   parquet::WriterOptions wo;
-  LW_ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetFileWriter> w, parquet::ParquetFileWriter::Open(path, schema, wo));
-  LW_RETURN_IF_ERROR(w->WriteBatch(ToBatch(rows)));
+  LW_ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetFileWriter> w,
+                      parquet::ParquetFileWriter::Open(path, batch.schema, wo));
+  LW_RETURN_IF_ERROR(w->WriteBatch(batch));
   LW_RETURN_IF_ERROR(w->Close(/*sync=*/true));
   LW_RETURN_IF_ERROR(delta::SyncDir(table_path));
   struct stat sb;
@@ -103,8 +109,8 @@ Result<int64_t> AppendMetrics(const std::string& table_path, const std::vector<M
   delta::DeltaTable table(table_path);
   delta::CommitFilesOptions co;
   delta::CreateOptions create;
-  create.name = kMetricsTable;
-  create.description = "lakewatch monitor results (docs/monitoring.md)";
+  create.name = name;
+  create.description = description;
   co.create = create;
   bool in_doubt = false;
   auto r = table.CommitDataFiles({file}, co, &in_doubt);
@@ -113,6 +119,49 @@ Result<int64_t> AppendMetrics(const std::string& table_path, const std::vector<M
     return r.status();
   }
   return r->version;
+}
+
+}  // namespace
+
+Result<int64_t> AppendMetrics(const std::string& table_path, const std::vector<MetricRow>& rows) {
+  if (rows.empty()) return int64_t{-1};
+  return AppendBatch(table_path, ToBatch(rows), kMetricsTable, "lakewatch monitor results (docs/monitoring.md)");
+}
+
+Schema SketchesSchema() {
+  Schema s;
+  auto add = [&](const char* name, TypePtr type, bool nullable) { s.fields.push_back(Field{name, type, nullable, ""}); };
+  add("model", DataType::String(), false);
+  add("version", DataType::String(), false);
+  add("window_start", DataType::Timestamp(), true);
+  add("window_end", DataType::Timestamp(), true);
+  add("granularity", DataType::String(), false);
+  add("column", DataType::String(), false);
+  add("summary", DataType::Binary(), false);
+  add("n", DataType::Int64(), false);
+  add("source_version", DataType::Int64(), false);
+  add("computed_at", DataType::Timestamp(), false);
+  return s;
+}
+
+Result<int64_t> AppendSketches(const std::string& table_path, const std::vector<SketchRow>& rows) {
+  if (rows.empty()) return int64_t{-1};
+  RecordBatch b = RecordBatch::Empty(SketchesSchema());
+  b.num_rows = static_cast<int64_t>(rows.size());
+  auto& c = b.columns;
+  for (const SketchRow& r : rows) {
+    c[0]->AppendString(r.model);
+    c[1]->AppendString(r.version);
+    AppendTime(c[2].get(), r.window_start);
+    AppendTime(c[3].get(), r.window_end);
+    c[4]->AppendString(r.granularity);
+    c[5]->AppendString(r.column);
+    c[6]->AppendString(r.summary);
+    c[7]->Append<int64_t>(r.n);
+    c[8]->Append<int64_t>(r.source_version);
+    c[9]->Append<int64_t>(r.computed_at);
+  }
+  return AppendBatch(table_path, b, kSketchesTable, "lakewatch per-window feature summaries (docs/sketches.md)");
 }
 
 }  // namespace lakewatch::monitor

@@ -35,6 +35,22 @@ struct MetricRow {
 
 Schema MetricsSchema();
 
+// monitor_sketches: in approximate mode, the mergeable summary of every feature
+// of every window of the finest granularity (sketch::FeatureSummary::Serialize),
+// so longer windows and later readers merge them instead of reading events.
+inline constexpr const char* kSketchesTable = "monitor_sketches";
+struct SketchRow {
+  std::string model, version;
+  int64_t window_start = kNoTime, window_end = kNoTime;
+  std::string granularity, column;
+  std::string summary;  // serialized FeatureSummary
+  int64_t n = 0;
+  int64_t source_version = -1;
+  int64_t computed_at = 0;
+};
+Schema SketchesSchema();
+Result<int64_t> AppendSketches(const std::string& table_path, const std::vector<SketchRow>& rows);
+
 // Appends rows to the table at `table_path` (created on first use) in one
 // commit; returns the Delta version written (-1 when rows is empty).
 Result<int64_t> AppendMetrics(const std::string& table_path, const std::vector<MetricRow>& rows);

@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <functional>
+#include <optional>
 #include <unordered_map>
 
 #include "common/time.h"
@@ -257,6 +259,76 @@ void AddAnomalies(const ModelConfig& model, std::vector<MetricRow>* rows) {
   for (MetricRow& r : extra) rows->push_back(std::move(r));
 }
 
+// Runs fn(i) for i in [0, n) on `threads` threads; the first error stops the
+// others at their next item and is returned.
+Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mu;
+  Status error;
+  auto worker = [&]() {
+    for (size_t i = next.fetch_add(1); i < n && !failed.load(); i = next.fetch_add(1)) {
+      Status st = fn(i);
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> lock(error_mu);
+        if (error.ok()) error = st;
+        failed.store(true);
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<size_t>(t) < n; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  return error;
+}
+
+using FinestSummaries =
+    std::map<std::pair<int32_t, int64_t>, std::pair<int64_t, std::vector<sketch::FeatureSummary>>>;
+
+// The feature summaries of a group (approximate mode): a finest window's were
+// built already; a longer window of the same version merges the finest windows
+// it covers when they hold exactly its rows (else, and for slices, from rows).
+Result<std::vector<sketch::FeatureSummary>> GroupSummaries(const ModelConfig& model, const ModelFrame& frame,
+                                                           const Group& gr, const Granularity* finest,
+                                                           const FinestSummaries& finest_summaries) {
+  if (gr.slice.empty() && finest != nullptr && gr.start != kNoTime) {
+    const bool all = gr.granularity->all();  // 'all' covers every finest window of the version
+    auto it = finest_summaries.lower_bound({gr.version, all ? INT64_MIN : gr.start});
+    const auto end = finest_summaries.lower_bound({gr.version, all ? INT64_MAX : gr.end});
+    std::optional<std::vector<sketch::FeatureSummary>> merged;
+    int64_t covered = 0;
+    for (; it != end; ++it) {
+      covered += it->second.first;
+      if (!merged.has_value()) {
+        merged = it->second.second;
+        continue;
+      }
+      for (size_t f = 0; f < merged->size(); ++f) LW_RETURN_IF_ERROR((*merged)[f].Merge(it->second.second[f]));
+    }
+    if (merged.has_value() && covered == static_cast<int64_t>(gr.rows.size())) return std::move(*merged);
+  }
+  return SummarizeFeatures(model, frame, gr.rows);
+}
+
+// The smallest fixed-size granularity of the model (months count as larger
+// than any fixed size); null when every window is `all`.
+const Granularity* FinestGranularity(const ModelConfig& model) {
+  const Granularity* finest = nullptr;
+  for (const Granularity& g : model.windows) {
+    if (g.all()) continue;
+    if (finest == nullptr) {
+      finest = &g;
+    } else if (g.micros > 0 && (finest->micros == 0 || g.micros < finest->micros)) {
+      finest = &g;
+    } else if (g.micros == 0 && finest->micros == 0 && g.months < finest->months) {
+      finest = &g;
+    }
+  }
+  return finest;
+}
+
 }  // namespace
 
 Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& options) {
@@ -271,8 +343,10 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
                                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   std::vector<MetricRow> all_rows;
   const int64_t computed_at = NowMillis() * 1000;
-  for (const ModelConfig& model : config.models) {
-    if (!options.model.empty() && model.name != options.model) continue;
+  for (const ModelConfig& configured : config.models) {
+    if (!options.model.empty() && configured.name != options.model) continue;
+    ModelConfig model = configured;
+    if (options.approximate) model.approximate = true;
     ModelRunSummary ms;
     ms.model = model.name;
     if (options.progress) options.progress(model.name + ": reading " + model.table);
@@ -293,7 +367,8 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
     } else {
       baseline_rows = BaselineRows(model, frame);
     }
-    const std::string baseline_text = model.baseline.Describe();
+    // (Approximate figures are told apart by their baseline; switching modes recomputes.)
+    const std::string baseline_text = model.baseline.Describe() + (model.approximate ? " approximate" : "");
     LW_ASSIGN_OR_RETURN(Baseline baseline,
                         Baseline::Build(model, frame, baseline_frame ? *baseline_frame : frame, baseline_rows, threads));
 
@@ -322,6 +397,26 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
     if (!options.full) {
       LW_ASSIGN_OR_RETURN(stored, StoredSignatures(options.data_dir, model.name));
     }
+    // Approximate mode: a summary of every feature of every finest window, from
+    // its rows; longer windows merge them (below) instead of reading rows again.
+    const Granularity* finest = model.approximate ? FinestGranularity(model) : nullptr;
+    std::map<std::pair<int32_t, int64_t>, std::pair<int64_t, std::vector<sketch::FeatureSummary>>> finest_summaries;
+    if (finest != nullptr) {
+      std::vector<const Group*> fg;
+      for (const Group& gr : groups) {
+        if (gr.granularity == finest) fg.push_back(&gr);
+      }
+      std::vector<std::vector<sketch::FeatureSummary>> built(fg.size());
+      LW_RETURN_IF_ERROR(ParallelFor(fg.size(), threads, [&](size_t i) {
+        built[i] = SummarizeFeatures(model, frame, fg[i]->rows);
+        return Status::OK();
+      }));
+      for (size_t i = 0; i < fg.size(); ++i) {
+        finest_summaries.emplace(std::make_pair(fg[i]->version, fg[i]->start),
+                                 std::make_pair(static_cast<int64_t>(fg[i]->rows.size()), std::move(built[i])));
+      }
+    }
+
     // Windows to compute: new or changed ones; each brings its slices along.
     std::vector<Group> work;
     for (Group& gr : groups) {
@@ -352,50 +447,63 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
     }
     groups.clear();
 
-    // Compute the groups in parallel; each worker keeps its own rows.
+    // Compute the groups in parallel; each keeps its own rows.
     std::vector<std::vector<MetricRow>> out(work.size());
-    std::atomic<size_t> next{0};
+    std::vector<SketchRow> sketch_rows;
+    std::mutex sketch_mu;
     std::atomic<size_t> done{0};
-    std::mutex error_mu;
-    Status error;
-    auto worker = [&]() {
-      for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
-        const Group& gr = work[i];
-        GroupContext ctx;
-        ctx.model = &model;
-        ctx.frame = &frame;
-        auto sb = slice_baselines.find(gr.slice);
-        ctx.baseline = sb != slice_baselines.end() ? &sb->second : &baseline;
-        ctx.rows = &gr.rows;
-        ctx.window_hours = gr.start == kNoTime ? 0 : static_cast<double>(gr.end - gr.start) / 3.6e9;
-        std::vector<MetricRow>& rows = out[i];
-        MetricRow proto;
-        proto.model = model.name;
-        proto.version = gr.version < 0 ? "*" : frame.version.dictionary[static_cast<size_t>(gr.version)];
-        proto.window_start = gr.start;
-        proto.window_end = gr.end;
-        proto.granularity = gr.granularity->name;
-        proto.slice = gr.slice;
-        proto.baseline = baseline_text;
-        proto.source_version = frame.source_version;
-        proto.computed_at = computed_at;
-        Status st = ComputeGroupFigures(ctx, proto, &rows);
-        if (!st.ok()) {
-          std::lock_guard<std::mutex> lock(error_mu);
-          if (error.ok()) error = st.WithContext("model '" + model.name + "'");
-          return;
-        }
-        const size_t d = done.fetch_add(1) + 1;
-        if (options.progress && (d % 64 == 0 || d == work.size())) {
-          options.progress(model.name + ": " + std::to_string(d) + "/" + std::to_string(work.size()) + " groups");
+    LW_RETURN_IF_ERROR(ParallelFor(work.size(), threads, [&](size_t i) -> Status {
+      const Group& gr = work[i];
+      GroupContext ctx;
+      ctx.model = &model;
+      ctx.frame = &frame;
+      auto sb = slice_baselines.find(gr.slice);
+      ctx.baseline = sb != slice_baselines.end() ? &sb->second : &baseline;
+      ctx.rows = &gr.rows;
+      ctx.window_hours = gr.start == kNoTime ? 0 : static_cast<double>(gr.end - gr.start) / 3.6e9;
+      MetricRow proto;
+      proto.model = model.name;
+      proto.version = gr.version < 0 ? "*" : frame.version.dictionary[static_cast<size_t>(gr.version)];
+      proto.window_start = gr.start;
+      proto.window_end = gr.end;
+      proto.granularity = gr.granularity->name;
+      proto.slice = gr.slice;
+      proto.baseline = baseline_text;
+      proto.source_version = frame.source_version;
+      proto.computed_at = computed_at;
+      std::vector<sketch::FeatureSummary> summaries;
+      if (model.approximate) {
+        LW_ASSIGN_OR_RETURN(summaries, GroupSummaries(model, frame, gr, finest, finest_summaries));
+        ctx.summaries = &summaries;
+        if (gr.granularity == finest && gr.slice.empty()) {  // kept per window (monitor_sketches)
+          std::lock_guard<std::mutex> lock(sketch_mu);
+          for (size_t f = 0; f < summaries.size(); ++f) {
+            SketchRow row;
+            row.model = model.name;
+            row.version = proto.version;
+            row.window_start = gr.start;
+            row.window_end = gr.end;
+            row.granularity = gr.granularity->name;
+            row.column = frame.features[f].column;
+            row.summary = summaries[f].Serialize();
+            row.n = static_cast<int64_t>(gr.rows.size());
+            row.source_version = frame.source_version;
+            row.computed_at = computed_at;
+            sketch_rows.push_back(std::move(row));
+          }
         }
       }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads && static_cast<size_t>(t) < work.size(); ++t) pool.emplace_back(worker);
-    worker();
-    for (std::thread& t : pool) t.join();
-    LW_RETURN_IF_ERROR(error);
+      Status st = ComputeGroupFigures(ctx, proto, &out[i]);
+      if (!st.ok()) return st.WithContext("model '" + model.name + "'");
+      const size_t d = done.fetch_add(1) + 1;
+      if (options.progress && (d % 64 == 0 || d == work.size())) {
+        options.progress(model.name + ": " + std::to_string(d) + "/" + std::to_string(work.size()) + " groups");
+      }
+      return Status::OK();
+    }));
+    if (!sketch_rows.empty()) {
+      LW_RETURN_IF_ERROR(AppendSketches(options.data_dir + "/" + kSketchesTable, sketch_rows).status());
+    }
 
     std::vector<MetricRow> rows;
     for (auto& part : out) {

@@ -27,6 +27,7 @@ struct RunOptions {
   std::string model;   // empty: every model of the configuration
   int threads = 0;     // 0: all cores
   bool full = false;   // recompute every window
+  bool approximate = false;  // drift from sketches for every model (as `approximate: true`)
   // Called with a short description of progress ("fraud-detector: 120/840 windows").
   std::function<void(const std::string&)> progress;
 };
