@@ -63,13 +63,6 @@ void Check(bool ok, const char* what) {
   }
 }
 
-void CheckOk(const lakewatch::Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "check failed: %s: %s\n", what, s.ToString().c_str());
-    std::abort();
-  }
-}
-
 std::string Seal(std::string_view payload, sk::SketchKind kind) {
   sk::ByteWriter w;
   for (char c : payload) w.U8(static_cast<uint8_t>(c));
@@ -119,9 +112,16 @@ void CheckRoundTrip(const Sketch& s, const char* what) {
 template <typename Sketch>
 Sketch CheckSelfMerge(const Sketch& s) {
   Sketch with_copy = s;
-  CheckOk(with_copy.Merge(s), "merge with a copy");
+  const lakewatch::Status a = with_copy.Merge(s);
   Sketch with_self = s;
-  CheckOk(with_self.Merge(with_self), "merge with itself");
+  const lakewatch::Status b = with_self.Merge(with_self);
+  if (!a.ok() || !b.ok()) {
+    // Only a merged count past the 2^62-row limit (kMaxSketchRows) may refuse, and then both alike.
+    Check(!a.ok() && !b.ok() && a.message().find("2^62") != std::string::npos &&
+              b.message().find("2^62") != std::string::npos,
+          "merge with a copy / with itself refused for another reason than the row limit");
+    return s;
+  }
   Check(with_copy.Serialize() == with_self.Serialize(), "merge with itself == merge with a copy");
   CheckRoundTrip(with_copy, "the merge with itself");
   return with_copy;

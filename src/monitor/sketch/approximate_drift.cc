@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <tuple>
 #include <vector>
 
 #include "monitor/stats/jensen_shannon.h"
@@ -62,7 +63,7 @@ CdfDistances CompareCdfs(const KllSortedView& a, const KllSortedView& b) {
     out.ks = std::max(out.ks, gap);
     if (i == xa.size() && j == xb.size()) break;
     double next = j == xb.size() || (i < xa.size() && xa[i] < xb[j]) ? xa[i] : xb[j];
-    out.w1 += gap * (next - x);
+    if (gap > 0) out.w1 += gap * (next - x);  // (0 · ∞ where the range overflows is no distance)
     x = next;
   }
   return out;
@@ -99,8 +100,9 @@ std::vector<double> SturgesEdges(const FeatureSummary& reference, const FeatureS
   const double hi = std::max(reference.max(), current.max());
   const double n = static_cast<double>(reference.count() + current.count());
   const double width = (hi - lo) / (std::log2(n) + 1);
-  // A single value: numpy widens the range to [lo - 0.5, hi + 0.5], one bin.
-  if (width == 0) return {};
+  // A single value: numpy widens the range to [lo - 0.5, hi + 0.5], one bin. A range
+  // beyond the largest double has no Sturges bins either.
+  if (width == 0 || !std::isfinite(width)) return {};
   const auto bins = static_cast<int64_t>(std::ceil((hi - lo) / width));
   const double step = (hi - lo) / static_cast<double>(bins);
   std::vector<double> edges;
@@ -253,8 +255,8 @@ Result<stats::AlignedCounts> AlignSummaryCategories(const FeatureSummary& refere
 Result<stats::AlignedCounts> AlignSummaryValues(const FeatureSummary& reference,
                                                 const FeatureSummary& current) {
   ValueTable table;
-  for (const auto& [summary, side] :
-       {std::pair{&reference, "reference"}, std::pair{&current, "current"}}) {
+  for (const auto& [summary, side, is_reference] :
+       {std::tuple{&reference, "reference", true}, std::tuple{&current, "current", false}}) {
     auto values = summary->numeric() ? summary->value_counts() : std::nullopt;
     if (!values) {
       return Status::InvalidArgument(std::string("aligning values: the ") + side +
@@ -262,7 +264,7 @@ Result<stats::AlignedCounts> AlignSummaryValues(const FeatureSummary& reference,
                                           ? " summary has more than 32 distinct values"
                                           : " summary is not numeric"));
     }
-    table.Add(*values, summary == &reference);
+    table.Add(*values, is_reference);  // by side, not by address: a summary may be compared with itself
   }
   stats::AlignedCounts out;
   for (const auto& [value, cell] : table.counts) {

@@ -106,6 +106,10 @@ Status FeatureSummary::Merge(const FeatureSummary& other) {
     FeatureSummary copy = other;
     return Merge(copy);
   }
+  if (other.missing_ > kMaxSketchRows - missing_ || other.infinite_ > kMaxSketchRows - infinite_ ||
+      (kll_.has_value() && other.kll_.has_value() && other.kll_->n() > kMaxSketchRows - kll_->n())) {
+    return Status::InvalidArgument("feature summary: the merged count would exceed 2^62 rows");
+  }
   missing_ += other.missing_;
   infinite_ += other.infinite_;
   if (!numeric()) {
@@ -221,6 +225,10 @@ Result<FeatureSummary> FeatureSummary::Deserialize(std::string_view bytes) {
   FeatureSummary s(static_cast<FeatureKind>(kind));
   LW_RETURN_IF_ERROR(r.Varint(&s.missing_, "missing count"));
   LW_RETURN_IF_ERROR(r.Varint(&s.infinite_, "infinite count"));
+  // No count of rows comes near 2^62: larger ones are damage (and would overflow sums).
+  if (s.missing_ > kMaxSketchRows || s.infinite_ > kMaxSketchRows) {
+    return r.Error("implausible missing/infinite count");
+  }
   if (!s.numeric()) {
     if (s.infinite_ != 0) return r.Error("categorical summary with infinite values");
     LW_ASSIGN_OR_RETURN(FrequentItems items, ReadNested<FrequentItems>(r, "frequent items"));
@@ -262,6 +270,7 @@ Result<FeatureSummary> FeatureSummary::Deserialize(std::string_view bytes) {
   if (s.values_tracked_) {
     uint64_t total = 0;
     for (const ValueCount& vc : s.values_) {
+      if (vc.count > kll.n() - total) return r.Error("tracked counts exceed the sketch's count");
       total += vc.count;
       if (vc.value < kll.min() || vc.value > kll.max()) {
         return r.Error("tracked value outside the sketch's [min, max]");

@@ -68,6 +68,9 @@ Status FrequentItems::Merge(const FrequentItems& other) {
                                    std::to_string(other.capacity_) + " into capacity " +
                                    std::to_string(capacity_));
   }
+  if (other.total_ > kMaxSketchRows - total_ || other.offset_ > kMaxSketchRows - offset_) {
+    return Status::InvalidArgument("frequent items: the merged count would exceed 2^62 rows");
+  }
   if (&other == this) {
     FrequentItems copy = other;
     return Merge(copy);
@@ -153,6 +156,8 @@ Result<FrequentItems> FrequentItems::Deserialize(std::string_view bytes) {
   LW_RETURN_IF_ERROR(r.Varint(&total, "total"));
   LW_RETURN_IF_ERROR(r.Varint(&offset, "offset"));
   LW_RETURN_IF_ERROR(r.Varint(&num, "counter count"));
+  // No count of rows comes near 2^62: larger ones are damage (and would overflow a merge).
+  if (total > kMaxSketchRows || offset > kMaxSketchRows) return r.Error("implausible total");
   if (num > capacity) {
     return r.Error(std::to_string(num) + " counters exceed the capacity " +
                    std::to_string(capacity));

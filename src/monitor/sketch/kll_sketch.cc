@@ -121,6 +121,9 @@ Status KllSketch::Merge(const KllSketch& other) {
         " into one of k=" + std::to_string(k_));
   }
   if (other.empty()) return Status::OK();
+  if (other.n_ > kMaxSketchRows - n_) {
+    return Status::InvalidArgument("kll sketch: the merged count would exceed 2^62 rows");
+  }
   if (&other == this) {
     KllSketch copy = other;
     return Merge(copy);
@@ -195,6 +198,8 @@ Result<KllSketch> KllSketch::Deserialize(std::string_view bytes) {
   if (k < kMinK) return r.Error("k=" + std::to_string(k) + " is below the minimum 8");
   LW_RETURN_IF_ERROR(r.U64(&rng, "generator state"));
   LW_RETURN_IF_ERROR(r.Varint(&n, "n"));
+  // No count of rows comes near 2^62: larger ones are damage (and would overflow a merge).
+  if (n > kMaxSketchRows) return r.Error("implausible count");
   KllSketch s(k, rng);
   s.n_ = n;
   if (n > 0) {

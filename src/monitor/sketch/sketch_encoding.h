@@ -21,6 +21,11 @@
 
 namespace lakewatch::monitor::sketch {
 
+// The largest row count a serialized sketch may claim: no table comes near 2^62
+// rows, so a larger count is damage — and sketches under it merge without
+// overflowing 64 bits.
+inline constexpr uint64_t kMaxSketchRows = uint64_t{1} << 62;
+
 // What a serialized envelope holds. Values are stored on disk: never renumber.
 enum class SketchKind : uint8_t {
   kKll = 1,

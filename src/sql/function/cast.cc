@@ -287,6 +287,8 @@ bool ParseSparkTimestamp(std::string_view s, int64_t* micros) {
   size_t i = 0;
   int64_t days = 0;
   if (!ParseDatePart(s, &i, &days)) return false;
+  // Years beyond what microseconds since 1970 can hold (±292,277) are not timestamps.
+  if (days > INT64_MAX / kMicrosPerDay - 1 || days < INT64_MIN / kMicrosPerDay + 1) return false;
   int64_t us = days * kMicrosPerDay;
   if (i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
     ++i;
