@@ -2,9 +2,11 @@
 #
 #   make demo    install dependencies, build, run the demo
 #   make test    install dependencies, build, run every test: unit/end-to-end (ctest), the unit
-#                tests and the conformance tests again under ASan+UBSan, and each libFuzzer target for 60 s
+#                tests and the Parquet conformance test again under ASan+UBSan, and each libFuzzer
+#                target for 60 s
 #
-# Other targets: deps, build, bench, bench-delta, bench-ingest, bench-sql, sql-differential, fuzz
+# Other targets: deps, build, bench, bench-delta, bench-ingest, bench-sql, bench-drift, bench-monitor,
+# sql-differential, fuzz
 # (FUZZ_SECONDS=600 per target), clean, distclean.
 # Builds use Ninja with JOBS parallel jobs (default 2, the CI machine's cores).
 
@@ -28,7 +30,7 @@ export ASAN_OPTIONS ?= detect_leaks=1:check_initialization_order=1
 .NOTPARALLEL:
 
 .PHONY: deps build test unit-test san-build asan-test fuzz-build fuzz-smoke demo bench bench-delta bench-ingest bench-sql fuzz \
-        sql-differential clean distclean
+        sql-differential bench-drift bench-monitor clean distclean
 
 deps:
 	scripts/deps.sh
@@ -55,7 +57,7 @@ san-build:
 	ninja -C $(SAN_BUILD) -j$(JOBS)
 
 asan-test: san-build
-	ctest --test-dir $(SAN_BUILD) -L "unit|conformance" --output-on-failure -j$(JOBS)
+	ctest --test-dir $(SAN_BUILD) -L "unit|sanitize" --output-on-failure -j$(JOBS)
 
 fuzz-build: san-build
 
@@ -86,6 +88,17 @@ bench-ingest: build
 SQL_BENCH_EVENTS ?= 10000000
 bench-sql: build
 	bench/run_sql.sh $(SQL_BENCH_EVENTS)
+
+# Drift statistics against scipy: 20 numeric + 5 categorical features, 1M vs 1M rows, answers
+# compared (bench/drift_bench.cc + bench/drift_scipy.py; a few minutes).
+bench-drift: build
+	ninja -C build bench-drift
+
+# monitor run over 10M generated events, 4 versions, 1h + 1d windows, 2 threads (bench/monitor_bench.cc;
+# the table is generated once, ~1 minute, and cached in /tmp/lakewatch-monitor-bench).
+MONITOR_BENCH_ARGS ?= --events 10000000 --threads 2 --reps 3
+bench-monitor: build
+	build/monitor_bench --dir /tmp/lakewatch-monitor-bench $(MONITOR_BENCH_ARGS)
 
 # The whole differential SQL test: 10,000 random queries over 50,000 events, lakewatch vs DuckDB
 # over the same Parquet files (tests/sql/differential.mjs --full; about half an hour on 2 cores). CI runs

@@ -29,6 +29,9 @@ else()
   # lakewatch spawned per file); the timeout leaves room for a loaded machine.
   set_tests_properties(parquet_conformance parquet_roundtrip PROPERTIES
                        LABELS conformance SKIP_RETURN_CODE 77 TIMEOUT 300)
+  # Label `sanitize`: also run in the sanitizer build (`make asan-test`: every bad_data file gives a
+  # clean error with no sanitizer report). The other conformance tests run in the normal build only.
+  set_tests_properties(parquet_conformance PROPERTIES LABELS "conformance;sanitize")
 endif()
 
 # Parquet tests written by the Parquet writer's owner (randomized round trip, ...).

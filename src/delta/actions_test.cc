@@ -1,3 +1,4 @@
+#include "common/test_data.h"
 #include "delta/actions.h"
 
 #include <gtest/gtest.h>
@@ -189,6 +190,7 @@ double ThreadUserMs() {
 }
 
 TEST(ActionsPerf, HundredThousandAdds) {
+  LW_SKIP_IN_SANITIZER_BUILD();
   std::string content = ToJson(FullProtocol()) + "\n" + ToJson(FullMetadata()) + "\n";
   for (int i = 0; i < 100000; ++i) {
     AddFile a;
