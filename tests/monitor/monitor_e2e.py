@@ -97,6 +97,26 @@ def generate(rng, n, t_from, t_to, id_base):
     return rows, labels
 
 
+def write_config(path, name, windows, extra):
+    """The model of the generated history, baseline day 1; `extra` adds keys."""
+    with open(path, "w") as f:
+        f.write(f"""models:
+  - name: {name}
+    table: ev
+    timestamp: timestamp
+    version: model.version
+    id: request_id
+    prediction: prediction.label
+    score: prediction.score
+    problem: binary
+    labels: {{table: labels, id: request_id, label: label}}
+    features: [features.amount, features.age, features.country, features.device]
+    baseline: {{from: "{iso(T0)[:19]}Z", to: "{iso(T0 + 24 * HOUR)[:19]}Z"}}
+    windows: {windows}
+""" + extra)
+    return path
+
+
 class Lakewatch:
     def __init__(self, binary, data):
         self.binary, self.data = binary, data
@@ -149,23 +169,8 @@ def run(lw, tmp):
     events, labels = generate(rng, 24000, T0, T0 + 72 * HOUR, 0)
     lw.ingest("ev", events, os.path.join(tmp, "ev.jsonl"))
     lw.ingest("labels", labels, os.path.join(tmp, "labels.jsonl"))
-    config = os.path.join(tmp, "lakewatch.yaml")
-    with open(config, "w") as f:
-        f.write(f"""models:
-  - name: fraud
-    table: ev
-    timestamp: timestamp
-    version: model.version
-    id: request_id
-    prediction: prediction.label
-    score: prediction.score
-    problem: binary
-    labels: {{table: labels, id: request_id, label: label}}
-    features: [features.amount, features.age, features.country, features.device]
-    slices: [features.country]
-    baseline: {{from: "{iso(T0)[:19]}Z", to: "{iso(T0 + 24 * HOUR)[:19]}Z"}}
-    windows: [6h]
-""")
+    config = write_config(os.path.join(tmp, "lakewatch.yaml"), "fraud", "[6h]",
+                          "    slices: [features.country]\n")
     s = json.loads(lw.run("monitor", "run", "--config", config, "--format", "json"))["models"][0]
     check(s["rows"] == len(events), f"events read {s['rows']} != {len(events)}")
     m = lw.latest("fraud")
@@ -297,22 +302,7 @@ def approximate(lw, tmp, events, base):
     """approximate: true — feature drift from mergeable sketches: 6h windows summarized from rows,
     1d windows merged from them; figures within the sketches' documented error of scipy's exact
     ones (categorical counts below the sketch capacity: exact), summaries kept in monitor_sketches."""
-    config = os.path.join(tmp, "approx.yaml")
-    with open(config, "w") as f:
-        f.write(f"""models:
-  - name: fraud_approx
-    table: ev
-    timestamp: timestamp
-    version: model.version
-    id: request_id
-    prediction: prediction.label
-    score: prediction.score
-    labels: {{table: labels, id: request_id, label: label}}
-    features: [features.amount, features.age, features.country, features.device]
-    baseline: {{from: "{iso(T0)[:19]}Z", to: "{iso(T0 + 24 * HOUR)[:19]}Z"}}
-    windows: [6h, 1d]
-    approximate: true
-""")
+    config = write_config(os.path.join(tmp, "approx.yaml"), "fraud_approx", "[6h, 1d]", "    approximate: true\n")
     lw.run("monitor", "run", "--config", config)
     m = lw.latest("fraud_approx")
     base_amount = np.array([e["features"]["amount"] for e in base])
