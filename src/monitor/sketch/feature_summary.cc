@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 #include "monitor/sketch/sketch_encoding.h"
 
@@ -53,9 +54,15 @@ void FeatureSummary::AddNumber(double x) {
     return;
   }
   kll_->Update(x);
+  const double n = static_cast<double>(kll_->n());
   double delta = x - mean_;
-  mean_ += delta / static_cast<double>(kll_->n());
-  m2_ += delta * (x - mean_);
+  if (!std::isfinite(delta)) {  // values near ±DBL_MAX: scale first so the mean stays finite
+    mean_ += x / n - mean_ / n;
+    m2_ = std::numeric_limits<double>::infinity();  // the variance is beyond a double
+  } else {
+    mean_ += delta / n;
+    m2_ += delta * (x - mean_);
+  }
   if (!values_tracked_) return;
   for (ValueCount& vc : values_) {
     if (vc.value == x) {
@@ -121,8 +128,13 @@ Status FeatureSummary::Merge(const FeatureSummary& other) {
   if (nb > 0) {
     double delta = other.mean_ - mean_;
     double n = na + nb;
-    mean_ += delta * (nb / n);
-    m2_ += other.m2_ + delta * delta * (na * nb / n);
+    if (!std::isfinite(delta)) {  // means near ±DBL_MAX: a weighted sum keeps the mean finite
+      mean_ = mean_ * (na / n) + other.mean_ * (nb / n);
+      m2_ = std::numeric_limits<double>::infinity();
+    } else {
+      mean_ += delta * (nb / n);
+      m2_ += other.m2_ + delta * delta * (na * nb / n);
+    }
   }
   LW_RETURN_IF_ERROR(kll_->Merge(*other.kll_));
   if (values_tracked_ && other.values_tracked_) {
