@@ -149,41 +149,28 @@ Result<metrics::Figures> Performance(const ModelConfig& model, const ModelFrame&
     if (score_out != nullptr) *score_out = std::move(sc);
     return result;
   }
-  // Multiclass: labels as strings of the shared class dictionary.
-  std::vector<std::string_view> yt, yp;
+  // Multiclass: labels as strings of the shared class dictionary, in one pass;
+  // with probabilities, rows without a complete probability vector are left out.
+  std::vector<std::string_view> yt, yp, classes;
+  std::vector<double> proba;
+  for (const std::string& c : f.probability_classes) classes.push_back(c);
   for (uint32_t r : rows) {
     const int32_t l = f.label_class[r];
     if (l < 0 || (f.has_prediction && f.prediction_class[r] < 0)) continue;
+    if (std::any_of(f.probabilities.begin(), f.probabilities.end(),
+                    [r](const NumericValues& p) { return std::isnan(p.values[r]); })) {
+      continue;
+    }
     yt.push_back(f.classes[static_cast<size_t>(l)]);
     if (f.has_prediction) yp.push_back(f.classes[static_cast<size_t>(f.prediction_class[r])]);
+    for (const NumericValues& p : f.probabilities) proba.push_back(p.values[r]);
   }
+  if (yt.empty()) return figures;
   metrics::MulticlassInput<std::string_view> in;
   in.y_true = yt;
   in.y_pred = yp;
-  std::vector<std::string_view> classes;
-  std::vector<double> proba;
-  if (!f.probability_classes.empty()) {
-    for (const std::string& c : f.probability_classes) classes.push_back(c);
-    // Rows without a complete probability vector are left out of the whole input.
-    std::vector<std::string_view> yt2, yp2;
-    for (uint32_t r : rows) {
-      const int32_t l = f.label_class[r];
-      if (l < 0 || (f.has_prediction && f.prediction_class[r] < 0)) continue;
-      bool complete = true;
-      for (const NumericValues& p : f.probabilities) complete = complete && !std::isnan(p.values[r]);
-      if (!complete) continue;
-      yt2.push_back(f.classes[static_cast<size_t>(l)]);
-      if (f.has_prediction) yp2.push_back(f.classes[static_cast<size_t>(f.prediction_class[r])]);
-      for (const NumericValues& p : f.probabilities) proba.push_back(p.values[r]);
-    }
-    yt = std::move(yt2);
-    yp = std::move(yp2);
-    in.y_true = yt;
-    in.y_pred = yp;
-    in.classes = classes;
-    in.proba = proba;
-  }
-  if (yt.empty()) return figures;
+  in.classes = classes;
+  in.proba = proba;
   return metrics::MulticlassMetrics(in);
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "delta/table.h"
+#include "monitor/stats/category_counts.h"
 #include "sql/function/cast.h"
 #include "sql/function/function_registry.h"
 
@@ -16,12 +17,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Heterogeneous lookup so a string_view finds a std::string key without a copy.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
-};
-using CodeMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
+// String -> code, looked up by string_view without a copy (the stats module's transparent hash).
+using CodeMap = std::unordered_map<std::string, int32_t, stats::CategoryCounts::Hash, std::equal_to<>>;
 
 std::string TablePath(const std::string& data_dir, const std::string& table) {
   return table.find('/') != std::string::npos ? table : data_dir + "/" + table;
