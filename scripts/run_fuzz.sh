@@ -72,6 +72,8 @@ run_target() {
         -artifact_prefix="$artifacts/$name-" "${dirs[@]}" >"$build/fuzz_$name.log" 2>&1; then
     echo failed >"$build/fuzz_$name.status"
     { tail -n 60 "$build/fuzz_$name.log"
+      # The finding itself, again, next to the verdict (a CI log shows its tail).
+      grep -E 'runtime error|ERROR: |SUMMARY: |^Base64: ' "$build/fuzz_$name.log" | head -n 12
       echo "run_fuzz: FAILED $name (log $build/fuzz_$name.log, reproducer in $artifacts/)"; }
   else
     echo passed >"$build/fuzz_$name.status"

@@ -13,7 +13,10 @@ Result<std::vector<double>> SharesOf(std::span<const int64_t> counts, std::strin
       return Status::InvalidArgument(
           fmt::format("{}: {} count of bin {} is negative ({})", test, side, i, counts[i]));
     }
-    total += counts[i];
+    if (__builtin_add_overflow(total, counts[i], &total)) {
+      return Status::InvalidArgument(
+          fmt::format("{}: {} counts add up to more than 2^63", test, side));
+    }
   }
   if (total == 0) {
     return Status::InvalidArgument(

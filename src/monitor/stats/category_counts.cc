@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace lakewatch::monitor::stats {
@@ -12,7 +13,11 @@ void CategoryCounts::Add(std::string_view category, int64_t count) {
   if (it == counts.end()) {
     counts.emplace(std::string(category), count);
   } else {
-    it->second += count;
+    // Saturates instead of overflowing: no real sample reaches 2^63 values,
+    // but counts decoded from a damaged sketch can.
+    if (__builtin_add_overflow(it->second, count, &it->second)) {
+      it->second = std::numeric_limits<int64_t>::max();
+    }
   }
 }
 
@@ -81,6 +86,16 @@ Status ValidateAlignedCounts(const AlignedCounts& counts, std::string_view test)
     if (counts.reference[i] == 0 && counts.current[i] == 0) {
       return Status::InvalidArgument(fmt::format("{}: category '{}' has no value in either sample",
                                                  test, counts.categories[i]));
+    }
+  }
+  for (const auto* side : {&counts.reference, &counts.current}) {
+    int64_t total = 0;
+    for (int64_t c : *side) {
+      if (__builtin_add_overflow(total, c, &total)) {
+        return Status::InvalidArgument(
+            fmt::format("{}: the {} counts add up to more than 2^63", test,
+                        side == &counts.reference ? "reference" : "current"));
+      }
     }
   }
   if (counts.reference_total() == 0 || counts.current_total() == 0) {

@@ -31,14 +31,16 @@ Result<ChiSquareResult> ChiSquareContingency(const AlignedCounts& counts, bool y
   ChiSquareResult r;
   r.dof = static_cast<int64_t>(k) - 1;
   if (r.dof == 0) return r;
-  const int64_t rows[2] = {counts.reference_total(), counts.current_total()};
-  const double total = static_cast<double>(rows[0] + rows[1]);
+  const double rows[2] = {static_cast<double>(counts.reference_total()),
+                          static_cast<double>(counts.current_total())};
+  const double total = rows[0] + rows[1];
   const bool yates = yates_correction && r.dof == 1;
   for (int row = 0; row < 2; ++row) {
     const std::vector<int64_t>& observed = row == 0 ? counts.reference : counts.current;
     for (size_t j = 0; j < k; ++j) {
-      const int64_t column = counts.reference[j] + counts.current[j];
-      const double expected = static_cast<double>(rows[row] * column) / total;
+      const double column =
+          static_cast<double>(counts.reference[j]) + static_cast<double>(counts.current[j]);
+      const double expected = rows[row] * column / total;
       double o = static_cast<double>(observed[j]);
       if (yates) {
         const double diff = expected - o;
