@@ -365,13 +365,13 @@ std::vector<sketch::FeatureSummary> SummarizeFeatures(const ModelConfig& model, 
   for (const FeatureData& fd : frame.features) {
     if (fd.numeric) {
       sketch::FeatureSummary s = sketch::FeatureSummary::Numeric(options);
-      for (uint32_t r : rows) {
-        const double x = fd.num.values[r];
-        if (std::isnan(x)) {
-          s.AddMissing();
-        } else {
-          s.AddNumber(x);
-        }
+      std::vector<double> block;  // the window's values, a block at a time (NaN = missing)
+      block.reserve(std::min(rows.size(), sketch::KllSketch::kBatchChunk));
+      for (size_t start = 0; start < rows.size(); start += sketch::KllSketch::kBatchChunk) {
+        block.clear();
+        const size_t end = std::min(rows.size(), start + sketch::KllSketch::kBatchChunk);
+        for (size_t i = start; i < end; ++i) block.push_back(fd.num.values[rows[i]]);
+        s.AddNumbers(block);
       }
       out.push_back(std::move(s));
       continue;

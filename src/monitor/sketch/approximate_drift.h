@@ -10,8 +10,10 @@
 //                  union of their retained items (both CDFs only jump there, so
 //                  this is the supremum). |error| <= ks_error_bound, the sum of
 //                  the two sketches' rank-error bounds (KllSketch::NormalizedRankError).
-//   ks_pvalue      the asymptotic p-value of that statistic at
-//                  n = round(n_ref n_cur / (n_ref + n_cur)) (stats::KolmogorovSf).
+//   ks_pvalue      the p-value of that statistic at n = round(n_ref n_cur /
+//                  (n_ref + n_cur)): stats::KolmogorovSf (scipy's) while both
+//                  sketches are exact, else its O(1) large-n forms
+//                  (stats::KolmogorovSfAsymptotic).
 //   wasserstein    integral |F_ref - F_cur| dx = integral over q of |Q_ref(q) -
 //                  Q_cur(q)|, evaluated exactly on the sketches' step functions
 //                  (the limit of an ever finer grid of q); |error| <= ks_error_bound

@@ -54,8 +54,56 @@ void FeatureSummary::AddNumber(double x) {
     return;
   }
   kll_->Update(x);
-  const double n = static_cast<double>(kll_->n());
-  double delta = x - mean_;
+  AddMoment(x);
+  TrackValue(x);
+}
+
+void FeatureSummary::AddNumbers(std::span<const double> values) {
+  assert(numeric());
+  std::vector<double> finite;
+  finite.reserve(std::min(values.size(), KllSketch::kBatchChunk));
+  for (size_t start = 0; start < values.size(); start += KllSketch::kBatchChunk) {
+    finite.clear();
+    const size_t end = std::min(values.size(), start + KllSketch::kBatchChunk);
+    double sum = 0;
+    for (size_t i = start; i < end; ++i) {
+      const double x = values[i];
+      if (std::isnan(x)) {
+        ++missing_;
+      } else if (std::isinf(x)) {
+        ++infinite_;
+      } else {
+        finite.push_back(x);
+        sum += x;
+      }
+    }
+    if (finite.empty()) continue;
+    const auto m = static_cast<double>(finite.size());
+    const double mean_b = sum / m;
+    if (std::isfinite(mean_b)) {  // the block's moments, then one merge
+      double m2_b = 0;
+      for (double x : finite) m2_b += (x - mean_b) * (x - mean_b);
+      MergeMoments(m, mean_b, m2_b);
+      kll_->Update(finite);
+    } else {  // a sum beyond a double: value by value, scaled
+      kll_->Update(finite);
+      const uint64_t n_after = kll_->n();
+      // AddMoment reads the running count from the sketch: replay it.
+      for (size_t i = 0; i < finite.size(); ++i) {
+        AddMomentAt(finite[i], static_cast<double>(n_after - finite.size() + i + 1));
+      }
+    }
+    for (double x : finite) {
+      if (!values_tracked_) break;
+      TrackValue(x);
+    }
+  }
+}
+
+void FeatureSummary::AddMoment(double x) { AddMomentAt(x, static_cast<double>(kll_->n())); }
+
+void FeatureSummary::AddMomentAt(double x, double n) {
+  const double delta = x - mean_;
   if (!std::isfinite(delta)) {  // values near ±DBL_MAX: scale first so the mean stays finite
     mean_ += x / n - mean_ / n;
     m2_ = std::numeric_limits<double>::infinity();  // the variance is beyond a double
@@ -63,6 +111,22 @@ void FeatureSummary::AddNumber(double x) {
     mean_ += delta / n;
     m2_ += delta * (x - mean_);
   }
+}
+
+void FeatureSummary::MergeMoments(double nb, double mean_b, double m2_b) {
+  const auto na = static_cast<double>(kll_->n());
+  const double delta = mean_b - mean_;
+  const double n = na + nb;
+  if (!std::isfinite(delta)) {  // means near ±DBL_MAX: a weighted sum keeps the mean finite
+    mean_ = mean_ * (na / n) + mean_b * (nb / n);
+    m2_ = std::numeric_limits<double>::infinity();
+  } else {
+    mean_ += delta * (nb / n);
+    m2_ += m2_b + delta * delta * (na * nb / n);
+  }
+}
+
+void FeatureSummary::TrackValue(double x) {
   if (!values_tracked_) return;
   for (ValueCount& vc : values_) {
     if (vc.value == x) {
@@ -123,18 +187,8 @@ Status FeatureSummary::Merge(const FeatureSummary& other) {
     LW_RETURN_IF_ERROR(items_->Merge(*other.items_));
     return hll_->Merge(*other.hll_);
   }
-  auto na = static_cast<double>(kll_->n());
-  auto nb = static_cast<double>(other.kll_->n());
-  if (nb > 0) {
-    double delta = other.mean_ - mean_;
-    double n = na + nb;
-    if (!std::isfinite(delta)) {  // means near ±DBL_MAX: a weighted sum keeps the mean finite
-      mean_ = mean_ * (na / n) + other.mean_ * (nb / n);
-      m2_ = std::numeric_limits<double>::infinity();
-    } else {
-      mean_ += delta * (nb / n);
-      m2_ += other.m2_ + delta * delta * (na * nb / n);
-    }
+  if (other.kll_->n() > 0) {
+    MergeMoments(static_cast<double>(other.kll_->n()), other.mean_, other.m2_);
   }
   LW_RETURN_IF_ERROR(kll_->Merge(*other.kll_));
   if (values_tracked_ && other.values_tracked_) {

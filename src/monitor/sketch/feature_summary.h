@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,9 @@ class FeatureSummary {
 
   // REQUIRES: numeric(). NaN counts as missing; ±infinity as infinite.
   void AddNumber(double x);
+  // AddNumber on each value, faster (moments per block, KllSketch's batch update).
+  // REQUIRES: numeric().
+  void AddNumbers(std::span<const double> values);
   // REQUIRES: !numeric().
   void AddCategory(std::string_view category, uint64_t count = 1);
   void AddMissing(uint64_t count = 1) { missing_ += count; }
@@ -111,6 +115,15 @@ class FeatureSummary {
  private:
   explicit FeatureSummary(FeatureKind kind) : kind_(kind) {}
   Status CheckMergeable(const FeatureSummary& other) const;
+  // Folds a block's count, mean and sum of squared deviations into the moments
+  // (Chan et al.). REQUIRES: count_b > 0; the KLL's n not yet counting the block.
+  void MergeMoments(double count_b, double mean_b, double m2_b);
+  // Welford's update for one finite value, the KLL's n already counting it
+  // (AddMomentAt: the count after it given).
+  void AddMoment(double x);
+  void AddMomentAt(double x, double n);
+  // Counts x among the tracked values while they are tracked.
+  void TrackValue(double x);
 
   FeatureKind kind_;
   uint64_t missing_ = 0;

@@ -93,6 +93,49 @@ TEST(FeatureSummary, NumericFiguresMissingAndInfinite) {
   EXPECT_EQ(s.quantiles().n(), v.size());
 }
 
+// AddNumbers is AddNumber on each value: the same counts, moments (to
+// rounding), tracked values and quantiles within the KLL bound.
+TEST(FeatureSummary, AddNumbersEqualsAddNumber) {
+  for (int shape = 0; shape < 3; ++shape) {
+    std::vector<double> v = Normal(30000, 1.7e9 * (shape == 1), 2, 20 + shape);
+    if (shape == 2) {
+      for (double& x : v) x = std::round(x);  // few distinct values: tracked
+    }
+    for (size_t i = 0; i < v.size(); i += 97) v[i] = i % 2 ? std::nan("") : kInf;
+    FeatureSummary one = FeatureSummary::Numeric();
+    for (double x : v) one.AddNumber(x);
+    FeatureSummary batch = FeatureSummary::Numeric();
+    batch.AddNumbers(std::span<const double>(v).first(5000));
+    batch.AddNumbers(std::span<const double>(v).subspan(5000));
+    EXPECT_EQ(batch.count(), one.count());
+    EXPECT_EQ(batch.missing_count(), one.missing_count());
+    EXPECT_EQ(batch.infinite_count(), one.infinite_count());
+    EXPECT_NEAR(batch.mean(), one.mean(), 1e-14 * std::max(1.0, std::fabs(one.mean())));
+    std::vector<double> finite;
+    for (double x : v) {
+      if (std::isfinite(x)) finite.push_back(x);
+    }
+    const ExactMoments m = Moments(finite);  // (two-pass per block: closer than Welford here)
+    EXPECT_NEAR(batch.variance(), m.variance, 1e-9 * m.variance);
+    EXPECT_EQ(batch.min(), one.min());
+    EXPECT_EQ(batch.max(), one.max());
+    ASSERT_EQ(batch.value_counts().has_value(), shape == 2);
+    if (shape == 2) {
+      auto a = *batch.value_counts(), b = *one.value_counts();
+      ASSERT_EQ(a.size(), b.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].value, b[i].value);
+        EXPECT_EQ(a[i].count, b[i].count);
+      }
+    }
+  }
+  // Values near DBL_MAX: a block whose sum overflows keeps a finite mean.
+  FeatureSummary big = FeatureSummary::Numeric();
+  std::vector<double> huge(100, std::numeric_limits<double>::max());
+  big.AddNumbers(huge);
+  EXPECT_DOUBLE_EQ(big.mean(), std::numeric_limits<double>::max());
+}
+
 // Welford's moments keep the variance where sum and sum of squares would
 // cancel: values near 1.7e9 (epoch seconds) with unit spread.
 TEST(FeatureSummary, VarianceAccurateAtLargeOffsets) {

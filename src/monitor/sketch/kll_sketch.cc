@@ -20,6 +20,7 @@
 #include <limits>
 #include <string>
 
+#include "monitor/metrics/sort_doubles.h"
 #include "monitor/sketch/sketch_encoding.h"
 
 namespace lakewatch::monitor::sketch {
@@ -78,6 +79,34 @@ void KllSketch::Update(double x) {
   if (++retained_ > capacity_) Compress();
 }
 
+void KllSketch::Update(std::span<const double> values) {
+  for (size_t start = 0; start < values.size(); start += kBatchChunk) {
+    const size_t end = std::min(values.size(), start + kBatchChunk);
+    std::vector<double>& level0 = levels_[0];
+    const size_t before = level0.size();
+    level0.resize(before + (end - start));
+    // Branch-free: every value is written, the write position advances past numbers only.
+    double* out = level0.data() + before;
+    double lo = n_ == 0 ? std::numeric_limits<double>::infinity() : min_;
+    double hi = n_ == 0 ? -std::numeric_limits<double>::infinity() : max_;
+    size_t added = 0;
+    for (size_t i = start; i < end; ++i) {
+      const double x = values[i];
+      out[added] = x;
+      added += !std::isnan(x);
+      lo = std::min(lo, x);  // (a NaN x leaves both unchanged: comparisons with NaN are false)
+      hi = std::max(hi, x);
+    }
+    level0.resize(before + added);
+    if (added == 0) continue;
+    min_ = lo;
+    max_ = hi;
+    n_ += added;
+    retained_ += added;
+    while (retained_ > capacity_) Compress();
+  }
+}
+
 void KllSketch::Compress() {
   size_t num_levels = levels_.size();
   for (size_t h = 0; h < num_levels; ++h) {
@@ -92,7 +121,7 @@ void KllSketch::Compress() {
 
 void KllSketch::CompactLevel(size_t h) {
   std::vector<double>& src = levels_[h];
-  if (h == 0) std::sort(src.begin(), src.end());
+  if (h == 0) metrics::SortDoubles(src);  // no NaN reaches a level
   // With an odd count the smallest item stays behind, keeping its weight.
   size_t keep = src.size() % 2;
   size_t start = keep + (NextRandom() & 1);

@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,14 @@ class KllSketch {
 
   // Amortized O(1) (a sort of the lowest level once per compaction).
   void Update(double x);
+  // The same stream as Update() on each value in turn, summarized several times
+  // faster: values enter the lowest level kBatchChunk at a time, each chunk is
+  // sorted once (radix) and compacted up the levels as a block. A block halved
+  // on its own adds no more rank error at any level than the item-by-item
+  // schedule (fewer compactions where each costs the least), so the bounds of
+  // NormalizedRankError hold; the retained items differ from Update()'s.
+  void Update(std::span<const double> values);
+  static constexpr size_t kBatchChunk = 8192;
   // Folds `other` in, as if this sketch had also seen its stream.
   // InvalidArgument when the two have different k.
   Status Merge(const KllSketch& other);

@@ -134,6 +134,43 @@ TEST(KllSketch, RankErrorWithinDocumentedBound) {
   }
 }
 
+// The batch update summarizes the same stream: n, min and max exact, ranks
+// within the same bound, NaN skipped, exact while the stream fits; fed in
+// pieces of every size (one value, less than a chunk, several chunks).
+TEST(KllSketch, BatchUpdateWithinDocumentedBound) {
+  for (uint64_t trial = 0; trial < static_cast<uint64_t>(SanitizerScaled(10, 5)); ++trial) {
+    const size_t n = trial % 2 == 0 ? 1000000 : 150000;
+    std::vector<double> v = Stream(static_cast<int>(trial), n, 500 + trial);
+    if (trial % 3 == 0) v[n / 2] = std::nan("");
+    std::vector<double> finite;
+    for (double x : v) {
+      if (!std::isnan(x)) finite.push_back(x);
+    }
+    const std::vector<double> sorted = Sorted(finite);
+    KllSketch s(KllSketch::kDefaultK, trial + 1);
+    const size_t piece = std::vector<size_t>{1, 777, KllSketch::kBatchChunk, 100000}[trial % 4];
+    for (size_t start = 0; start < n; start += piece) {
+      s.Update(std::span<const double>(v).subspan(start, std::min(piece, n - start)));
+    }
+    ASSERT_EQ(s.n(), finite.size()) << "trial " << trial;
+    EXPECT_EQ(s.min(), sorted.front());
+    EXPECT_EQ(s.max(), sorted.back());
+    EXPECT_LE(s.num_retained(), 3u * KllSketch::kDefaultK + 8u * 64u);
+    const double err = MaxRankError(s.SortedView(), sorted);
+    EXPECT_LT(err, KllSketch::NormalizedRankError(KllSketch::kDefaultK))
+        << "trial " << trial << " piece " << piece;
+    // What it serializes reads back with the same ranks (the invariants hold).
+    Result<KllSketch> back = KllSketch::Deserialize(s.Serialize());
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(back->Rank(sorted[n / 3]), s.Rank(sorted[n / 3]));
+  }
+  std::vector<double> small = Stream(0, 150, 9);
+  KllSketch s;
+  s.Update(small);
+  EXPECT_TRUE(s.exact());
+  EXPECT_EQ(MaxRankError(s.SortedView(), Sorted(small)), 0);
+}
+
 TEST(KllSketch, QuantilesWithinBound) {
   std::vector<double> v = Stream(1, 300000, 7);
   KllSketch s = Sketch(v);
@@ -343,6 +380,13 @@ TEST(KllSketch, UpdateThroughput) {
 #if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(cpu, 2.0);
 #endif
+  KllSketch batch;
+  cpu_start = ThreadCpuSeconds();
+  batch.Update(v);
+  const double batch_cpu = ThreadCpuSeconds() - cpu_start;
+  std::printf("kll: 10M values as one batch in %.3f s CPU (%.1f ns each)\n", batch_cpu,
+              batch_cpu * 100);
+  EXPECT_EQ(batch.n(), v.size());
 }
 
 }  // namespace

@@ -275,9 +275,7 @@ double PelzGoodCdf(int64_t n, double d) {
   return cdf;
 }
 
-}  // namespace
-
-double KolmogorovSf(int64_t n, double d) {
+double Sf(int64_t n, double d, bool asymptotic) {
   if (n < 1 || std::isnan(d)) return std::numeric_limits<double>::quiet_NaN();
   if (d >= 1.0) return 0.0;
   if (d <= 0.0) return 1.0;
@@ -303,9 +301,15 @@ double KolmogorovSf(int64_t n, double d) {
     return Clip01(2 * SmirnovSf(n, d));  // Miller's approximation
   }
   if (nd2 >= 370.0) return 0.0;
-  if (nd2 >= 2.2) return Clip01(2 * SmirnovSf(n, d));
-  const bool durbin = n <= 100000 && nn * std::pow(d, 1.5) <= 1.4;
+  if (nd2 >= 2.2) return Clip01(2 * (asymptotic ? SmirnovSfAsymptotic(n, d) : SmirnovSf(n, d)));
+  const bool durbin = !asymptotic && n <= 100000 && nn * std::pow(d, 1.5) <= 1.4;
   return Clip01(1.0 - Clip01(durbin ? DurbinCdf(n, d) : PelzGoodCdf(n, d)));
 }
+
+}  // namespace
+
+double KolmogorovSf(int64_t n, double d) { return Sf(n, d, false); }
+
+double KolmogorovSfAsymptotic(int64_t n, double d) { return Sf(n, d, true); }
 
 }  // namespace lakewatch::monitor::stats

@@ -27,4 +27,11 @@ namespace lakewatch::monitor::stats {
 // P(D_n >= d) (scipy.stats.kstwo.sf(d, n)). NaN unless n >= 1 and d is a number.
 double KolmogorovSf(int64_t n, double d);
 
+// KolmogorovSf with, for n > 140, the O(1) asymptotic forms in place of the
+// O(n) and O(n^3)-ish exact ones: Smirnov's exp(-(6nd+1)^2 / (18n)) tail
+// (SmirnovSfAsymptotic) for n d^2 >= 2.2 and the Pelz–Good series below — what
+// scipy itself uses past n = 10^6. For p-values of statistics that are
+// themselves estimates (approximate drift); the same value for n <= 140.
+double KolmogorovSfAsymptotic(int64_t n, double d);
+
 }  // namespace lakewatch::monitor::stats

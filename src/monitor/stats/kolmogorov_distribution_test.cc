@@ -85,5 +85,23 @@ TEST(KolmogorovSfTest, MonotoneAcrossRegions) {
   }
 }
 
+// The O(1) large-n forms: the same value up to n = 140, close to the exact
+// one beyond (the Smirnov tail and Pelz–Good series are what scipy uses past
+// n = 10^6), and fast where the exact sum is O(n).
+TEST(KolmogorovSfTest, AsymptoticFormsCloseToExact) {
+  for (int64_t n : {5, 60, 140}) {
+    for (double d : {0.05, 0.1, 0.2, 0.4}) EXPECT_EQ(KolmogorovSfAsymptotic(n, d), KolmogorovSf(n, d));
+  }
+  for (int64_t n : {1000, 50000, 500000}) {
+    const double nn = static_cast<double>(n);
+    for (double x : {0.3, 0.8, 1.5, 2.5, 5.0, 10.0}) {  // x = n d^2
+      const double d = std::sqrt(x / nn);
+      const double exact = KolmogorovSf(n, d);
+      const double asymptotic = KolmogorovSfAsymptotic(n, d);
+      EXPECT_NEAR(asymptotic, exact, 0.05 * exact + 1e-12) << "n " << n << " d " << d;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lakewatch::monitor::stats

@@ -85,11 +85,14 @@ double SmirnovSf(int64_t n, double d) {
   }
   if (-2 * nn * d * d < kMinLog) return 0.0;
   if (nd.whole >= n - 1) return std::pow(1.0 - d, nn);  // d >= 1 - 1/n
-  if (n > kMaxSummedN) {
-    const double log_p = -std::pow(6.0 * nn * d + 1, 2) / 18.0 / nn;
-    return log_p < -std::log(2.0) ? std::exp(log_p) : 1.0 + std::expm1(log_p);
-  }
+  if (n > kMaxSummedN) return SmirnovSfAsymptotic(n, d);
   return std::clamp(LowerSum(n, d, nd), 0.0, 1.0);
+}
+
+double SmirnovSfAsymptotic(int64_t n, double d) {
+  const double nn = static_cast<double>(n);
+  const double log_p = -std::pow(6.0 * nn * d + 1, 2) / 18.0 / nn;
+  return log_p < -std::log(2.0) ? std::exp(log_p) : 1.0 + std::expm1(log_p);
 }
 
 }  // namespace lakewatch::monitor::stats

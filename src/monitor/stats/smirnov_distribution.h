@@ -20,4 +20,8 @@ namespace lakewatch::monitor::stats {
 // n > 1,000,000, scipy's approximation exp(-(6nd+1)^2 / (18n)).
 double SmirnovSf(int64_t n, double d);
 
+// scipy's large-n approximation exp(-(6nd+1)^2 / (18n)) at any n: O(1) where
+// the sum is O(n). REQUIRES: n >= 1, 0 < d < 1.
+double SmirnovSfAsymptotic(int64_t n, double d);
+
 }  // namespace lakewatch::monitor::stats
