@@ -54,3 +54,7 @@ include(${CMAKE_SOURCE_DIR}/tests/sql/differential.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/monitor/stats_oracle.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/monitor/metrics_oracle.cmake OPTIONAL)
 include(${CMAKE_SOURCE_DIR}/tests/monitor/monitor_tests.cmake OPTIONAL)
+# The report: rendered from a sample, opened in headless Chromium (tests/report/).
+include(${CMAKE_SOURCE_DIR}/tests/report/report_tests.cmake OPTIONAL)
+# The demo end to end: simulate, ingest, monitor, report; detections asserted (tests/demo/).
+include(${CMAKE_SOURCE_DIR}/tests/demo/demo_tests.cmake OPTIONAL)
