@@ -189,13 +189,31 @@ class Reader {
     return d;
   }
 
+  // A table name, or {table, timestamp, version, filter, columns}.
+  Result<SideTableConfig> ParseSideTable(const YAML::Node& node, const std::string& key) const {
+    SideTableConfig t;
+    if (node.IsScalar()) {
+      t.table = node.Scalar();
+      return t;
+    }
+    if (!node.IsMap()) return Error(node, "'" + key + "' must be a table name or {table, version, filter, ...}");
+    LW_RETURN_IF_ERROR(OnlyKeys(node, {"table", "timestamp", "version", "filter", "columns"}, "'" + key + "'"));
+    if (!node["table"]) return Error(node, "'" + key + "' needs a 'table'");
+    LW_ASSIGN_OR_RETURN(t.table, String(node["table"], key + ".table"));
+    if (node["timestamp"]) { LW_ASSIGN_OR_RETURN(t.timestamp, String(node["timestamp"], key + ".timestamp")); }
+    if (node["version"]) { LW_ASSIGN_OR_RETURN(t.version, String(node["version"], key + ".version")); }
+    if (node["filter"]) { LW_ASSIGN_OR_RETURN(t.filter, String(node["filter"], key + ".filter")); }
+    if (node["columns"]) { LW_ASSIGN_OR_RETURN(t.columns, StringList(node["columns"], key + ".columns")); }
+    return t;
+  }
+
   Result<ModelConfig> ParseModel(const YAML::Node& node) const {
     if (!node.IsMap()) return Error(node, "each entry of 'models' must be a map");
     LW_RETURN_IF_ERROR(OnlyKeys(node,
                                 {"name", "table", "timestamp", "version", "id", "prediction", "score",
                                  "probabilities", "positive_class", "problem", "labels", "features", "slices",
                                  "baseline", "windows", "drift", "thresholds", "latency", "level", "error",
-                                 "resources", "anomaly_z", "approximate", "sketch_k"},
+                                 "resources", "anomaly_z", "approximate", "sketch_k", "logs", "resource_samples"},
                                 "a model"));
     ModelConfig m;
     if (!node["name"]) return Error(node, "a model needs a 'name'");
@@ -223,6 +241,10 @@ class Reader {
     LW_RETURN_IF_ERROR(opt_string("level", &m.level));
     LW_RETURN_IF_ERROR(opt_string("error", &m.error));
     if (node["resources"]) { LW_ASSIGN_OR_RETURN(m.resources, StringList(node["resources"], "resources")); }
+    if (node["logs"]) { LW_ASSIGN_OR_RETURN(m.logs, ParseSideTable(node["logs"], "logs")); }
+    if (node["resource_samples"]) {
+      LW_ASSIGN_OR_RETURN(m.resource_samples, ParseSideTable(node["resource_samples"], "resource_samples"));
+    }
     if (node["anomaly_z"]) { LW_ASSIGN_OR_RETURN(m.anomaly_z, Number(node["anomaly_z"], "anomaly_z")); }
     if (node["approximate"]) {
       const YAML::Node a = node["approximate"];

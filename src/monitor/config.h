@@ -70,6 +70,18 @@ struct DriftConfig {
   double share = 0.5;                   // dataset drift: share of drifted features
 };
 
+// A table of other events about the model (application logs, resource samples)
+// that the report reads beside its events: which rows are the model's, and
+// which version each belongs to, as SQL expressions over that table.
+struct SideTableConfig {
+  std::string table;
+  std::string timestamp = "timestamp";
+  std::string version;  // SQL expression giving the model version (empty: none)
+  std::string filter;   // SQL condition selecting the model's rows (empty: all)
+  std::vector<std::string> columns;  // resource samples: the numeric columns to chart
+  bool present() const { return !table.empty(); }
+};
+
 struct FeatureConfig {
   std::string column;                   // a column path of the table (features.amount)
   enum class Kind { kInfer, kNumeric, kCategorical } kind = Kind::kInfer;
@@ -99,6 +111,10 @@ struct ModelConfig {
   std::string level = "level";
   std::string error = "error";
   std::vector<std::string> resources = {"resources.cpu_pct", "resources.mem_mb", "resources.gpu_util"};
+  // Application logs (text, templates mined at ingest) and resource samples in
+  // tables of their own: read by `lakewatch report` (docs/monitoring.md).
+  SideTableConfig logs;
+  SideTableConfig resource_samples;
   double anomaly_z = 3.5;               // robust z-score above which a series point is an anomaly
   // Drift from mergeable sketches (docs/sketches.md) instead of the exact tests.
   bool approximate = false;

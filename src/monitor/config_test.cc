@@ -50,6 +50,41 @@ TEST(MonitorConfig, MinimalFormParses) {
   EXPECT_EQ(cfg->Find("nope"), nullptr);
 }
 
+// Side tables the report reads: a bare table name, or the map form with SQL
+// expressions; unknown keys and a missing table are errors with a position.
+TEST(MonitorConfig, LogsAndResourceSamples) {
+  auto cfg = ParseConfig(R"yaml(models:
+  - name: a
+    table: t
+    logs: app_logs
+    resource_samples:
+      table: resources
+      version: "CAST(version AS STRING)"
+      filter: "model = 'a'"
+      columns: [cpu_pct, mem_mb]
+)yaml", "x.yaml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  const ModelConfig& m = cfg->models[0];
+  EXPECT_TRUE(m.logs.present());
+  EXPECT_EQ(m.logs.table, "app_logs");
+  EXPECT_EQ(m.logs.timestamp, "timestamp");
+  EXPECT_TRUE(m.logs.version.empty());
+  EXPECT_EQ(m.resource_samples.table, "resources");
+  EXPECT_EQ(m.resource_samples.version, "CAST(version AS STRING)");
+  EXPECT_EQ(m.resource_samples.filter, "model = 'a'");
+  ASSERT_EQ(m.resource_samples.columns.size(), 2u);
+  EXPECT_EQ(m.resource_samples.columns[1], "mem_mb");
+  EXPECT_FALSE(ParseConfig("models:\n  - {name: a, table: t}\n", "y.yaml")->models[0].logs.present());
+
+  auto bad = ParseConfig("models:\n  - name: a\n    table: t\n    logs: {version: v}\n", "z.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("'logs' needs a 'table'"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("line 4"), std::string::npos) << bad.status().message();
+  bad = ParseConfig("models:\n  - name: a\n    table: t\n    logs: {table: l, where: x}\n", "z.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown key 'where'"), std::string::npos) << bad.status().message();
+}
+
 TEST(MonitorConfig, DefaultsAndAlternativeForms) {
   auto cfg = ParseConfig(R"(models:
   - name: a

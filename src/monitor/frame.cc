@@ -120,6 +120,15 @@ int32_t CategoricalValues::Find(std::string_view value) const {
   return -1;
 }
 
+std::string SqlString(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string QuotePath(const std::string& path) {
   std::string out;
   size_t begin = 0;

@@ -77,6 +77,8 @@ struct LoadOptions {
 
 Result<ModelFrame> LoadModelFrame(const ModelConfig& model, const LoadOptions& options);
 
+// A SQL string literal: 'text' with quotes and backslashes escaped.
+std::string SqlString(const std::string& s);
 // Quotes a column path for SQL: features.amount -> `features`.`amount`.
 std::string QuotePath(const std::string& path);
 // FROM-clause text for a table name or path, pinned at `version` when >= 0.

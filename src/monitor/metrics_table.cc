@@ -4,8 +4,11 @@
 
 #include <cmath>
 #include <filesystem>
+#include <unordered_map>
 
 #include "common/column.h"
+#include "monitor/frame.h"
+#include "sql/engine.h"
 #include "delta/log_store.h"
 #include "delta/table.h"
 #include "parquet/file_writer.h"
@@ -162,6 +165,59 @@ Result<int64_t> AppendSketches(const std::string& table_path, const std::vector<
     c[9]->Append<int64_t>(r.computed_at);
   }
   return AppendBatch(table_path, b, kSketchesTable, "lakewatch per-window feature summaries (docs/sketches.md)");
+}
+
+Result<std::vector<MetricRow>> ReadLatestMetrics(const std::string& data_dir, const std::string& model,
+                                                 const std::string& where) {
+  std::vector<MetricRow> out;
+  auto version = TableVersion(data_dir, kMetricsTable);
+  if (!version.ok()) {
+    if (version.status().code() == StatusCode::kNotFound) return out;
+    return version.status();
+  }
+  std::string conditions;
+  if (!model.empty()) conditions = "model = " + SqlString(model);
+  if (!where.empty()) conditions += (conditions.empty() ? "(" : " AND (") + where + ")";
+  const std::string q =
+      "SELECT model, version, window_start, window_end, granularity, slice, `column`, metric, value, threshold, "
+      "alarm, baseline, n, source_version, computed_at FROM " +
+      TableRef(kMetricsTable, *version) + (conditions.empty() ? "" : " WHERE " + conditions);
+  sql::QueryOptions qo;
+  qo.data_dir = data_dir;
+  LW_ASSIGN_OR_RETURN(sql::QueryResult r, sql::ExecuteQuery(q, qo));
+  std::unordered_map<std::string, size_t> newest;  // key -> index in out
+  auto text = [](const Column& c, int64_t i) { return c.IsValid(i) ? std::string(c.GetString(i)) : std::string(); };
+  for (const RecordBatch& b : r.batches) {
+    const auto& c = b.columns;
+    for (int64_t i = 0; i < b.num_rows; ++i) {
+      MetricRow row;
+      row.model = text(*c[0], i);
+      row.version = text(*c[1], i);
+      row.window_start = c[2]->IsValid(i) ? c[2]->Value<int64_t>(i) : kNoTime;
+      row.window_end = c[3]->IsValid(i) ? c[3]->Value<int64_t>(i) : kNoTime;
+      row.granularity = text(*c[4], i);
+      row.slice = text(*c[5], i);
+      row.column = text(*c[6], i);
+      row.metric = text(*c[7], i);
+      row.value = c[8]->IsValid(i) ? c[8]->Value<double>(i) : std::nan("");
+      if (c[9]->IsValid(i)) row.threshold = c[9]->Value<double>(i);
+      if (c[10]->IsValid(i)) row.alarm = c[10]->Value<uint8_t>(i) != 0;
+      row.baseline = text(*c[11], i);
+      row.n = c[12]->IsValid(i) ? c[12]->Value<int64_t>(i) : 0;
+      row.source_version = c[13]->IsValid(i) ? c[13]->Value<int64_t>(i) : -1;
+      row.computed_at = c[14]->IsValid(i) ? c[14]->Value<int64_t>(i) : 0;
+      std::string key = row.model + '\x1f' + row.version + '\x1f' + row.granularity + '\x1f' +
+                        std::to_string(row.window_start) + '\x1f' + row.slice + '\x1f' + row.column + '\x1f' +
+                        row.metric;
+      auto [it, inserted] = newest.emplace(std::move(key), out.size());
+      if (inserted) {
+        out.push_back(std::move(row));
+      } else if (row.computed_at > out[it->second].computed_at) {
+        out[it->second] = std::move(row);
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace lakewatch::monitor

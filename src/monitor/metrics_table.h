@@ -35,6 +35,13 @@ struct MetricRow {
 
 Schema MetricsSchema();
 
+// The rows of monitor_metrics for `model` (all models when empty), keeping of
+// each (version, granularity, window, slice, column, metric) only the newest
+// computation (computed_at), as every reader of the table must. `where` adds a
+// SQL condition. An empty list when the table does not exist yet.
+Result<std::vector<MetricRow>> ReadLatestMetrics(const std::string& data_dir, const std::string& model,
+                                                 const std::string& where = "");
+
 // monitor_sketches: in approximate mode, the mergeable summary of every feature
 // of every window of the finest granularity (sketch::FeatureSummary::Serialize),
 // so longer windows and later readers merge them instead of reading events.

@@ -47,15 +47,6 @@ std::string GroupKey(const std::string& version, const std::string& granularity,
   return version + '\x1f' + granularity + '\x1f' + std::to_string(start);
 }
 
-std::string SqlString(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 // The latest stored signature of every window of `model` (empty when the table
 // does not exist yet).
 Result<std::unordered_map<std::string, Signature>> StoredSignatures(const std::string& data_dir,
@@ -95,39 +86,6 @@ Result<std::unordered_map<std::string, Signature>> StoredSignatures(const std::s
     }
   }
   return out;
-}
-
-// Rows of the frame that form the baseline (all rows of a baseline table are
-// loaded separately by the caller).
-std::vector<uint32_t> BaselineRows(const ModelConfig& model, const ModelFrame& frame) {
-  std::vector<uint32_t> rows;
-  const BaselineConfig& b = model.baseline;
-  if (b.kind == BaselineConfig::Kind::kVersion) {
-    const int32_t code = frame.version.Find(b.version);
-    for (uint32_t i = 0; i < frame.rows; ++i) {
-      if (frame.version.codes[i] == code && code >= 0) rows.push_back(i);
-    }
-    return rows;
-  }
-  if (frame.ts.empty()) {  // no time axis and no other choice: everything
-    rows.resize(static_cast<size_t>(frame.rows));
-    for (uint32_t i = 0; i < frame.rows; ++i) rows[i] = i;
-    return rows;
-  }
-  int64_t from = b.from_micros, to = b.to_micros;
-  if (b.kind == BaselineConfig::Kind::kDefault) {  // the first day of events
-    int64_t first = INT64_MAX;
-    for (int64_t t : frame.ts) {
-      if (t != INT64_MIN) first = std::min(first, t);
-    }
-    from = first;
-    to = first == INT64_MAX ? first : first + kDayMicros;
-  }
-  for (uint32_t i = 0; i < frame.rows; ++i) {
-    const int64_t t = frame.ts[i];
-    if (t != INT64_MIN && t >= from && t < to) rows.push_back(i);
-  }
-  return rows;
 }
 
 // Groups of one granularity: per window, one per version and one for all versions.
@@ -330,6 +288,38 @@ const Granularity* FinestGranularity(const ModelConfig& model) {
 }
 
 }  // namespace
+
+std::vector<uint32_t> BaselineRows(const ModelConfig& model, const ModelFrame& frame) {
+  std::vector<uint32_t> rows;
+  const BaselineConfig& b = model.baseline;
+  if (b.kind == BaselineConfig::Kind::kVersion) {
+    const int32_t code = frame.version.Find(b.version);
+    for (uint32_t i = 0; i < frame.rows; ++i) {
+      if (frame.version.codes[i] == code && code >= 0) rows.push_back(i);
+    }
+    return rows;
+  }
+  if (frame.ts.empty()) {  // no time axis and no other choice: everything
+    rows.resize(static_cast<size_t>(frame.rows));
+    for (uint32_t i = 0; i < frame.rows; ++i) rows[i] = i;
+    return rows;
+  }
+  int64_t from = b.from_micros, to = b.to_micros;
+  if (b.kind == BaselineConfig::Kind::kDefault) {  // the first day of events
+    int64_t first = INT64_MAX;
+    for (int64_t t : frame.ts) {
+      if (t != INT64_MIN) first = std::min(first, t);
+    }
+    from = first;
+    to = first == INT64_MAX ? first : first + kDayMicros;
+  }
+  for (uint32_t i = 0; i < frame.rows; ++i) {
+    const int64_t t = frame.ts[i];
+    if (t != INT64_MIN && t >= from && t < to) rows.push_back(i);
+  }
+  return rows;
+}
+
 
 Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();

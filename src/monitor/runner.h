@@ -19,6 +19,7 @@
 
 #include "common/status.h"
 #include "monitor/config.h"
+#include "monitor/frame.h"
 
 namespace lakewatch::monitor {
 
@@ -50,5 +51,10 @@ struct RunSummary {
 };
 
 Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& options);
+
+// The rows of `frame` (the model's events) that form its baseline: a version's
+// events, a time range, or by default the first day (a baseline table is
+// loaded separately, all of its rows).
+std::vector<uint32_t> BaselineRows(const ModelConfig& model, const ModelFrame& frame);
 
 }  // namespace lakewatch::monitor
