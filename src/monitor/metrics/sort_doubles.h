@@ -1,6 +1,6 @@
 // SortDoubles: ascending sort of finite doubles by an LSD radix sort on their bit patterns
 // (8-bit digits, at most 8 passes, passes whose digit is the same for every key skipped), with
-// std::sort below a few thousand values. The ranking metrics sort millions of scores per window;
+// std::sort below 1,024 values. The ranking metrics sort millions of scores per window;
 // this is several times faster than a comparison sort there (10M scores: 0.17 s CPU against
 // std::sort's 1.0 s on the development machine).
 //

@@ -60,23 +60,24 @@ void FeatureSummary::AddNumber(double x) {
 
 void FeatureSummary::AddNumbers(std::span<const double> values) {
   assert(numeric());
-  std::vector<double> finite;
-  finite.reserve(std::min(values.size(), KllSketch::kBatchChunk));
+  std::vector<double> finite(std::min(values.size(), KllSketch::kBatchChunk));
   for (size_t start = 0; start < values.size(); start += KllSketch::kBatchChunk) {
-    finite.clear();
     const size_t end = std::min(values.size(), start + KllSketch::kBatchChunk);
+    finite.resize(end - start);
+    // Branch-free: every value is written, the position advances past finite ones only.
     double sum = 0;
+    size_t kept = 0, nans = 0;
     for (size_t i = start; i < end; ++i) {
       const double x = values[i];
-      if (std::isnan(x)) {
-        ++missing_;
-      } else if (std::isinf(x)) {
-        ++infinite_;
-      } else {
-        finite.push_back(x);
-        sum += x;
-      }
+      const bool ok = std::isfinite(x);
+      finite[kept] = x;
+      kept += ok;
+      sum += ok ? x : 0.0;
+      nans += std::isnan(x);
     }
+    missing_ += nans;
+    infinite_ += (end - start) - kept - nans;
+    finite.resize(kept);
     if (finite.empty()) continue;
     const auto m = static_cast<double>(finite.size());
     const double mean_b = sum / m;

@@ -79,6 +79,24 @@ void KllSketch::Update(double x) {
   if (++retained_ > capacity_) Compress();
 }
 
+namespace {
+
+// The sampler level for a chunk arriving after n items: the largest s with
+// 2^s <= 0.04 ε² n (ε = NormalizedRankError(k)). One item drawn from each run of
+// 2^s values (weight 2^s) errs, at any x, by at most 2^s on runs that straddle x;
+// over the n / 2^s runs that is a standard deviation below sqrt(n 2^s) / 2 =
+// 0.1 ε n: added in quadrature, 1% of the sketch's own error bound squared
+// (Karnin, Lang and Liberty's sampler for the lowest levels).
+size_t SamplerLevel(uint16_t k, uint64_t n) {
+  const double eps = KllSketch::NormalizedRankError(k);
+  const double limit = 0.04 * eps * eps * static_cast<double>(n);
+  size_t s = 0;
+  while (s < 20 && std::ldexp(1.0, static_cast<int>(s) + 1) <= limit) ++s;
+  return s;
+}
+
+}  // namespace
+
 void KllSketch::Update(std::span<const double> values) {
   for (size_t start = 0; start < values.size(); start += kBatchChunk) {
     const size_t end = std::min(values.size(), start + kBatchChunk);
@@ -101,8 +119,25 @@ void KllSketch::Update(std::span<const double> values) {
     if (added == 0) continue;
     min_ = lo;
     max_ = hi;
+    // A long stream: the chunk enters level s as one random item per run of 2^s.
+    const size_t s = std::min(SamplerLevel(k_, n_), levels_.size() - 1);
     n_ += added;
-    retained_ += added;
+    if (s > 0) {
+      const size_t run = size_t{1} << s;
+      const size_t runs = added / run;
+      std::vector<double>& picks = scratch_;
+      picks.clear();
+      for (size_t r = 0; r < runs; ++r) picks.push_back(out[r * run + (NextRandom() & (run - 1))]);
+      // The values of an incomplete last run stay at level 0 with weight 1.
+      const size_t rest = added - runs * run;
+      std::copy(out + runs * run, out + added, out);
+      level0.resize(before + rest);
+      metrics::SortDoubles(picks);
+      MergeIntoLevel(s, picks.data(), picks.size());
+      retained_ += picks.size() + rest;
+    } else {
+      retained_ += added;
+    }
     while (retained_ > capacity_) Compress();
   }
 }

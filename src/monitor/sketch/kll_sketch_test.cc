@@ -135,11 +135,12 @@ TEST(KllSketch, RankErrorWithinDocumentedBound) {
 }
 
 // The batch update summarizes the same stream: n, min and max exact, ranks
-// within the same bound, NaN skipped, exact while the stream fits; fed in
-// pieces of every size (one value, less than a chunk, several chunks).
+// within the same bound (also where long streams enter through the sampler),
+// NaN skipped, exact while the stream fits; fed in pieces of every size (one
+// value, less than a chunk, several chunks).
 TEST(KllSketch, BatchUpdateWithinDocumentedBound) {
   for (uint64_t trial = 0; trial < static_cast<uint64_t>(SanitizerScaled(10, 5)); ++trial) {
-    const size_t n = trial % 2 == 0 ? 1000000 : 150000;
+    const size_t n = trial == 0 ? 4000000 : trial % 2 == 0 ? 1000000 : 150000;  // 4M: sampler levels 0-3
     std::vector<double> v = Stream(static_cast<int>(trial), n, 500 + trial);
     if (trial % 3 == 0) v[n / 2] = std::nan("");
     std::vector<double> finite;
