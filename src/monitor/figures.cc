@@ -403,11 +403,16 @@ int64_t CountLabelled(const ModelFrame& frame, const std::vector<uint32_t>& rows
   return n;
 }
 
-bool IsAnomalyTracked(const std::string& metric) {
-  static const std::unordered_set<std::string> kTracked = {
+const std::vector<std::string>& AnomalyTrackedMetrics() {
+  static const std::vector<std::string> kTracked = {
       "count", "error_rate", "latency_p95", "latency_p99", "missing_rate", "accuracy", "f1", "roc_auc", "mae",
       "rmse", "resource_mean", "label_coverage"};
-  return kTracked.count(metric) > 0;
+  return kTracked;
+}
+
+bool IsAnomalyTracked(const std::string& metric) {
+  const std::vector<std::string>& t = AnomalyTrackedMetrics();
+  return std::find(t.begin(), t.end(), metric) != t.end();
 }
 
 double Median(std::vector<double>& v) {

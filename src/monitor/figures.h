@@ -67,6 +67,8 @@ Status ComputeGroupFigures(const GroupContext& ctx, const MetricRow& proto, std:
 int64_t CountLabelled(const ModelFrame& frame, const std::vector<uint32_t>& rows);
 // Whether the anomaly detector follows a metric's series over windows.
 bool IsAnomalyTracked(const std::string& metric);
+// The metrics whose series are checked for anomalies.
+const std::vector<std::string>& AnomalyTrackedMetrics();
 // Median of the values (NaN when empty); reorders `v`.
 double Median(std::vector<double>& v);
 // "fraud-detector version 3, 1h window 2025-11-24T16:00:00Z: accuracy 0.71 < 0.80".

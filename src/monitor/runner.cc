@@ -179,38 +179,55 @@ std::string SliceName(const ModelFrame& frame, size_t slice, int32_t code) {
 }
 
 // Robust z-scores (0.6745 (x - median) / MAD) over each series of figures of
-// one (version, granularity, slice, column, metric) along its windows; a point
-// beyond `limit` becomes a `<metric>_anomaly_z` alarm row.
-void AddAnomalies(const ModelConfig& model, std::vector<MetricRow>* rows) {
-  std::map<std::string, std::vector<size_t>> series;
+// one (version, granularity, slice, column, metric) along its windows: every
+// point of `rows` gets a `<metric>_anomaly_z` row, an alarm beyond the model's
+// anomaly_z (so a recomputed window supersedes an earlier verdict). `stored`:
+// the series' points already in monitor_metrics (an incremental run computes a
+// few windows; their anomalies are judged against the whole series), replaced
+// by `rows` where both hold a window.
+void AddAnomalies(const ModelConfig& model, const std::vector<MetricRow>& stored, std::vector<MetricRow>* rows) {
+  struct SeriesPoints {
+    std::map<int64_t, double> values;  // window_start -> value (stored, then this run's)
+    std::vector<size_t> fresh;         // indices into *rows
+  };
+  std::map<std::string, SeriesPoints> series;
+  auto key = [](const MetricRow& r) {
+    return r.version + '\x1f' + r.granularity + '\x1f' + r.slice + '\x1f' + r.column + '\x1f' + r.metric;
+  };
+  auto tracked = [](const MetricRow& r) {
+    return r.granularity != "all" && r.window_start != kNoTime && std::isfinite(r.value) &&
+           IsAnomalyTracked(r.metric);
+  };
+  for (const MetricRow& r : stored) {
+    if (tracked(r)) series[key(r)].values[r.window_start] = r.value;
+  }
   for (size_t i = 0; i < rows->size(); ++i) {
     const MetricRow& r = (*rows)[i];
-    if (r.granularity == "all" || r.window_start == kNoTime || !std::isfinite(r.value)) continue;
-    if (!IsAnomalyTracked(r.metric)) continue;
-    series[r.version + '\x1f' + r.granularity + '\x1f' + r.slice + '\x1f' + r.column + '\x1f' + r.metric]
-        .push_back(i);
+    if (!tracked(r)) continue;
+    SeriesPoints& s = series[key(r)];
+    s.values[r.window_start] = r.value;
+    s.fresh.push_back(i);
   }
   std::vector<MetricRow> extra;
-  for (const auto& [key, idx] : series) {
-    if (idx.size() < static_cast<size_t>(kAnomalyMinPoints)) continue;
+  for (const auto& [k, s] : series) {
+    if (s.fresh.empty() || s.values.size() < static_cast<size_t>(kAnomalyMinPoints)) continue;
     std::vector<double> v;
-    v.reserve(idx.size());
-    for (size_t i : idx) v.push_back((*rows)[i].value);
+    v.reserve(s.values.size());
+    for (const auto& kv : s.values) v.push_back(kv.second);
     const double med = Median(v);
     std::vector<double> dev;
     dev.reserve(v.size());
-    for (double x : v) dev.push_back(std::fabs(x - med));
+    for (const auto& kv : s.values) dev.push_back(std::fabs(kv.second - med));
     const double mad = Median(dev);
     if (!(mad > 0)) continue;  // a flat series has no anomalies to speak of
-    for (size_t i : idx) {
+    for (size_t i : s.fresh) {
       const MetricRow& r = (*rows)[i];
       const double z = 0.6745 * (r.value - med) / mad;
-      if (std::fabs(z) <= model.anomaly_z) continue;
       MetricRow a = r;
       a.metric = r.metric + "_anomaly_z";
       a.value = z;
       a.threshold = model.anomaly_z;
-      a.alarm = true;
+      a.alarm = std::fabs(z) > model.anomaly_z;
       extra.push_back(std::move(a));
     }
   }
@@ -499,7 +516,15 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
     for (auto& part : out) {
       for (MetricRow& r : part) rows.push_back(std::move(r));
     }
-    AddAnomalies(model, &rows);
+    // An incremental run judges its windows against the stored series too.
+    std::vector<MetricRow> stored_rows;
+    if (!options.full && static_cast<size_t>(ms.windows_computed) < static_cast<size_t>(ms.windows) && !rows.empty()) {
+      std::string in;
+      for (const std::string& m : AnomalyTrackedMetrics()) in += (in.empty() ? "" : ", ") + SqlString(m);
+      LW_ASSIGN_OR_RETURN(stored_rows, ReadLatestMetrics(options.data_dir, model.name,
+                                                    "granularity <> 'all' AND metric IN (" + in + ")"));
+    }
+    AddAnomalies(model, stored_rows, &rows);
     for (const MetricRow& r : rows) {
       if (r.alarm.value_or(false)) {
         ++ms.alarms;

@@ -296,6 +296,15 @@ def run(lw, tmp):
     n_now = sum(1 for e in events + more if w <= e["timestamp"] < w + 6 * HOUR)
     c = m2.get(("*", "6h", iso(w), "", "", "count"))
     check(c is not None and c["value"] == n_now, f"recomputed window count {c and c['value']} != {n_now}")
+    # Its anomaly verdict is judged against the whole stored series, not the one window recomputed.
+    series = np.array([r["value"] for k, r in m2.items()
+                       if k[0] == "*" and k[1] == "6h" and k[3] == "" and k[4] == "" and k[5] == "count"])
+    med = np.median(series)
+    z = 0.6745 * (n_now - med) / np.median(np.abs(series - med))
+    a = m2.get(("*", "6h", iso(w), "", "", "count_anomaly_z"))
+    check(len(series) >= 8 and a is not None and close(a["value"], z) and a["alarm"] == bool(abs(z) > 3.5),
+          f"recomputed window's count anomaly z {a and a['value']} (alarm {a and a['alarm']}), expected {z:.3f} "
+          f"over {len(series)} windows")
 
 
 def approximate(lw, tmp, events, base):
