@@ -184,7 +184,7 @@ constexpr double kLabelDelayMedianHours = 6.0;
 constexpr double kLabelDelaySigma = 1.07;   // 99th percentile ~3 days
 constexpr double kEtaLabelCoverage = 0.90;
 constexpr double kBackgroundErrorRate = 0.002;
-constexpr double kOomRate = 0.015;          // at mean traffic; grows with traffic^1.5
+constexpr double kOomRate = 0.012;          // at mean traffic, growing with traffic^1.5: ~1.5% of v3
 constexpr double kEtaErrorRate = 0.001;
 constexpr double kCanaryShare = 0.10;
 constexpr std::string_view kOomMessage =
@@ -588,7 +588,7 @@ void GenerateEta(const World& w, int day, DayOutput* out) {
     const Category& weather = rain ? kRain : w.dry_weather.Draw(rng);
     const double distance = Round(Clamp(rng.LogNormal(3.5, 0.6), 0.3, 30), 1);
     const double rush = HourBump(hour + 0.5, 8.5, 1.5) + HourBump(hour + 0.5, 17.5, 1.8);
-    const double traffic = Round(Clamp(0.2 + 0.45 * rush + (rain ? 0.1 : 0) + 0.12 * rng.Normal(), 0, 1), 2);
+    const double traffic = Round(Clamp(0.25 + 0.2 * rush + (rain ? 0.1 : 0) + 0.12 * rng.Normal(), 0, 1), 2);
     const double expected = (6.0 + 2.6 * distance * (1 + 0.7 * traffic)) * weather.factor;
     // Version 3 learned without rain's slowdown: it underestimates by 20% there.
     const double bias = version == 3 && rain ? 0.8 : 1.0;
