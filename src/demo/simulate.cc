@@ -26,8 +26,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string_view>
 #include <system_error>
@@ -47,7 +47,7 @@ constexpr double kPi = 3.14159265358979323846;
 
 // ---------------------------------------------------------------------------
 // Random numbers: std::mt19937_64 with our own distributions, so a seed means
-// the same draws with any standard library.
+// the same draws with any standard library (the math functions' last bits aside).
 
 enum class Stream : uint64_t { kFraud = 1, kEta = 2, kResources = 3, kAppLog = 4 };
 
