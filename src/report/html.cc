@@ -147,10 +147,11 @@ std::string Compact(int64_t n) {
   return TrimZeros(fmt::format("{:.2f}", n / 1e9)) + "B";
 }
 
-// A figure in its chart unit ("%" means a share shown as a percentage).
+// A figure in its chart unit: "12.3%", "41 ms", "0.912".
 std::string ValueText(double v, std::string_view unit) {
-  if (unit == "%") return Pct(v);
-  if (unit.empty() || !std::isfinite(v)) return Num(v);
+  if (!std::isfinite(v)) return std::string(kNone);
+  if (unit == "%") return Significant(v, 3) + "%";
+  if (unit.empty()) return Num(v);
   return fmt::format("{} {}", Num(v), unit);
 }
 
@@ -522,11 +523,11 @@ struct ChartPoint {
 
 // The finite points of a series in display units, each marked where the line
 // must break: after a missing value or over at least one missing window.
-std::vector<ChartPoint> ChartPoints(const Series& s, double scale) {
+std::vector<ChartPoint> ChartPoints(const Series& s) {
   std::vector<ChartPoint> pts;
   bool pending_break = false;
   for (const SeriesPoint& p : s.points) {
-    if (!ValidTime(p.window_start) || !std::isfinite(p.value * scale)) {
+    if (!ValidTime(p.window_start) || !std::isfinite(p.value)) {
       pending_break = true;
       continue;
     }
@@ -534,8 +535,8 @@ std::vector<ChartPoint> ChartPoints(const Series& s, double scale) {
     c.start = p.window_start;
     c.end = ValidTime(p.window_end) && p.window_end > p.window_start ? p.window_end
                                                                      : p.window_start + 1;
-    c.value = p.value * scale;
-    if (p.threshold && std::isfinite(*p.threshold * scale)) c.threshold = *p.threshold * scale;
+    c.value = p.value;
+    if (p.threshold && std::isfinite(*p.threshold)) c.threshold = *p.threshold;
     c.n = p.n;
     c.alarm = p.alarm;
     c.anomaly = p.anomaly;
@@ -610,11 +611,11 @@ std::string SeriesLabel(const Series& s) {
   return "version " + s.version;
 }
 
-std::string PointTip(const Series& s, const ChartPoint& p, double scale, std::string_view metric,
+std::string PointTip(const Series& s, const ChartPoint& p, std::string_view metric,
                      std::string_view unit) {
   std::string tip = fmt::format("{} · {} · {} {}", SeriesLabel(s), WindowText(p.start, p.end),
-                                metric, ValueText(p.value / scale, unit));
-  if (p.threshold) Put(&tip, " · threshold {}", ValueText(*p.threshold / scale, unit));
+                                metric, ValueText(p.value, unit));
+  if (p.threshold) Put(&tip, " · threshold {}", ValueText(*p.threshold, unit));
   if (p.n > 0) Put(&tip, " · n={}", Count(p.n));
   if (p.alarm) tip += " · ALARM";
   if (p.anomaly) tip += " · anomaly";
@@ -641,7 +642,6 @@ void AppendChartHead(std::string_view title, std::string_view sub, std::string* 
 // alarm points ringed, markers and dashes telling series apart.
 void AppendLineChart(const MetricChart& chart, const ChartContext& ctx, std::string* out) {
   const bool percent = chart.unit == "%";
-  const double scale = percent ? 100 : 1;
   std::string title = chart.title.empty() ? chart.metric : chart.title;
   std::string sub = GranularityText(chart.granularity);
   if (!chart.metric.empty()) Put(&sub, " · <code>{}</code>", Esc(chart.metric));
@@ -668,7 +668,7 @@ void AppendLineChart(const MetricChart& chart, const ChartContext& ctx, std::str
   std::vector<std::vector<ChartPoint>> all;
   size_t total = 0;
   for (const Series& s : chart.series) {
-    all.push_back(ChartPoints(s, scale));
+    all.push_back(ChartPoints(s));
     total += all.back().size();
   }
   out->append("<figure class=\"card chart\">");
@@ -774,7 +774,7 @@ void AppendLineChart(const MetricChart& chart, const ChartContext& ctx, std::str
       double x = xs(static_cast<double>(p.start + p.end) / 2), y = ys(p.value);
       bool isolated =
           (k == 0 || p.break_before) && (k + 1 == pts.size() || pts[k + 1].break_before);
-      std::string tip = Esc(PointTip(s, p, scale, chart.metric, chart.unit));
+      std::string tip = Esc(PointTip(s, p, chart.metric, chart.unit));
       if (k % every == 0 || isolated) {
         Put(&marks, "<path class=\"point\" d=\"{}\" fill=\"{}\"><title>{}</title></path>",
             MarkerPath(style.shape, x, y, 3.6), style.color, tip);
@@ -1477,10 +1477,13 @@ void AppendAlarms(const ReportData& d, const ChartContext& /*ctx*/, std::string*
   if (empty)
     return AppendEmpty("No alarms: every monitored figure stayed within its threshold.", out);
   const std::map<std::string, std::string> units = MetricUnits(d);
-  auto unit_of = [&units](const Alarm& a) {
+  // Alarms carry monitor_metrics' figures, where a rate is a share: its
+  // chart shows it as a percentage, and so does the table.
+  auto figure = [&units](const Alarm& a, double v) {
     auto it = units.find(a.metric + '\n' + a.column);
     if (it == units.end()) it = units.find(a.metric);
-    return it == units.end() ? std::string() : it->second;
+    std::string unit = it == units.end() ? std::string() : it->second;
+    return Esc(unit == "%" ? Pct(v) : ValueText(v, unit));
   };
   std::vector<size_t> order(d.alarms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -1504,9 +1507,8 @@ void AppendAlarms(const ReportData& d, const ChartContext& /*ctx*/, std::string*
         "class=\"num\">{}</td><td>{}{}</td></tr>",
         MinuteText(a.window_start), Esc(a.granularity.empty() ? "all" : a.granularity),
         MinuteText(a.window_end), VersionText(a.version), metric,
-        a.slice.empty() ? std::string(kNone) : Esc(a.slice), Esc(ValueText(a.value, unit_of(a))),
-        a.threshold ? Esc(ValueText(*a.threshold, unit_of(a))) : std::string(kNone), Count(a.n),
-        Esc(a.description),
+        a.slice.empty() ? std::string(kNone) : Esc(a.slice), figure(a, a.value),
+        a.threshold ? figure(a, *a.threshold) : std::string(kNone), Count(a.n), Esc(a.description),
         one_baseline || a.baseline.empty()
             ? ""
             : fmt::format("<br><small>baseline: {}</small>", Esc(a.baseline)));
@@ -1540,7 +1542,7 @@ header h1{margin:4px 0 6px;font-size:30px;line-height:1.2;font-weight:700;letter
 .meta{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center;margin:0;color:#b8c6d8;font-size:13.5px}
 .meta code{color:#e9eff7;font-size:12.5px}
 .pill{background:#e9eff7;color:var(--head);border-radius:999px;padding:2px 10px;font-weight:600;font-size:12.5px}
-.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:14px;margin-top:20px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:14px;margin-top:20px}
 .kpi{background:rgba(255,255,255,.07);border:1px solid rgba(255,255,255,.14);border-radius:12px;padding:12px 16px}
 .kpi .l{font-size:11.5px;text-transform:uppercase;letter-spacing:.08em;color:#9fb3ca;font-weight:600}
 .kpi .v{font-size:28px;font-weight:700;line-height:1.25;font-variant-numeric:tabular-nums}
@@ -1595,10 +1597,11 @@ svg .point:hover{stroke:#111}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:3px;margin-right:8px}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th{text-align:left;font-weight:600;color:var(--muted);font-size:11.5px;text-transform:uppercase;letter-spacing:.05em;border-bottom:1px solid var(--line);padding:8px 10px;white-space:nowrap;background:#fafbfc}
+th{text-align:left;font-weight:600;color:var(--muted);font-size:11.5px;text-transform:uppercase;letter-spacing:.05em;border-bottom:1px solid var(--line);padding:8px 10px;vertical-align:bottom;background:#fafbfc}
 td{border-bottom:1px solid var(--soft);padding:8px 10px;vertical-align:top}
 td small{color:var(--muted);font-size:11.5px}
-th.num,td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
 tbody tr:hover{background:#f7f9fb}
 tr.hot{background:#fff8f3}
 td.when{white-space:nowrap}
@@ -1623,7 +1626,7 @@ footer{color:var(--muted);font-size:12.5px;padding:18px 0 36px;border-top:1px so
 .tip{position:fixed;z-index:30;pointer-events:none;background:#0f1b2d;color:#fff;font-size:12.5px;line-height:1.4;padding:6px 9px;border-radius:6px;max-width:380px;box-shadow:0 4px 14px rgba(0,0,0,.25)}
 @media (max-width:640px){.grid{grid-template-columns:1fr}header h1{font-size:24px}}
 @media print{
-@page{margin:12mm}
+@page{size:A4 landscape;margin:10mm}
 body{background:#fff;font-size:11pt}
 nav.toc,.tip{display:none}
 header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 12px}
@@ -1631,7 +1634,7 @@ header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 1
 .pill{border:1px solid #333}
 .kpi{border-color:#999;background:#fff}.kpi .v,.kpi.alert .v,.kpi.warn .v{color:#000}
 .wrap{max-width:none;padding:0}
-.grid{grid-template-columns:1fr 1fr}
+.grid{grid-template-columns:repeat(2,minmax(0,1fr))}
 .card{box-shadow:none;break-inside:avoid;border-color:#bbb}
 .card.wide{break-inside:auto}
 h2{break-after:avoid}

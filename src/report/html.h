@@ -15,10 +15,12 @@
 //   `.anomaly-point`, `rect.cell` (one per DriftCell), `.alarm-mark` (one per
 //   alarmed drift cell), `rect.bar` (two per DistributionBin: baseline, then
 //   current).
-// - Units: a chart whose unit is "%" holds shares in [0, 1] (as every rate and
-//   share in ReportData) and shows them as percentages; any other unit is shown
-//   as given. Non-finite values are absent (a gap in a line, "–" in a table),
-//   never "nan" or "inf".
+// - Units: a MetricChart's values are in its unit as given ("%": percentages,
+//   12.5 is 12.5%). Shares elsewhere (label coverage, missing rates, bin
+//   shares) are in [0, 1] and shown as percentages; so are alarm figures whose
+//   metric is charted in "%" (monitor_metrics keeps rates as shares).
+//   Non-finite values are absent (a gap in a line, "–" in a table), never
+//   "nan" or "inf".
 // - Line series over ~2,000 points per chart are thinned (the minimum and
 //   maximum of each bucket, and every alarm and anomaly point, are kept).
 // - Alarms are listed newest first, at most 200; the rest are counted.

@@ -1,5 +1,6 @@
 #include "report/html.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -227,13 +228,24 @@ TEST(ReportHtml, TimeAxesUseCalendarLabels) {
   EXPECT_NE(day.find(">time (UTC)<"), std::string::npos);
 }
 
-TEST(ReportHtml, PercentUnitShowsSharesAsPercentages) {
+TEST(ReportHtml, PercentUnitLabelsPercentages) {
   ReportData d = Minimal();
-  d.operations.push_back(OneChart("%", {0.01, 0.02, 0.05, 0.03}, kHour));
+  d.operations.push_back(OneChart("%", {1, 2, 5, 3}, kHour));  // percentages, as charted
   const std::string ops = Section(RenderHtml(d), "operations");
   EXPECT_NE(ops.find(">5%<"), std::string::npos) << ops;  // a y tick
   EXPECT_NE(ops.find("figure 2%"), std::string::npos);    // a tooltip
-  EXPECT_EQ(ops.find(">0.05<"), std::string::npos);
+  EXPECT_EQ(ops.find("500%"), std::string::npos);
+}
+
+TEST(ReportHtml, AlarmsShowRatesAsPercentages) {
+  const ReportData d = SampleReport();
+  const std::string alarms = Section(RenderHtml(d), "alarms");
+  for (const Alarm& a : d.alarms) {
+    if (a.metric != "error_rate") continue;
+    EXPECT_LT(a.value, 1.0);  // monitor_metrics' share
+    EXPECT_NE(alarms.find(fmt::format(">{:.3g}%<", a.value * 100)), std::string::npos) << a.value;
+  }
+  EXPECT_NE(alarms.find(">2%<"), std::string::npos);  // the error-rate threshold
 }
 
 TEST(ReportHtml, SinglePointAndFlatSeriesDraw) {

@@ -71,9 +71,12 @@ class SampleBuilder {
   explicit SampleBuilder(int64_t start) : start_(start) {}
 
   // Appends a series to `chart`; windows past the threshold alarm and are listed.
+  // Figures are monitor_metrics' (rates as shares); a "%" chart holds them as
+  // percentages, as the report builder makes them.
   void AddSeries(MetricChart* chart, const SeriesSpec& spec) {
     const bool hourly = chart->granularity == "1h";
     const int64_t step = hourly ? kHour : kDay;
+    const double scale = chart->unit == "%" ? 100 : 1;
     Series s;
     s.version = spec.version;
     s.label = spec.label;
@@ -81,13 +84,14 @@ class SampleBuilder {
       SeriesPoint p;
       p.window_start = start_ + i * step;
       p.window_end = p.window_start + step;
-      p.value = spec.value(i);
+      const double value = spec.value(i);
+      p.value = value * scale;
       p.n = std::llround(
           static_cast<double>(Events(spec.version, hourly ? i : i * 24, hourly ? 1 : 24)) *
           spec.n_share);
-      p.threshold = spec.threshold;
-      if (spec.threshold && std::isfinite(p.value)) {
-        p.alarm = chart->higher_is_better ? p.value < *spec.threshold : p.value > *spec.threshold;
+      if (spec.threshold) p.threshold = *spec.threshold * scale;
+      if (spec.threshold && std::isfinite(value)) {
+        p.alarm = chart->higher_is_better ? value < *spec.threshold : value > *spec.threshold;
       }
       if (p.alarm) {
         Alarm a;
@@ -97,13 +101,13 @@ class SampleBuilder {
         a.version = spec.version;
         a.column = chart->column;
         a.metric = spec.metric.empty() ? chart->metric : spec.metric;
-        a.value = p.value;
+        a.value = value;
         a.threshold = spec.threshold;
         a.baseline = kBaseline;
         a.n = p.n;
         a.description = fmt::format(
             "{}{} of version {} was {} in the {} from {}, {} its threshold {}.", chart->title,
-            spec.label.empty() ? "" : " " + spec.label, spec.version, Figure(p.value, chart->unit),
+            spec.label.empty() ? "" : " " + spec.label, spec.version, Figure(value, chart->unit),
             hourly ? "hour" : "day", FormatTimestampMicros(p.window_start).substr(0, 16),
             chart->higher_is_better ? "below" : "above", Figure(*spec.threshold, chart->unit));
         AddAlarm(std::move(a));
