@@ -39,5 +39,9 @@ void RegisterQueryCommand(CLI::App* app, const GlobalOptions* global, Handler* h
 void RegisterMonitorCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 // Registers `lakewatch drift` (ad-hoc comparison of two query results).
 void RegisterDriftCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch report` (a model's HTML report).
+void RegisterReportCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
+// Registers `lakewatch demo` (simulate, ingest, monitor, report).
+void RegisterDemoCommand(CLI::App* app, const GlobalOptions* global, Handler* handler);
 
 }  // namespace lakewatch::cli

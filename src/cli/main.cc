@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   lakewatch::cli::RegisterIndexCommand(&app, &global, &handler);
   lakewatch::cli::RegisterQueryCommand(&app, &global, &handler);
   lakewatch::cli::RegisterMonitorCommand(&app, &global, &handler);
+  lakewatch::cli::RegisterReportCommand(&app, &global, &handler);
+  lakewatch::cli::RegisterDemoCommand(&app, &global, &handler);
   lakewatch::cli::RegisterDriftCommand(&app, &global, &handler);
   try {
     app.parse(argc, argv);

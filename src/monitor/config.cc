@@ -213,7 +213,8 @@ class Reader {
                                 {"name", "table", "timestamp", "version", "id", "prediction", "score",
                                  "probabilities", "positive_class", "problem", "labels", "features", "slices",
                                  "baseline", "windows", "drift", "thresholds", "latency", "level", "error",
-                                 "resources", "anomaly_z", "approximate", "sketch_k", "logs", "resource_samples"},
+                                 "resources", "anomaly_z", "approximate", "sketch_k", "logs", "resource_samples",
+                                 "slice_windows", "min_rows"},
                                 "a model"));
     ModelConfig m;
     if (!node["name"]) return Error(node, "a model needs a 'name'");
@@ -241,6 +242,11 @@ class Reader {
     LW_RETURN_IF_ERROR(opt_string("level", &m.level));
     LW_RETURN_IF_ERROR(opt_string("error", &m.error));
     if (node["resources"]) { LW_ASSIGN_OR_RETURN(m.resources, StringList(node["resources"], "resources")); }
+    if (node["min_rows"]) {
+      LW_ASSIGN_OR_RETURN(double n, Number(node["min_rows"], "min_rows"));
+      if (n < 0 || n != std::floor(n) || n > 1e15) return Error(node["min_rows"], "'min_rows' must be a whole number >= 0");
+      m.min_rows = static_cast<int64_t>(n);
+    }
     if (node["logs"]) { LW_ASSIGN_OR_RETURN(m.logs, ParseSideTable(node["logs"], "logs")); }
     if (node["resource_samples"]) {
       LW_ASSIGN_OR_RETURN(m.resource_samples, ParseSideTable(node["resource_samples"], "resource_samples"));
@@ -351,6 +357,14 @@ class Reader {
     if (m.windows.empty()) {
       LW_ASSIGN_OR_RETURN(Granularity g, ParseGranularity(m.timestamp.empty() ? "all" : "1d"));
       m.windows.push_back(g);
+    }
+    if (const YAML::Node sw = node["slice_windows"]) {
+      LW_ASSIGN_OR_RETURN(m.slice_windows, StringList(sw, "slice_windows"));
+      for (const std::string& name : m.slice_windows) {
+        bool known = false;
+        for (const Granularity& g : m.windows) known = known || g.name == name;
+        if (!known) return Error(sw, "'slice_windows' lists '" + name + "', which is not one of the model's windows");
+      }
     }
     if (m.timestamp.empty()) {
       for (const Granularity& g : m.windows) {

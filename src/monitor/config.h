@@ -101,6 +101,8 @@ struct ModelConfig {
   LabelsConfig labels;
   std::vector<FeatureConfig> features;  // empty: every column under `features.`
   std::vector<std::string> slices;
+  std::vector<std::string> slice_windows;  // the windows computed per slice (empty: every window)
+  int64_t min_rows = 100;               // figures on fewer rows get no alarm (volume figures excepted)
   BaselineConfig baseline;
   std::vector<Granularity> windows;     // default: 1d
   DriftConfig drift;

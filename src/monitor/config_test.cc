@@ -75,6 +75,18 @@ TEST(MonitorConfig, LogsAndResourceSamples) {
   ASSERT_EQ(m.resource_samples.columns.size(), 2u);
   EXPECT_EQ(m.resource_samples.columns[1], "mem_mb");
   EXPECT_FALSE(ParseConfig("models:\n  - {name: a, table: t}\n", "y.yaml")->models[0].logs.present());
+  EXPECT_EQ(ParseConfig("models:\n  - {name: a, table: t}\n", "y.yaml")->models[0].min_rows, 100);
+
+  auto sw = ParseConfig("models:\n  - {name: a, table: t, windows: [1h, 1d], slice_windows: [1d], min_rows: 30}\n",
+                        "w.yaml");
+  ASSERT_TRUE(sw.ok()) << sw.status().ToString();
+  ASSERT_EQ(sw->models[0].slice_windows.size(), 1u);
+  EXPECT_EQ(sw->models[0].slice_windows[0], "1d");
+  EXPECT_EQ(sw->models[0].min_rows, 30);
+  auto bad_sw = ParseConfig("models:\n  - {name: a, table: t, windows: [1h], slice_windows: [1d]}\n", "w.yaml");
+  ASSERT_FALSE(bad_sw.ok());
+  EXPECT_NE(bad_sw.status().message().find("not one of the model's windows"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("models:\n  - {name: a, table: t, min_rows: -1}\n", "w.yaml").ok());
 
   auto bad = ParseConfig("models:\n  - name: a\n    table: t\n    logs: {version: v}\n", "z.yaml");
   ASSERT_FALSE(bad.ok());

@@ -403,6 +403,13 @@ int64_t CountLabelled(const ModelFrame& frame, const std::vector<uint32_t>& rows
   return n;
 }
 
+bool IsVolumeMetric(const std::string& metric) {
+  for (const char* m : {"count", "throughput", "label_coverage"}) {
+    if (metric == m || metric == std::string(m) + "_anomaly_z") return true;
+  }
+  return false;
+}
+
 const std::vector<std::string>& AnomalyTrackedMetrics() {
   static const std::vector<std::string> kTracked = {
       "count", "error_rate", "latency_p95", "latency_p99", "missing_rate", "accuracy", "f1", "roc_auc", "mae",

@@ -434,7 +434,10 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
       now.baseline = baseline_text;
       auto it = stored.find(GroupKey(vname, gr.granularity->name, gr.start));
       if (it != stored.end() && it->second == now) continue;
-      for (size_t s = 0; s < frame.slices.size(); ++s) {
+      const bool sliced = model.slice_windows.empty() ||
+                          std::find(model.slice_windows.begin(), model.slice_windows.end(),
+                                    gr.granularity->name) != model.slice_windows.end();
+      for (size_t s = 0; sliced && s < frame.slices.size(); ++s) {
         const CategoricalValues& values = frame.slices[s].second;
         for (int32_t code : slice_values[s]) {
           Group sg;
@@ -525,6 +528,11 @@ Result<RunSummary> RunMonitors(const MonitorConfig& config, const RunOptions& op
                                                     "granularity <> 'all' AND metric IN (" + in + ")"));
     }
     AddAnomalies(model, stored_rows, &rows);
+    // Too few rows behind a figure for a threshold to mean anything: no verdict
+    // (alarm null). Volume figures are exempt: a window with little traffic is their signal.
+    for (MetricRow& r : rows) {
+      if (r.alarm.has_value() && r.n < model.min_rows && !IsVolumeMetric(r.metric)) r.alarm.reset();
+    }
     for (const MetricRow& r : rows) {
       if (r.alarm.value_or(false)) {
         ++ms.alarms;
