@@ -1091,11 +1091,12 @@ void AppendDistribution(const FeatureDistribution& d, std::string* out) {
 
 // ============================================================ page sections
 
+// Opens a section; `lead` (how to read it) is left out when it is empty.
 void OpenSection(const char* id, const char* title, bool empty, std::string_view lead,
                  std::string* out) {
   Put(out, "<section id=\"{}\"{} aria-labelledby=\"h-{}\"><h2 id=\"h-{}\">{}</h2>", id,
       empty ? " data-empty=\"true\"" : "", id, id, title);
-  if (!lead.empty()) Put(out, "<p class=\"lead\">{}</p>", lead);
+  if (!empty && !lead.empty()) Put(out, "<p class=\"lead\">{}</p>", lead);
 }
 
 void AppendEmpty(std::string_view why, std::string* out) {
