@@ -713,14 +713,17 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
       base_label = "version " + b.version;
     } else if (b.kind == monitor::BaselineConfig::Kind::kTable) {
       base_label = "table " + b.table;
+    } else if (b.kind == monitor::BaselineConfig::Kind::kTimeRange) {
+      base_label = ShortTime(b.from_micros) + " – " + ShortTime(b.to_micros) + " UTC";
     } else if (!base_rows.empty() && !frame.ts.empty()) {
       int64_t lo_ts = INT64_MAX, hi_ts = INT64_MIN;
       for (uint32_t r : base_rows) {
         lo_ts = std::min(lo_ts, frame.ts[r]);
         hi_ts = std::max(hi_ts, frame.ts[r]);
       }
-      base_label = ShortTime(lo_ts) + " – " + ShortTime(hi_ts);
+      base_label = "first day: " + ShortTime(lo_ts) + " – " + ShortTime(hi_ts) + " UTC";
     }
+    if (!base_label.empty()) d.baseline = base_label;
   }
   const std::string cur_label = (coarse.empty() ? "all events" : "last " + coarse + " window") +
                                 std::string(frame.ts.empty() ? "" : " from " + ShortTime(cur_from, true));
@@ -863,7 +866,7 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
       windows += r.slice == worst_slice && r.version == versions.back() && r.metric == d.headline_metric &&
                  r.granularity == g_label && r.alarm.value_or(false);
     }
-    if (windows > 0) s += fmt::format(", below threshold in {} {} windows", windows, g_label);
+    if (windows > 0) s += fmt::format(", crossing its threshold in {} {} windows", windows, g_label);
     d.findings.push_back(s + ".");
   }
   {
@@ -897,6 +900,29 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
       if (names.size() > 5) list += fmt::format(" and {} more", names.size() - 5);
       d.findings.push_back(fmt::format("Input drift in {} of {} features from {}: {}.", names.size(),
                                        feature_names.size(), ShortTime(first, true), list));
+    }
+  }
+  for (const QualityRow& q : d.quality) {
+    if (q.missing_rate_current - q.missing_rate_baseline < 0.05) continue;
+    d.findings.push_back(fmt::format("Missing values of {} rose from {} in the baseline to {} in the {}.", q.feature,
+                                     FormatShare(q.missing_rate_baseline), FormatShare(q.missing_rate_current),
+                                     cur_label));
+  }
+  if (versions.size() >= 2 && !frame.error.empty()) {
+    std::vector<double> rate(2, 0);
+    for (size_t k = 0; k < 2; ++k) {
+      const int32_t code = frame.version.Find(versions[versions.size() - 2 + k]);
+      int64_t n = 0, e = 0;
+      for (uint32_t i = 0; i < frame.rows; ++i) {
+        if (frame.version.codes[i] != code) continue;
+        ++n;
+        e += frame.error[i];
+      }
+      rate[k] = n > 0 ? static_cast<double>(e) / static_cast<double>(n) : 0;
+    }
+    if (rate[1] > 2 * rate[0] && rate[1] - rate[0] >= 0.002) {
+      d.findings.push_back(fmt::format("Error rate of version {}: {:.2f}% against {:.2f}% for version {}.",
+                                       versions.back(), rate[1] * 100, rate[0] * 100, versions[versions.size() - 2]));
     }
   }
   if (d.logs.has_value()) {
