@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <iterator>
 #include <map>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1471,7 +1472,7 @@ void AppendAlarms(const ReportData& d, const ChartContext& /*ctx*/, std::string*
   const bool empty = d.alarms.empty();
   bool one_baseline = !empty;
   for (const Alarm& a : d.alarms) one_baseline = one_baseline && a.baseline == d.alarms[0].baseline;
-  std::string lead = "Every figure that crossed its threshold, newest first.";
+  std::string lead = "Every figure that crossed its threshold: grouped by figure, then the newest one by one.";
   if (one_baseline && !d.alarms[0].baseline.empty()) {
     Put(&lead, " All compare with the baseline {}.", Esc(d.alarms[0].baseline));
   }
@@ -1487,6 +1488,41 @@ void AppendAlarms(const ReportData& d, const ChartContext& /*ctx*/, std::string*
     std::string unit = it == units.end() ? std::string() : it->second;
     return Esc(unit == "%" ? Pct(v) : ValueText(v, unit));
   };
+  // Every alarm, grouped by the figure that raised it (most alarms first); the
+  // newest are listed one by one below.
+  struct AlarmGroup {
+    const Alarm* first = nullptr;
+    int64_t count = 0;
+    int64_t from = INT64_MAX, to = INT64_MIN;
+  };
+  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, AlarmGroup> groups;
+  for (const Alarm& a : d.alarms) {
+    AlarmGroup& g = groups[{a.metric, a.column, a.version, a.slice, a.granularity}];
+    if (g.first == nullptr) g.first = &a;
+    ++g.count;
+    g.from = std::min(g.from, a.window_start);
+    g.to = std::max(g.to, a.window_end);
+  }
+  std::vector<const AlarmGroup*> ranked;
+  for (const auto& kv : groups) ranked.push_back(&kv.second);
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const AlarmGroup* a, const AlarmGroup* b) { return a->count > b->count; });
+  Put(out,
+      "<div class=\"card wide\"><h3>By figure</h3><div class=\"scroll\"><table class=\"alarm-groups\"><thead><tr>"
+      "<th>Metric</th><th>Version</th><th>Slice</th><th>Windows</th><th class=\"num\">Alarms</th>"
+      "<th>First window</th><th>Last window ends</th></tr></thead><tbody>");
+  for (const AlarmGroup* g : ranked) {
+    const Alarm& a = *g->first;
+    std::string metric = fmt::format("<code>{}</code>", Esc(a.metric));
+    if (!a.column.empty()) Put(&metric, "<br><small>{}</small>", Esc(a.column));
+    Put(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+        metric, VersionText(a.version), a.slice.empty() ? std::string(kNone) : Esc(a.slice),
+        Esc(a.granularity.empty() ? "all" : a.granularity), Count(g->count),
+        g->from == INT64_MIN ? std::string(kNone) : MinuteText(g->from),
+        g->to == INT64_MIN ? std::string(kNone) : MinuteText(g->to));
+  }
+  out->append("</tbody></table></div></div>");
+
   std::vector<size_t> order(d.alarms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&d](size_t a, size_t b) {

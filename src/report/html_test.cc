@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -212,7 +213,15 @@ TEST(ReportHtml, ChartElementsMatchTheData) {
   EXPECT_EQ(CountOf(logs, "<details>"), d.logs->changes.size());
   EXPECT_EQ(CountOf(logs, "class=\"tag new\">NEW<"), 2u);  // the row and the explanation
   const std::string alarms = Section(html, "alarms");
-  EXPECT_EQ(CountOf(alarms, "<tr>"), d.alarms.size() + 1);
+  // Grouped by figure (every alarm counted once), then one row per alarm.
+  std::set<std::string> groups;
+  for (const Alarm& a : d.alarms) {
+    groups.insert(a.metric + '\x1f' + a.column + '\x1f' + a.version + '\x1f' + a.slice + '\x1f' + a.granularity);
+  }
+  const size_t split = alarms.find("table class=\"alarms\"");
+  ASSERT_NE(split, std::string::npos);
+  EXPECT_EQ(CountOf(alarms.substr(0, split), "<tr>"), groups.size() + 1);
+  EXPECT_EQ(CountOf(alarms.substr(split), "<tr>"), d.alarms.size() + 1);
 }
 
 TEST(ReportHtml, TimeAxesUseCalendarLabels) {
@@ -393,7 +402,9 @@ TEST(ReportHtml, AlarmsNewestFirstAndCapped) {
     d.alarms.push_back(a);
   }
   const std::string alarms = Section(RenderHtml(d), "alarms");
-  EXPECT_EQ(CountOf(alarms, "<tr>"), 201u);
+  // One group (header + 1 row) with all 250 counted, then the 200 newest (header + 200 rows).
+  EXPECT_EQ(CountOf(alarms, "<tr>"), 2u + 201u);
+  EXPECT_NE(alarms.find("<td class=\"num\">250</td>"), std::string::npos);
   EXPECT_NE(alarms.find("50 more alarms"), std::string::npos);
   EXPECT_LT(alarms.find("alarm 249<"), alarms.find("alarm 248<"));
   EXPECT_EQ(alarms.find("alarm 49<"), std::string::npos);  // the oldest are left out
