@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "common/string_hash.h"
 #include "delta/schema_json.h"
 #include "parquet/file_reader.h"
 
@@ -24,12 +25,6 @@ Result<std::string> NormalizePath(const std::string& raw) {
   }
   return DecodePath(p);
 }
-
-// Hash of string keys that also takes string_views (heterogeneous lookup).
-struct KeyHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // The replay key of a file: its decoded path relative to the table root when it lies inside it
 // (Delta canonicalizes paths, so a relative add and an absolute remove of the same file match),
@@ -57,8 +52,8 @@ struct Replay {
   std::optional<Protocol> protocol;
   std::optional<Metadata> metadata;
   std::map<std::string, int64_t> txns;
-  std::unordered_map<std::string, LiveFile, KeyHash, std::equal_to<>> live;
-  std::unordered_map<std::string, RemoveFile, KeyHash, std::equal_to<>> removed;
+  std::unordered_map<std::string, LiveFile, StringHash, std::equal_to<>> live;
+  std::unordered_map<std::string, RemoveFile, StringHash, std::equal_to<>> removed;
 
   void ApplyTableActions(ActionSet* a) {
     if (a->protocol.has_value()) protocol = std::move(a->protocol);

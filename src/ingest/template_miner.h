@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/string_hash.h"
 
 namespace lakewatch::ingest {
 
@@ -185,13 +186,9 @@ class TemplateMiner {
   // Interned constant tokens; id i >= kFirstConstant is
   // token_text_[i - kFirstConstant]. The deque keeps the strings in place so
   // the map's keys can view them.
-  struct ViewHash {
-    using is_transparent = void;  // NOLINT(readability-identifier-naming): std name
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   std::deque<std::string> token_text_;
   std::vector<uint8_t> pinned_;
-  std::unordered_map<std::string_view, uint32_t, ViewHash> token_ids_;
+  std::unordered_map<std::string_view, uint32_t, StringHash> token_ids_;
 
   // Scratch of the message being added (kept to avoid allocation per call).
   std::vector<RawToken> raw_;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "common/string_hash.h"
 #include "delta/table.h"
 #include "monitor/stats/category_counts.h"
 #include "sql/function/cast.h"
@@ -18,7 +19,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // String -> code, looked up by string_view without a copy (the stats module's transparent hash).
-using CodeMap = std::unordered_map<std::string, int32_t, stats::CategoryCounts::Hash, std::equal_to<>>;
+using CodeMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
 
 std::string TablePath(const std::string& data_dir, const std::string& table) {
   return table.find('/') != std::string::npos ? table : data_dir + "/" + table;

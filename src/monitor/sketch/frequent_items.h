@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/string_hash.h"
 
 namespace lakewatch::monitor::sketch {
 
@@ -74,10 +75,6 @@ class FrequentItems {
   static Result<FrequentItems> Deserialize(std::string_view bytes);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct Counter {
     uint64_t count;  // the Misra–Gries counter
     uint64_t base;   // offset_ when inserted, adjusted by merges; <= offset_
@@ -87,7 +84,7 @@ class FrequentItems {
   uint32_t capacity_;
   uint64_t total_ = 0;
   uint64_t offset_ = 0;
-  std::unordered_map<std::string, Counter, Hash, std::equal_to<>> counters_;
+  std::unordered_map<std::string, Counter, StringHash, std::equal_to<>> counters_;
 };
 
 }  // namespace lakewatch::monitor::sketch

@@ -13,17 +13,14 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/string_hash.h"
 #include "monitor/stats/sorted_sample.h"
 
 namespace lakewatch::monitor::stats {
 
 // A categorical sample: how often each category occurs; missing values apart.
 struct CategoryCounts {
-  struct Hash {
-    using is_transparent = void;  // NOLINT(readability-identifier-naming): the standard's name
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> counts;
+  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> counts;
   int64_t missing = 0;
 
   void Add(std::string_view category, int64_t count = 1);
