@@ -1,9 +1,11 @@
 #include "monitor/frame.h"
 
+#include <fmt/format.h>
 #include <xxhash.h>
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <unordered_map>
 
 #include "common/string_hash.h"
@@ -202,6 +204,77 @@ CategoricalValues ExtractCategorical(const sql::QueryResult& result, int column)
   return out;
 }
 
+// Labels from their own table, joined on the id here (a hash join over the
+// ids' xxh3 hashes, confirmed by comparing the ids) rather than by the SQL
+// engine: the first row of each id in the table's scan order counts, as
+// first() over GROUP BY id would take it. Returns one column aligned with the
+// events' rows (null where an event has no label).
+Result<sql::QueryResult> JoinLabels(const ModelConfig& model, const std::string& class_cast, int64_t labels_version,
+                                    const sql::QueryOptions& qo, const sql::QueryResult& events, int c_id,
+                                    const std::vector<uint64_t>& id_hash) {
+  const std::string q = "SELECT CAST(" + QuotePath(model.labels.id) + " AS STRING), CAST(" +
+                        QuotePath(model.labels.label) + " AS " + class_cast + ") FROM " +
+                        TableRef(model.labels.table, labels_version) + " WHERE " + QuotePath(model.labels.id) +
+                        " IS NOT NULL";
+  LW_ASSIGN_OR_RETURN(sql::QueryResult labels, sql::ExecuteQuery(q, qo));
+  if (labels.num_rows >= int64_t{UINT32_MAX}) {
+    return Status::InvalidArgument(fmt::format("{} label rows: more than the {} a join holds", labels.num_rows,
+                                               UINT32_MAX - 1));
+  }
+  // Open addressing: slot -> label row + 1 (0 = empty), beside the id's hash.
+  std::vector<std::pair<const Column*, int64_t>> rows;  // label row -> (its label column, row)
+  std::vector<std::string_view> ids;
+  rows.reserve(static_cast<size_t>(labels.num_rows));
+  ids.reserve(static_cast<size_t>(labels.num_rows));
+  for (const RecordBatch& b : labels.batches) {
+    for (int64_t i = 0; i < b.num_rows; ++i) {
+      rows.emplace_back(b.columns[1].get(), i);
+      ids.push_back(b.columns[0]->GetString(i));
+    }
+  }
+  size_t capacity = 16;
+  while (capacity < 2 * ids.size()) capacity *= 2;
+  const size_t mask = capacity - 1;
+  std::vector<uint32_t> slot_row(capacity, 0);
+  std::vector<uint64_t> slot_hash(capacity, 0);
+  for (size_t r = 0; r < ids.size(); ++r) {
+    const uint64_t h = XXH3_64bits(ids[r].data(), ids[r].size());
+    size_t s = h & mask;
+    while (slot_row[s] != 0 && !(slot_hash[s] == h && ids[slot_row[s] - 1] == ids[r])) s = (s + 1) & mask;
+    if (slot_row[s] != 0) continue;  // this id has its first label already
+    slot_row[s] = static_cast<uint32_t>(r + 1);
+    slot_hash[s] = h;
+  }
+  sql::QueryResult out;
+  out.schema.fields.push_back(labels.schema.fields.at(1));
+  RecordBatch joined = RecordBatch::Empty(out.schema);
+  Column& label = *joined.columns[0];
+  size_t e = 0;
+  for (const RecordBatch& b : events.batches) {
+    const Column& id = *b.columns[c_id];
+    for (int64_t i = 0; i < b.num_rows; ++i, ++e) {
+      if (!id.IsValid(i)) {
+        label.AppendNull();
+        continue;
+      }
+      const std::string_view key = id.GetString(i);
+      size_t s = id_hash[e] & mask;
+      while (slot_row[s] != 0 && !(slot_hash[s] == id_hash[e] && ids[slot_row[s] - 1] == key)) s = (s + 1) & mask;
+      if (slot_row[s] == 0) {
+        label.AppendNull();
+      } else {
+        const auto& [column, row] = rows[slot_row[s] - 1];
+        label.AppendFrom(*column, row);
+      }
+    }
+  }
+  joined.num_rows = static_cast<int64_t>(e);
+  out.num_rows = joined.num_rows;
+  out.batches.push_back(std::move(joined));
+  // (the label columns referenced by `rows` die with `labels`: everything is copied out above)
+  return out;
+}
+
 Result<ModelFrame> LoadModelFrame(const ModelConfig& model, const LoadOptions& options) {
   const bool baseline_table = options.table.has_value();
   const std::string table = baseline_table ? *options.table : model.table;
@@ -334,17 +407,12 @@ Result<ModelFrame> LoadModelFrame(const ModelConfig& model, const LoadOptions& o
   }
   if (sel.size() == 0) sel.Add("1");  // count-only frames still need a column
 
-  std::string query = "SELECT " + sel.Text() + " FROM " + TableRef(table, version);
-  // Labels joined from another table: one label per id (the first seen).
-  if (!baseline_table && !model.labels.table.empty()) {
+  const std::string query = "SELECT " + sel.Text() + " FROM " + TableRef(table, version);
+  // Labels joined from another table (below, by JoinLabels): one label per id.
+  const bool joined_labels = !baseline_table && !model.labels.table.empty();
+  if (joined_labels) {
     LW_ASSIGN_OR_RETURN(frame.labels_version, TableVersion(options.data_dir, model.labels.table));
     if (c_id < 0) return missing_column("id", model.id);
-    c_label = static_cast<int>(sel.size());
-    query = "SELECT e.*, l.lbl AS c" + std::to_string(c_label) + " FROM (" + query +
-            ") e LEFT JOIN (SELECT CAST(" + QuotePath(model.labels.id) + " AS STRING) AS lid, first(CAST(" +
-            QuotePath(model.labels.label) + " AS " + class_cast + ")) AS lbl FROM " +
-            TableRef(model.labels.table, frame.labels_version) + " WHERE " + QuotePath(model.labels.id) +
-            " IS NOT NULL GROUP BY 1) l ON e.c" + std::to_string(c_id) + " = l.lid";
   }
   auto run = sql::ExecuteQuery(query, qo);
   if (!run.ok()) return run.status().WithContext(where);
@@ -378,14 +446,22 @@ Result<ModelFrame> LoadModelFrame(const ModelConfig& model, const LoadOptions& o
       }
     }
   }
+  std::optional<sql::QueryResult> label_result;  // the joined labels, aligned with r's rows
+  if (joined_labels) {
+    auto joined = JoinLabels(model, class_cast, frame.labels_version, qo, r, c_id, frame.id_hash);
+    if (!joined.ok()) return joined.status().WithContext(where + ", labels table '" + model.labels.table + "'");
+    label_result = std::move(*joined);
+    c_label = 0;
+  }
+  const sql::QueryResult& lr = label_result.has_value() ? *label_result : r;
   if (classification) {
     CodeMap classes;
     int64_t ignored = 0;
     if (c_pred >= 0) CodeStrings(r, c_pred, &classes, &frame.classes, &frame.prediction_class, &ignored);
-    if (c_label >= 0) CodeStrings(r, c_label, &classes, &frame.classes, &frame.label_class, &ignored);
+    if (c_label >= 0) CodeStrings(lr, c_label, &classes, &frame.classes, &frame.label_class, &ignored);
   } else {
     if (c_pred >= 0) frame.prediction_value = ExtractNumeric(r, c_pred);
-    if (c_label >= 0) frame.label_value = ExtractNumeric(r, c_label);
+    if (c_label >= 0) frame.label_value = ExtractNumeric(lr, c_label);
   }
   frame.has_prediction = c_pred >= 0;
   frame.has_label = c_label >= 0;
