@@ -29,14 +29,16 @@ export ASAN_OPTIONS ?= detect_leaks=1:check_initialization_order=1
 # Steps run one after another even under `make -j`: the parallelism is inside Ninja and ctest.
 .NOTPARALLEL:
 
-.PHONY: deps build test unit-test san-build asan-test fuzz-build fuzz-smoke demo bench bench-delta bench-ingest bench-sql fuzz \
+.PHONY: deps configure build test unit-test san-build asan-test fuzz-build fuzz-smoke demo bench bench-delta bench-ingest bench-sql fuzz \
         sql-differential bench-drift bench-monitor clean distclean
 
 deps:
 	scripts/deps.sh
 
-build: deps
+configure: deps
 	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
 	ninja -C build -j$(JOBS)
 
 test: build
@@ -65,7 +67,9 @@ fuzz-build: san-build
 fuzz-smoke: fuzz-build
 	FUZZ_BUILD=$(SAN_BUILD) FUZZ_JOBS=$(JOBS) scripts/run_fuzz.sh $(SMOKE_FUZZ_SECONDS)
 
-demo: build
+# The demo needs only the lakewatch binary (not the tests and benchmarks `build` also makes).
+demo: configure
+	ninja -C build -j$(JOBS) lakewatch
 	scripts/demo.sh
 
 bench: build
