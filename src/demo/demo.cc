@@ -13,6 +13,7 @@
 #include "monitor/config.h"
 #include "report/html.h"
 #include "report/report_builder.h"
+#include "report/text.h"
 
 namespace lakewatch::demo {
 namespace {
@@ -25,16 +26,6 @@ constexpr const char* kMarker = ".lakewatch-demo";
 
 double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string Count(int64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 Status PrepareOutput(const std::string& out) {
@@ -231,7 +222,7 @@ Result<DemoResult> RunDemo(const DemoOptions& options) {
                             r.files.log_record_count + r.files.feedback_count;
   r.steps.push_back({"simulate", Since(t), simulated});
   LW_RETURN_IF_ERROR(WriteText((fs::path(options.out) / "scenario.json").string(), ScenarioJson(r.scenario, r.files)));
-  say(fmt::format("simulated {} records in {:.1f} s ({})", Count(simulated), Since(t), r.raw_dir));
+  say(fmt::format("simulated {} records in {:.1f} s ({})", report::GroupThousands(simulated), Since(t), r.raw_dir));
 
   // 2. Ingest, through the real path, one table per file.
   const TableSource sources[] = {
@@ -258,7 +249,7 @@ Result<DemoResult> RunDemo(const DemoOptions& options) {
     }
     r.events_ingested += s.rows;
     r.steps.push_back({std::string("ingest ") + src.table, Since(t), s.rows});
-    say(fmt::format("ingested {} ({}): {} rows in {:.1f} s", src.table, src.format, Count(s.rows), Since(t)));
+    say(fmt::format("ingested {} ({}): {} rows in {:.1f} s", src.table, src.format, report::GroupThousands(s.rows), Since(t)));
   }
 
   // 3. The configuration, then the monitors.
@@ -273,7 +264,7 @@ Result<DemoResult> RunDemo(const DemoOptions& options) {
   int64_t figures = 0;
   for (const monitor::ModelRunSummary& m : r.monitor.models) figures += m.figures;
   r.steps.push_back({"monitor run", Since(t), figures});
-  say(fmt::format("monitor run: {} figures in {:.1f} s", Count(figures), Since(t)));
+  say(fmt::format("monitor run: {} figures in {:.1f} s", report::GroupThousands(figures), Since(t)));
 
   // 4. The reports.
   for (const monitor::ModelConfig& m : config.models) {
@@ -302,10 +293,10 @@ std::string DemoSummary(const DemoResult& r, bool color) {
   const char* reset = color ? "\033[0m" : "";
   std::string out;
   out += fmt::format("\n{}lakewatch demo{} — {} events simulated, ingested and monitored in {:.0f} s\n\n", bold, reset,
-                     Count(r.events_ingested), r.seconds);
+                     report::GroupThousands(r.events_ingested), r.seconds);
   for (const report::ReportData& d : r.report_data) {
-    out += fmt::format("{}{}{} ({}, {} events, {} alarms)\n", bold, d.model, reset, d.problem, Count(d.events),
-                       Count(d.alarm_count));
+    out += fmt::format("{}{}{} ({}, {} events, {} alarms)\n", bold, d.model, reset, d.problem, report::GroupThousands(d.events),
+                       report::GroupThousands(d.alarm_count));
     for (const std::string& f : d.findings) out += fmt::format("  {}•{} {}\n", red, reset, f);
     out += "\n";
   }

@@ -45,13 +45,6 @@ const std::map<std::string, Threshold>& DefaultThresholds() {
   return kDefaults;
 }
 
-bool HigherIsBetter(const std::string& metric) {
-  static const std::unordered_set<std::string> kHigher = {
-      "accuracy", "precision", "recall", "f1", "f1_macro", "f1_micro", "f1_weighted", "precision_macro",
-      "recall_macro", "precision_micro", "recall_micro", "precision_weighted", "recall_weighted", "roc_auc",
-      "pr_auc", "r2", "label_coverage", "accuracy_change_pvalue", "roc_auc_change_pvalue", "throughput"};
-  return kHigher.count(metric) > 0;
-}
 
 // Sets threshold/alarm on `row` from the configured or default threshold of
 // its metric; `base` is the baseline's value (NaN when unknown).
@@ -355,6 +348,14 @@ std::map<std::string, Distribution> LabelsGivenPrediction(const ModelFrame& f, c
 }
 
 }  // namespace
+
+bool HigherIsBetter(const std::string& metric) {
+  static const std::unordered_set<std::string> kHigher = {
+      "accuracy", "precision", "recall", "f1", "f1_macro", "f1_micro", "f1_weighted", "precision_macro",
+      "recall_macro", "precision_micro", "recall_micro", "precision_weighted", "recall_weighted", "roc_auc",
+      "pr_auc", "r2", "label_coverage", "accuracy_change_pvalue", "roc_auc_change_pvalue", "throughput"};
+  return kHigher.count(metric) > 0;
+}
 
 std::vector<sketch::FeatureSummary> SummarizeFeatures(const ModelConfig& model, const ModelFrame& frame,
                                                       const std::vector<uint32_t>& rows) {

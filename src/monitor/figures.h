@@ -67,6 +67,9 @@ Status ComputeGroupFigures(const GroupContext& ctx, const MetricRow& proto, std:
 int64_t CountLabelled(const ModelFrame& frame, const std::vector<uint32_t>& rows);
 // Whether the anomaly detector follows a metric's series over windows.
 bool IsAnomalyTracked(const std::string& metric);
+// Whether a larger value of the metric is better (accuracy, roc_auc, throughput, ...);
+// false for error-like figures (mae, latency, missing rates) and unknown names.
+bool HigherIsBetter(const std::string& metric);
 // Figures of traffic volume (count, throughput, label coverage and their
 // anomalies), which keep their alarms in windows below min_rows.
 bool IsVolumeMetric(const std::string& metric);

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "common/time.h"
+#include "monitor/config.h"
+#include "report/text.h"
 
 // Page layout: <header> (model, period, KPI tiles), a sticky <nav>, <main> with
 // one <section> per part of the report, <footer>. Charts are drawn here as SVG
@@ -74,37 +76,8 @@ std::string Esc(std::string_view s) {
   return out;
 }
 
-// Characters (UTF-8 code points) of `s`.
-size_t Chars(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // The width of `s` set at 12 px in a sans-serif face, roughly (for layout only).
 double TextWidth(std::string_view s) { return static_cast<double>(Chars(s)) * 6.8; }
-
-// `s` cut to `max_chars` characters, "…" marking the cut.
-std::string Ellipsize(std::string_view s, size_t max_chars) {
-  if (Chars(s) <= max_chars || max_chars == 0) return std::string(s);
-  size_t kept = 0, i = 0;
-  for (; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && kept++ == max_chars - 1) break;
-  }
-  return std::string(s.substr(0, i)) + "…";
-}
-
-std::string GroupThousands(int64_t n) {
-  std::string digits = fmt::format("{}", n);
-  size_t sign = digits[0] == '-' ? 1 : 0;
-  size_t len = digits.size() - sign;
-  std::string out(digits, 0, sign);
-  for (size_t i = 0; i < len; ++i) {
-    if (i > 0 && (len - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[sign + i]);
-  }
-  return out;
-}
 
 std::string TrimZeros(std::string s) {
   if (s.find('.') == std::string::npos || s.find('e') != std::string::npos) return s;
@@ -175,24 +148,6 @@ constexpr int64_t kMaxTime = 253402300799LL * kMicrosPerSecond;
 
 bool ValidTime(int64_t t) { return t >= kMinTime && t <= kMaxTime; }
 
-constexpr const char* kMonths[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-struct UtcTime {
-  CivilDate date;
-  int hour = 0;
-  int minute = 0;
-};
-
-UtcTime ToUtc(int64_t t) {
-  int64_t days = FloorDiv(t, kDay);
-  int64_t rest = t - days * kDay;
-  UtcTime u;
-  u.date = CivilFromDays(days);
-  u.hour = static_cast<int>(rest / kHour);
-  u.minute = static_cast<int>(rest % kHour / kMinute);
-  return u;
-}
 
 // "2025-11-10"
 std::string DayText(int64_t t) {
@@ -208,16 +163,6 @@ std::string MinuteText(int64_t t) {
   return fmt::format("{} {:02}:{:02}", DayText(t), u.hour, u.minute);
 }
 
-// "Nov 10", or "Nov 10 12:00" off midnight (or always, with `time`); the year
-// appended on request.
-std::string ShortDate(int64_t t, bool with_year = false, bool time = false) {
-  UtcTime u = ToUtc(t);
-  std::string s = fmt::format("{} {}", kMonths[u.date.month - 1], u.date.day);
-  if (with_year) Put(&s, " {}", u.date.year);
-  if (time || u.hour != 0 || u.minute != 0) Put(&s, " {:02}:{:02}", u.hour, u.minute);
-  return s;
-}
-
 // A window for tooltips: "Nov 10" (a day), "Nov 10 12:00–13:00", "Nov 3 – Nov 9".
 std::string WindowText(int64_t start, int64_t end) {
   if (end - start == kDay && start % kDay == 0) return ShortDate(start);
@@ -231,28 +176,10 @@ std::string WindowText(int64_t start, int64_t end) {
   return fmt::format("{} – {}", ShortDate(start), ShortDate(end));
 }
 
-// Window lengths as monitor_metrics names them: "1h", "1d", "15m", "7d", "1w".
+// Window lengths as monitor_metrics names them ("1h", "1d", ...); 0 for months and `all`.
 int64_t GranularityMicros(std::string_view g) {
-  if (g.size() < 2) return 0;
-  int64_t n = 0;
-  for (char c : g.substr(0, g.size() - 1)) {
-    if (c < '0' || c > '9' || n > 100000) return 0;
-    n = n * 10 + (c - '0');
-  }
-  switch (g.back()) {
-    case 's':
-      return n * kMicrosPerSecond;
-    case 'm':
-      return n * kMinute;
-    case 'h':
-      return n * kHour;
-    case 'd':
-      return n * kDay;
-    case 'w':
-      return n * 7 * kDay;
-    default:
-      return 0;
-  }
+  auto parsed = monitor::ParseGranularity(std::string(g));
+  return parsed.ok() ? parsed->micros : 0;
 }
 
 std::string GranularityText(std::string_view g) {
@@ -304,8 +231,8 @@ std::vector<TimeTick> TimeTicks(int64_t t0, int64_t t1, double width, bool centr
       if (t > t1) break;
       CivilDate c = ToUtc(t).date;
       ticks.push_back(TimeTick{t, c.month == 1 || ticks.empty()
-                                      ? fmt::format("{} {}", kMonths[c.month - 1], c.year)
-                                      : std::string(kMonths[c.month - 1])});
+                                      ? fmt::format("{} {}", MonthAbbrev(c.month), c.year)
+                                      : std::string(MonthAbbrev(c.month))});
     }
     return ticks;
   }

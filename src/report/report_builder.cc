@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -17,6 +16,7 @@
 #include "monitor/metrics/regression_metrics.h"
 #include "monitor/metrics_table.h"
 #include "monitor/runner.h"
+#include "report/text.h"
 #include "sql/engine.h"
 
 namespace lakewatch::report {
@@ -57,36 +57,35 @@ double Intensity(const std::string& metric, double value, const std::optional<do
 struct MetricInfo {
   const char* title;
   const char* unit;
-  bool higher_is_better;
   double scale;  // shown value = value × scale (shares as percentages)
 };
 
 MetricInfo Info(const std::string& metric) {
   static const std::map<std::string, MetricInfo> kInfo = {
-      {"accuracy", {"Accuracy", "", true, 1}},
-      {"roc_auc", {"ROC AUC", "", true, 1}},
-      {"pr_auc", {"PR AUC", "", true, 1}},
-      {"f1", {"F1", "", true, 1}},
-      {"precision", {"Precision", "", true, 1}},
-      {"recall", {"Recall", "", true, 1}},
-      {"log_loss", {"Log loss", "", false, 1}},
-      {"brier", {"Brier score", "", false, 1}},
-      {"f1_macro", {"F1 (macro)", "", true, 1}},
-      {"mae", {"MAE", "", false, 1}},
-      {"rmse", {"RMSE", "", false, 1}},
-      {"mape", {"MAPE", "%", false, 100}},
-      {"r2", {"R²", "", true, 1}},
-      {"label_coverage", {"Label coverage", "%", true, 100}},
-      {"latency_p50", {"Latency p50", "ms", false, 1}},
-      {"latency_p95", {"Latency p95", "ms", false, 1}},
-      {"latency_p99", {"Latency p99", "ms", false, 1}},
-      {"error_rate", {"Error rate", "%", false, 100}},
-      {"throughput", {"Throughput", "events/h", true, 1}},
-      {"missing_rate", {"Missing values", "%", false, 100}},
-      {"resource_mean", {"Resource (mean)", "", false, 1}},
+      {"accuracy", {"Accuracy", "", 1}},
+      {"roc_auc", {"ROC AUC", "", 1}},
+      {"pr_auc", {"PR AUC", "", 1}},
+      {"f1", {"F1", "", 1}},
+      {"precision", {"Precision", "", 1}},
+      {"recall", {"Recall", "", 1}},
+      {"log_loss", {"Log loss", "", 1}},
+      {"brier", {"Brier score", "", 1}},
+      {"f1_macro", {"F1 (macro)", "", 1}},
+      {"mae", {"MAE", "", 1}},
+      {"rmse", {"RMSE", "", 1}},
+      {"mape", {"MAPE", "%", 100}},
+      {"r2", {"R²", "", 1}},
+      {"label_coverage", {"Label coverage", "%", 100}},
+      {"latency_p50", {"Latency p50", "ms", 1}},
+      {"latency_p95", {"Latency p95", "ms", 1}},
+      {"latency_p99", {"Latency p99", "ms", 1}},
+      {"error_rate", {"Error rate", "%", 100}},
+      {"throughput", {"Throughput", "events/h", 1}},
+      {"missing_rate", {"Missing values", "%", 100}},
+      {"resource_mean", {"Resource (mean)", "", 1}},
   };
   auto it = kInfo.find(metric);
-  return it != kInfo.end() ? it->second : MetricInfo{"", "", true, 1};
+  return it != kInfo.end() ? it->second : MetricInfo{"", "", 1};
 }
 
 int64_t NowMicros() {
@@ -164,7 +163,7 @@ MetricChart Chart(const MetricIndex& index, const std::string& granularity, cons
   if (metric == "resource_mean") chart.title = column;
   chart.title += title_suffix;
   chart.unit = info.unit;
-  chart.higher_is_better = info.higher_is_better;
+  chart.higher_is_better = monitor::HigherIsBetter(metric);
   chart.granularity = granularity;
   for (const std::string& v : versions) {
     auto rows = index.Series(granularity, v, slice, column, metric);
@@ -196,23 +195,6 @@ MetricChart Chart(const MetricIndex& index, const std::string& granularity, cons
 
 std::string FormatShare(double share) { return fmt::format("{:.0f}%", share * 100); }
 
-std::string FormatCount(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
-std::string Shorten(const std::string& s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
-  return s.substr(0, cut) + "…";
-}
-
 // Feature distributions baseline vs current from the frame.
 FeatureDistribution Distribution(const monitor::FeatureData& base_fd, const std::vector<uint32_t>& base_rows,
                                  const monitor::FeatureData& cur_fd, const std::vector<uint32_t>& cur_rows) {
@@ -233,7 +215,6 @@ FeatureDistribution Distribution(const monitor::FeatureData& base_fd, const std:
           v.push_back(x);
         }
       }
-      std::sort(v.begin(), v.end());
       return v;
     };
     int64_t base_missing = 0, cur_missing = 0;
@@ -375,7 +356,7 @@ Result<LogTemplates> BuildLogs(const ModelConfig& model, const ReportOptions& op
       if (in_cur) {
         ++a.cur;
         ++out.current_lines;
-        if (a.examples.size() < 3) a.examples.push_back(Shorten(Cell(*b.columns[4], i), 4000));
+        if (a.examples.size() < 3) a.examples.push_back(Ellipsize(Cell(*b.columns[4], i), 4001));
       }
       ++a.levels[Cell(*b.columns[1], i)];
       if (!v.empty()) a.versions.insert(v);
@@ -469,15 +450,6 @@ Result<std::vector<MetricChart>> BuildResources(const ModelConfig& model, const 
 }
 
 }  // namespace
-
-std::string ShortTime(int64_t micros, bool date_only_at_midnight) {
-  const std::time_t secs = static_cast<std::time_t>(micros >= 0 ? micros / 1000000 : (micros + 1) / 1000000 - 1);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (date_only_at_midnight && tm.tm_hour == 0 && tm.tm_min == 0) return fmt::format("{} {}", kMonths[tm.tm_mon], tm.tm_mday);
-  return fmt::format("{} {} {:02}:{:02}", kMonths[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min);
-}
 
 Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::string& model_name,
                                const ReportOptions& options) {
@@ -714,19 +686,19 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
     } else if (b.kind == monitor::BaselineConfig::Kind::kTable) {
       base_label = "table " + b.table;
     } else if (b.kind == monitor::BaselineConfig::Kind::kTimeRange) {
-      base_label = ShortTime(b.from_micros) + " – " + ShortTime(b.to_micros) + " UTC";
+      base_label = ShortDate(b.from_micros, false, true) + " – " + ShortDate(b.to_micros, false, true) + " UTC";
     } else if (!base_rows.empty() && !frame.ts.empty()) {
       int64_t lo_ts = INT64_MAX, hi_ts = INT64_MIN;
       for (uint32_t r : base_rows) {
         lo_ts = std::min(lo_ts, frame.ts[r]);
         hi_ts = std::max(hi_ts, frame.ts[r]);
       }
-      base_label = "first day: " + ShortTime(lo_ts) + " – " + ShortTime(hi_ts) + " UTC";
+      base_label = "first day: " + ShortDate(lo_ts, false, true) + " – " + ShortDate(hi_ts, false, true) + " UTC";
     }
     if (!base_label.empty()) d.baseline = base_label;
   }
   const std::string cur_label = (coarse.empty() ? "all events" : "last " + coarse + " window") +
-                                std::string(frame.ts.empty() ? "" : " from " + ShortTime(cur_from, true));
+                                std::string(frame.ts.empty() ? "" : " from " + ShortDate(cur_from));
   if (!d.drift.empty()) {
     const DriftHeatmap& h = d.drift.front();
     std::vector<const DriftRow*> ranked;
@@ -844,11 +816,12 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
     const VersionSummary& nv = d.versions.back();
     const VersionSummary& ov = d.versions[d.versions.size() - 2];
     std::string s = fmt::format("Version {} first served on {} (after version {})", nv.version,
-                                ShortTime(nv.first_seen), ov.version);
+                                ShortDate(nv.first_seen, false, true), ov.version);
     if (nv.headline.has_value() && ov.headline.has_value()) {
       const MetricInfo info = Info(d.headline_metric);
       s += fmt::format("; {} {:.3f} against {:.3f}", info.title, *nv.headline, *ov.headline);
-      const bool worse = info.higher_is_better ? *nv.headline < *ov.headline : *nv.headline > *ov.headline;
+      const bool worse = monitor::HigherIsBetter(d.headline_metric) ? *nv.headline < *ov.headline
+                                                                    : *nv.headline > *ov.headline;
       s += worse ? " — worse" : " — better";
     }
     d.findings.push_back(s + ".");
@@ -883,7 +856,7 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
     if (windows > 0) {
       d.findings.push_back(fmt::format("{} of version {} crossed its threshold in {} {} windows, first on {}.",
                                        Info(d.headline_metric).title, versions.back(), windows, fine,
-                                       ShortTime(first)));
+                                       ShortDate(first, false, true)));
     }
   }
   if (!d.drift.empty()) {
@@ -899,7 +872,7 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
       for (size_t i = 0; i < names.size() && i < 5; ++i) list += (i ? ", " : "") + names[i];
       if (names.size() > 5) list += fmt::format(" and {} more", names.size() - 5);
       d.findings.push_back(fmt::format("Input drift in {} of {} features from {}: {}.", names.size(),
-                                       feature_names.size(), ShortTime(first, true), list));
+                                       feature_names.size(), ShortDate(first), list));
     }
   }
   for (const QualityRow& q : d.quality) {
@@ -931,8 +904,8 @@ Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::
       std::string vers;
       for (const std::string& v : c.versions) vers += (vers.empty() ? "" : ", ") + v;
       d.findings.push_back(fmt::format("New log template{} since {}: \"{}\" ({} lines in the {}).",
-                                       vers.empty() ? "" : " in version " + vers, ShortTime(c.first_seen),
-                                       Shorten(c.template_text, 90), FormatCount(c.current_count), cur_label));
+                                       vers.empty() ? "" : " in version " + vers, ShortDate(c.first_seen, false, true),
+                                       Ellipsize(c.template_text, 91), GroupThousands(c.current_count), cur_label));
       break;
     }
   }

@@ -34,7 +34,4 @@ struct ReportOptions {
 Result<ReportData> BuildReport(const monitor::MonitorConfig& config, const std::string& model,
                                const ReportOptions& options);
 
-// "Nov 10 12:00" (UTC); "Nov 10" when the time is midnight and `date_only_at_midnight`.
-std::string ShortTime(int64_t micros, bool date_only_at_midnight = false);
-
 }  // namespace lakewatch::report
