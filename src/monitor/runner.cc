@@ -51,39 +51,24 @@ std::string GroupKey(const std::string& version, const std::string& granularity,
 // does not exist yet).
 Result<std::unordered_map<std::string, Signature>> StoredSignatures(const std::string& data_dir,
                                                                     const std::string& model) {
-  std::unordered_map<std::string, Signature> out;
-  sql::QueryOptions qo;
-  qo.data_dir = data_dir;
-  auto version = TableVersion(data_dir, kMetricsTable);
-  if (!version.ok()) {
-    if (version.status().code() == StatusCode::kNotFound) return out;
-    return version.status();
-  }
-  // The newest computation of each window wins (computed_at), as for every reader of the table.
-  const std::string q =
-      "SELECT version, granularity, window_start, metric, n, baseline, computed_at FROM " +
-      TableRef(kMetricsTable, *version) + " WHERE model = " + SqlString(model) +
-      " AND slice = '' AND `column` = '' AND metric IN ('count', 'label_coverage')";
-  LW_ASSIGN_OR_RETURN(sql::QueryResult r, sql::ExecuteQuery(q, qo));
+  LW_ASSIGN_OR_RETURN(std::vector<MetricRow> rows,
+                      ReadLatestMetrics(data_dir, model,
+                                        "slice = '' AND `column` = '' AND metric IN ('count', 'label_coverage')"));
+  // A window's signature comes from its newest computation only (a metric it no longer
+  // writes, e.g. label_coverage after labels were dropped, must not linger).
   std::unordered_map<std::string, int64_t> newest;
-  for (const RecordBatch& b : r.batches) {
-    for (int64_t i = 0; i < b.num_rows; ++i) {
-      const int64_t start = b.columns[2]->IsValid(i) ? b.columns[2]->Value<int64_t>(i) : kNoTime;
-      const std::string key =
-          GroupKey(std::string(b.columns[0]->GetString(i)), std::string(b.columns[1]->GetString(i)), start);
-      const int64_t at = b.columns[6]->Value<int64_t>(i);
-      auto [it, inserted] = newest.emplace(key, at);
-      if (!inserted && at < it->second) continue;
-      if (!inserted && at > it->second) {
-        it->second = at;
-        out[key] = Signature{};
-      }
-      Signature& s = out[key];
-      const std::string_view metric = b.columns[3]->GetString(i);
-      if (metric == "count") s.count = b.columns[4]->Value<int64_t>(i);
-      if (metric == "label_coverage") s.labelled = b.columns[4]->Value<int64_t>(i);
-      s.baseline = b.columns[5]->IsValid(i) ? std::string(b.columns[5]->GetString(i)) : std::string();
-    }
+  for (const MetricRow& r : rows) {
+    int64_t& at = newest.emplace(GroupKey(r.version, r.granularity, r.window_start), r.computed_at).first->second;
+    at = std::max(at, r.computed_at);
+  }
+  std::unordered_map<std::string, Signature> out;
+  for (const MetricRow& r : rows) {
+    const std::string key = GroupKey(r.version, r.granularity, r.window_start);
+    if (r.computed_at != newest[key]) continue;
+    Signature& s = out[key];
+    if (r.metric == "count") s.count = r.n;
+    if (r.metric == "label_coverage") s.labelled = r.n;
+    s.baseline = r.baseline;
   }
   return out;
 }
