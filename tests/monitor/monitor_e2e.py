@@ -18,6 +18,7 @@ window recompute exactly that window's groups.
 usage: monitor_e2e.py --lakewatch BUILD/lakewatch      (exit 77 when scipy/sklearn are missing)
 """
 import argparse
+import collections
 import json
 import math
 import os
@@ -95,6 +96,16 @@ def generate(rng, n, t_from, t_to, id_base):
             pass
     labels = [{"request_id": rows[i]["request_id"], "label": int(label[i])} for i in range(n) if has_label[i]]
     return rows, labels
+
+
+def country_js(base, rows):
+    """scipy's Jensen-Shannon distance between the country shares of two event lists."""
+    ref = collections.Counter(e["features"]["country"] for e in base)
+    cur = collections.Counter(e["features"]["country"] for e in rows)
+    cats = sorted(set(ref) | set(cur))
+    p_ref = np.array([ref.get(k, 0) for k in cats], float)
+    p_cur = np.array([cur.get(k, 0) for k in cats], float)
+    return distance.jensenshannon(p_ref / p_ref.sum(), p_cur / p_cur.sum())
 
 
 def write_config(path, name, windows, extra):
@@ -184,9 +195,6 @@ def run(lw, tmp):
         label_of.setdefault(l["request_id"], l["label"])  # the first label of an id counts
     base = [e for e in events if T0 <= e["timestamp"] < T0 + 24 * HOUR]
     base_amount = np.array([e["features"]["amount"] for e in base])
-    base_country = {}
-    for e in base:
-        base_country[e["features"]["country"]] = base_country.get(e["features"]["country"], 0) + 1
     base_lab = [e for e in base if e["request_id"] in label_of]
     base_acc = skm.accuracy_score([label_of[e["request_id"]] for e in base_lab], [e["prediction"]["label"] for e in base_lab])
     base_auc = skm.roc_auc_score([label_of[e["request_id"]] for e in base_lab], [e["prediction"]["score"] for e in base_lab])
@@ -232,14 +240,8 @@ def run(lw, tmp):
         want = stats.wasserstein_distance(ref_amount, amount) / np.std(ref_amount)
         check(wn is not None and close(wn["value"], want), f"{where}: amount wasserstein_norm {wn and wn['value']} != {want}")
         if sl == "":
-            cats = sorted(set(base_country) | {e["features"]["country"] for e in rows})
-            cur = {}
-            for e in rows:
-                cur[e["features"]["country"]] = cur.get(e["features"]["country"], 0) + 1
-            p_ref = np.array([base_country.get(k, 0) for k in cats], float)
-            p_cur = np.array([cur.get(k, 0) for k in cats], float)
             js = fig("js_distance", "features.country")
-            want_js = distance.jensenshannon(p_ref / p_ref.sum(), p_cur / p_cur.sum())
+            want_js = country_js(base, rows)
             check(js is not None and close(js["value"], want_js), f"{where}: country js {js and js['value']} != {want_js}")
             day3 = w >= T0 + 48 * HOUR
             day1 = w < T0 + 24 * HOUR
@@ -319,9 +321,6 @@ def approximate(lw, tmp, events, base):
     lw.run("monitor", "run", "--config", config)
     m = lw.latest("fraud_approx")
     base_amount = np.array([e["features"]["amount"] for e in base])
-    base_country = {}
-    for e in base:
-        base_country[e["features"]["country"]] = base_country.get(e["features"]["country"], 0) + 1
     checked, worst = 0, 0.0
     for day in range(3):
         w = T0 + day * 24 * HOUR
@@ -335,14 +334,8 @@ def approximate(lw, tmp, events, base):
             worst = max(worst, abs(got["value"] - exact))
             check(got["alarm"] == (day == 2), f"approximate day {day}: amount drift alarm {got['alarm']}")
             check(got["baseline"].endswith(" approximate"), f"approximate figures not marked: {got['baseline']}")
-        cats = sorted(set(base_country) | {e["features"]["country"] for e in rows})
-        cur = {}
-        for e in rows:
-            cur[e["features"]["country"]] = cur.get(e["features"]["country"], 0) + 1
-        p_ref = np.array([base_country.get(k, 0) for k in cats], float)
-        p_cur = np.array([cur.get(k, 0) for k in cats], float)
         js = m.get(("*", "1d", iso(w), "", "features.country", "js_distance"))
-        want = distance.jensenshannon(p_ref / p_ref.sum(), p_cur / p_cur.sum())
+        want = country_js(base, rows)
         check(js is not None and close(js["value"], want), f"approximate day {day}: country js {js and js['value']} != {want}")
         checked += 1
     sketches = lw.run("query", "--format", "jsonl",
