@@ -16,6 +16,7 @@
 #include "monitor/metrics/regression_metrics.h"
 #include "monitor/metrics_table.h"
 #include "monitor/runner.h"
+#include "monitor/stats/drift.h"
 #include "report/text.h"
 #include "sql/engine.h"
 
@@ -30,11 +31,17 @@ using monitor::ModelFrame;
 constexpr int64_t kHourMicros = int64_t{3600} * 1000000;
 constexpr size_t kMaxChartWindows = 400;
 
-// The statistics that decide a feature's drift (the row carrying the threshold).
-bool IsDriftMetric(const std::string& m) {
-  static const std::set<std::string> kDrift = {"ks_pvalue", "ks_stat", "wasserstein_norm", "psi",
-                                               "js_distance", "chi2_pvalue", "z_pvalue"};
-  return kDrift.count(m) > 0;
+// The figures that decide a feature's drift (the row carrying the threshold):
+// each test's p-value, or its distance.
+bool IsDriftMetric(const std::string& metric) {
+  using monitor::stats::DriftMethod;
+  namespace stats = monitor::stats;
+  for (DriftMethod m : {DriftMethod::kKs, DriftMethod::kChiSquare, DriftMethod::kZ, DriftMethod::kPsi,
+                        DriftMethod::kWasserstein, DriftMethod::kJensenShannon}) {
+    const stats::DriftMetricNames names = stats::MetricNames(m);
+    if (metric == (stats::HasPValue(m) ? names.p_value : names.statistic)) return true;
+  }
+  return false;
 }
 
 bool IsPValue(const std::string& m) { return m.size() > 7 && m.compare(m.size() - 7, 7, "_pvalue") == 0; }
