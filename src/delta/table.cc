@@ -654,6 +654,53 @@ Result<std::unique_ptr<ScanCursor>> ScanCursor::Make(const DeltaTable& table,
   return c;
 }
 
+namespace {
+
+// The columns to read from a data file for a scan of `schema` (projected by
+// `columns`, empty: all): requested, present in the file, not partition columns.
+std::vector<std::string> FileColumns(const Schema& schema, const std::vector<std::string>& columns,
+                                     const parquet::ParquetFileReader& reader,
+                                     const std::vector<std::string>& pcols) {
+  const Schema& fschema = reader.schema().logical();
+  std::vector<std::string> out;
+  for (const Field& of : schema.fields) {
+    bool part = std::find(pcols.begin(), pcols.end(), of.name) != pcols.end();
+    if (part || fschema.FieldIndex(of.name) < 0) continue;
+    if (columns.empty()) {
+      out.push_back(of.name);
+    } else {
+      for (const std::string& c : columns) {
+        if (c == of.name || c.rfind(of.name + ".", 0) == 0) out.push_back(c);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ScanFile>> ScanCursor::Narrow(const ScanFile& file,
+                                                           const std::vector<std::string>& columns) const {
+  Status st;
+  auto schema = std::make_shared<Schema>();
+  schema->fields = ProjectFields(snapshot_->schema(), columns, &st);
+  LW_RETURN_IF_ERROR(st);
+  auto out = std::make_shared<ScanFile>();
+  out->file = file.file;
+  out->reader = file.reader;
+  out->row_groups = file.row_groups;
+  out->num_rows = file.num_rows;
+  std::vector<std::string> file_cols =
+      FileColumns(*schema, columns, *file.reader, snapshot_->metadata().partition_columns);
+  if (!file_cols.empty()) {
+    auto plans = file.reader->schema().Project(file_cols);
+    if (!plans.ok()) return plans.status().WithContext(table_->path() + ": file " + file.file->path);
+    out->plans = std::move(plans).value();
+  }
+  out->schema = std::move(schema);
+  return std::shared_ptr<const ScanFile>(std::move(out));
+}
+
 Result<std::shared_ptr<const ScanFile>> ScanCursor::OpenFile(size_t i) const {
   const LiveFile& f = *files_[i];
   const auto& pcols = snapshot_->metadata().partition_columns;
@@ -662,20 +709,7 @@ Result<std::shared_ptr<const ScanFile>> ScanCursor::OpenFile(size_t i) const {
   auto out = std::make_shared<ScanFile>();
   out->file = &f;
   out->num_rows = (*reader)->num_rows();
-  const Schema& fschema = (*reader)->schema().logical();
-  // Columns to read from the file: requested, present, not partition columns.
-  std::vector<std::string> file_cols;
-  for (const Field& of : schema_.fields) {
-    bool part = std::find(pcols.begin(), pcols.end(), of.name) != pcols.end();
-    if (part || fschema.FieldIndex(of.name) < 0) continue;
-    if (options_.columns.empty()) {
-      file_cols.push_back(of.name);
-    } else {
-      for (const std::string& c : options_.columns) {
-        if (c == of.name || c.rfind(of.name + ".", 0) == 0) file_cols.push_back(c);
-      }
-    }
-  }
+  std::vector<std::string> file_cols = FileColumns(schema_, options_.columns, **reader, pcols);
   if (file_cols.empty()) return std::shared_ptr<const ScanFile>(std::move(out));
   std::vector<parquet::StatsPredicate> file_preds;
   for (const auto& p : options_.predicates) {
@@ -695,7 +729,7 @@ Result<RecordBatch> ScanCursor::ToTableBatch(const ScanFile& file, RecordBatch f
   const auto& pcols = snapshot_->metadata().partition_columns;
   RecordBatch ob;
   ob.num_rows = fb.num_rows;
-  for (const Field& of : schema_.fields) {
+  for (const Field& of : (file.schema ? *file.schema : schema_).fields) {
     ColumnPtr col;
     if (std::find(pcols.begin(), pcols.end(), of.name) != pcols.end()) {
       std::optional<std::string> text;

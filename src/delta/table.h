@@ -81,6 +81,9 @@ struct ScanFile {
   std::vector<int> row_groups;                               // to read, ascending
   std::vector<parquet::FieldPlan> plans;                     // projection plans for the reader
   int64_t num_rows = 0;                                      // file rows (when no column is read)
+  // The projected table schema of its batches; null: the cursor's schema()
+  // (set by ScanCursor::Narrow).
+  std::shared_ptr<const Schema> schema;
 };
 
 // A scan split into units that threads can read independently: the files
@@ -108,6 +111,12 @@ class ScanCursor {
   // Only the selected rows (relative to the row group) of row group `rg`:
   // the data pages that hold none of them are not decoded (page index).
   Result<RecordBatch> ReadRowGroupRows(const ScanFile& file, int rg, const parquet::RowSelection& rows) const;
+  // The opened `file` read for `columns` only — a subset of the cursor's
+  // columns (top-level names or struct paths) — sharing its reader and row
+  // groups: its batches hold just those columns (row counts as before, even
+  // with no column). For reading the columns a filter needs first and the
+  // others only for the rows that pass. REQUIRES: file.reader != nullptr.
+  Result<std::shared_ptr<const ScanFile>> Narrow(const ScanFile& file, const std::vector<std::string>& columns) const;
   // The whole file (files without a column to read: one batch of num_rows rows, no columns read).
   Result<std::vector<RecordBatch>> ReadFile(const ScanFile& file) const;
 

@@ -100,7 +100,9 @@ Status ColumnWriter::Write(const LeafData& batch) {
   constexpr int64_t kSegment = 4096;
   int64_t e = 0, vi = 0;
   while (e < n) {
-    int64_t end = std::min(n, e + kSegment);
+    // Segments end where the page reaches page_max_entries (or at records' ends, below).
+    const int64_t room = std::max<int64_t>(1, options_.page_max_entries - page_entries_);
+    int64_t end = std::min(n, e + std::min(kSegment, room));
     if (rep != nullptr) {
       while (end < n && rep[end] != 0) ++end;  // pages end at record boundaries
     }

@@ -834,6 +834,10 @@ TEST(ParquetRoundTrip, PagesSplitByBytesAndEntries) {
       // Sequential integer ids are written DELTA_BINARY_PACKED (smaller than PLAIN).
       EXPECT_GT(DataPages(m, Encoding::kPlain) + DataPages(m, Encoding::kDeltaBinaryPacked), 3) << leaf;
     }
+    if (by_entries) {  // a flat column: pages of exactly page_max_entries entries
+      const ColumnMetaData& m = ChunkMeta(*rb.reader, 0, "id");
+      EXPECT_EQ(DataPages(m, Encoding::kPlain) + DataPages(m, Encoding::kDeltaBinaryPacked), 30000 / 100);
+    }
   }
 }
 

@@ -86,6 +86,7 @@ Result<QueryResult> ExecuteQuery(std::string_view sql, const QueryOptions& optio
   result.stats.row_groups_total = s.row_groups_total;
   result.stats.row_groups_read = s.row_groups_read;
   result.stats.rows_scanned = s.rows_scanned;
+  result.stats.rows_late = s.rows_late;
   return result;
 }
 

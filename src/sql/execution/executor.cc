@@ -574,6 +574,14 @@ ColumnPtr ExtractPath(const RecordBatch& b, const std::string& path) {
   return c;
 }
 
+// Marks in *used the input columns `expr` reads.
+void CollectColumnRefs(const BoundExpr& expr, std::vector<bool>* used) {
+  if (expr.kind == BoundKind::kColumnRef && expr.index >= 0 && static_cast<size_t>(expr.index) < used->size()) {
+    (*used)[static_cast<size_t>(expr.index)] = true;
+  }
+  for (const auto& c : expr.children) CollectColumnRefs(*c, used);
+}
+
 // The rows of each row group of `file` the scan must read: by the search
 // index sidecar (the lookups) and by the page index (the predicates). An
 // entry is nullopt for "every row", an empty selection to skip the group.
@@ -737,8 +745,10 @@ class PipelineRunner {
       return b;
     };
     auto apply = [&](RecordBatch b) { return apply_from(std::move(b), 0); };
+    auto apply_after_filter = [&](RecordBatch b) { return apply_from(std::move(b), 1); };
     if (src->kind == PlanKind::kScan) {
-      LW_RETURN_IF_ERROR(RunScan(*src, apply, sink));
+      const PlanNode* filter = !chain.empty() && chain[0]->kind == PlanKind::kFilter ? chain[0] : nullptr;
+      LW_RETURN_IF_ERROR(RunScan(*src, filter, apply, apply_after_filter, sink));
     } else {
       LW_ASSIGN_OR_RETURN(std::vector<RecordBatch> input, Materialize(*src));
       auto local = sink->MakeLocal();
@@ -761,20 +771,100 @@ class PipelineRunner {
     return Status::OK();
   }
 
-  template <typename Apply>
-  Status RunScan(const PlanNode& scan_node, Apply& apply, Sink* sink) {
+  // Runs the scan `scan_node` into `apply` (the chain above it) and `sink`.
+  // When `filter`, the chain's first operator, reads only some of the
+  // scan's columns, each row group is read in two steps (late
+  // materialization): the filter's columns, then the other columns for the
+  // rows that passed only — skipping the pages that hold none of them — and
+  // the batch goes on into `apply_after_filter`.
+  template <typename Apply, typename ApplyAfterFilter>
+  Status RunScan(const PlanNode& scan_node, const PlanNode* filter, Apply& apply,
+                 ApplyAfterFilter& apply_after_filter, Sink* sink) {
     const ScanSpec& spec = *scan_node.scan;
     delta::DeltaTable table(spec.table_path);
     LW_ASSIGN_OR_RETURN(auto cursor, delta::ScanCursor::Make(table, spec.snapshot, ScanOptionsOf(spec)));
     ex_->stats_.files_total += cursor->files_total();
     const size_t nfiles = cursor->files().size();
     int threads = std::max(1, ex_->options_.threads);
+    // Late materialization: the scan columns the filter reads, and the others.
+    std::vector<size_t> filter_cols, rest_cols;
+    if (filter != nullptr) {
+      std::vector<bool> used(spec.paths.size(), false);
+      CollectColumnRefs(*filter->predicate, &used);
+      for (size_t k = 0; k < used.size(); ++k) (used[k] ? filter_cols : rest_cols).push_back(k);
+      if (filter_cols.empty() || rest_cols.empty()) filter_cols.clear(), rest_cols.clear();
+    }
+    const bool late = !filter_cols.empty();
+    auto paths_of = [&](const std::vector<size_t>& cols) {
+      std::vector<std::string> out;
+      for (size_t k : cols) out.push_back(spec.paths[k]);
+      return out;
+    };
+    const std::vector<std::string> filter_paths = paths_of(filter_cols), rest_paths = paths_of(rest_cols);
     std::mutex mu;
     struct Morsel {
       std::shared_ptr<const delta::ScanFile> file;
       size_t file_index = 0;
       int rg = -1;  // -1: the whole file (no column read)
       std::optional<parquet::RowSelection> rows;
+      // Late materialization: the file narrowed to the filter's columns and to the others.
+      std::shared_ptr<const delta::ScanFile> filter_file, rest_file;
+    };
+    // Reads row group m.rg in two steps (see above); `out` gets the rows that
+    // passed the filter, in the scan's schema.
+    auto read_late = [&](const Morsel& m, RecordBatch* out) -> Status {
+      LW_ASSIGN_OR_RETURN(RecordBatch fb, m.rows ? cursor->ReadRowGroupRows(*m.filter_file, m.rg, *m.rows)
+                                                 : cursor->ReadRowGroup(*m.filter_file, m.rg));
+      ex_->stats_.rows_scanned += fb.num_rows;
+      const int64_t n = fb.num_rows;
+      RecordBatch b;
+      b.schema = filter->schema;  // the filter keeps the scan's columns
+      b.num_rows = n;
+      b.columns.resize(spec.paths.size());  // the other columns stay unset: the filter does not read them
+      for (size_t k : filter_cols) b.columns[k] = ExtractPath(fb, spec.paths[k]);
+      std::vector<uint32_t> pass;
+      LW_RETURN_IF_ERROR(EvaluateSelection(*filter->predicate, b, &pass));
+      const int64_t kept = static_cast<int64_t>(pass.size());
+      if (kept < n) {
+        for (size_t k : filter_cols) b.columns[k] = Gather(*b.columns[k], pass.data(), kept);
+        b.num_rows = kept;
+      }
+      if (kept == 0) {
+        for (size_t k : rest_cols) b.columns[k] = MakeNullColumn(scan_node.schema.fields[k].type, 0);
+        *out = std::move(b);
+        return Status::OK();
+      }
+      RecordBatch rb;
+      if (kept * 2 <= n) {
+        // Few rows passed: read just those (row numbers within the row group).
+        parquet::RowSelection sel;
+        if (m.rows) {
+          const auto& ranges = m.rows->ranges();
+          size_t r = 0;
+          int64_t before = 0;  // rows of ranges[0..r)
+          for (uint32_t i : pass) {
+            while (i >= before + ranges[r].size()) before += ranges[r++].size();
+            int64_t row = ranges[r].begin + (i - before);
+            sel.Append(row, row + 1);
+          }
+        } else {
+          for (uint32_t i : pass) sel.Append(i, i + 1);
+        }
+        LW_ASSIGN_OR_RETURN(rb, cursor->ReadRowGroupRows(*m.rest_file, m.rg, sel));
+        ex_->stats_.rows_late += kept;
+      } else {
+        LW_ASSIGN_OR_RETURN(rb, m.rows ? cursor->ReadRowGroupRows(*m.rest_file, m.rg, *m.rows)
+                                       : cursor->ReadRowGroup(*m.rest_file, m.rg));
+        ex_->stats_.rows_late += rb.num_rows;
+        if (kept < n) rb = GatherBatch(rb, pass);
+      }
+      if (rb.num_rows != kept) {
+        return Status::Internal("late materialization read " + std::to_string(rb.num_rows) + " rows for " +
+                                std::to_string(kept));
+      }
+      for (size_t k : rest_cols) b.columns[k] = ExtractPath(rb, spec.paths[k]);
+      *out = std::move(b);
+      return Status::OK();
     };
     std::deque<Morsel> morsels;
     size_t next_file = 0;
@@ -813,20 +903,44 @@ class PipelineRunner {
           std::shared_ptr<const delta::ScanFile> file = *f;
           std::vector<std::optional<parquet::RowSelection>> narrow;
           if (file->reader != nullptr) narrow = NarrowRows(spec, *file, &ex_->stats_);
+          std::shared_ptr<const delta::ScanFile> filter_file, rest_file;
+          if (late && file->reader != nullptr) {
+            auto ff = cursor->Narrow(*file, filter_paths);
+            auto rf = ff.ok() ? cursor->Narrow(*file, rest_paths) : ff;
+            if (!rf.ok()) {
+              fail(rf.status());
+              break;
+            }
+            filter_file = std::move(ff).value();
+            rest_file = std::move(rf).value();
+          }
           std::lock_guard<std::mutex> g(mu);
           if (file->reader == nullptr) {
-            morsels.push_back({file, file_index, -1, std::nullopt});
+            morsels.push_back({file, file_index, -1, std::nullopt, nullptr, nullptr});
           } else {
             ex_->stats_.row_groups_total += file->reader->num_row_groups();
             for (int r : file->row_groups) {
               if (narrow[r] && narrow[r]->empty()) continue;
-              morsels.push_back({file, file_index, r, narrow[r]});
+              morsels.push_back({file, file_index, r, narrow[r], filter_file, rest_file});
             }
           }
           continue;
         }
         const auto& file = m.file;
         const int rg = m.rg;
+        const uint64_t seq = (static_cast<uint64_t>(m.file_index) << 32) | static_cast<uint32_t>(rg + 1);
+        if (m.filter_file != nullptr) {
+          ++ex_->stats_.row_groups_read;
+          RecordBatch b;
+          Status st = read_late(m, &b);
+          auto out = st.ok() ? apply_after_filter(std::move(b)) : Result<RecordBatch>(st);
+          if (out.ok()) st = sink->Consume(local.get(), std::move(out).value(), seq);
+          if (!st.ok() || !out.ok()) {
+            fail(st.ok() ? out.status() : st);
+            break;
+          }
+          continue;
+        }
         RecordBatch tb;
         if (rg < 0) {
           auto all = cursor->ReadFile(*file);
@@ -854,7 +968,6 @@ class PipelineRunner {
           fail(out.status());
           break;
         }
-        uint64_t seq = (static_cast<uint64_t>(m.file_index) << 32) | static_cast<uint32_t>(rg + 1);
         Status st = sink->Consume(local.get(), std::move(out).value(), seq);
         if (!st.ok()) {
           fail(st);

@@ -41,6 +41,11 @@ struct ExecStats {
   std::atomic<int64_t> row_groups_read{0};
   std::atomic<int64_t> rows_scanned{0};
   std::atomic<int64_t> index_lookups{0};     // files narrowed by the search index
+  // Late materialization (a filter that reads some of the scan's columns):
+  // rows_scanned counts the rows of the filter's columns, rows_late the rows
+  // of the other columns read afterwards — only those that passed when they
+  // are at most half, else the same rows as the filter's.
+  std::atomic<int64_t> rows_late{0};
 };
 
 class Executor {
