@@ -47,26 +47,30 @@ Scalar Scalar::Decimal(__int128 unscaled, int precision, int scale) {
 Scalar Scalar::FromColumn(const Column& col, int64_t row) {
   Scalar s;
   s.type = col.type;
-  if (col.IsNull(row)) return s;
-  s.valid = true;
+  s.Load(col, row);
+  return s;
+}
+
+void Scalar::Load(const Column& col, int64_t row) {
+  valid = !col.IsNull(row);
+  if (!valid) return;
   switch (col.type->id()) {
-    case TypeId::kBoolean: s.i64 = col.Value<uint8_t>(row); break;
-    case TypeId::kInt8: s.i64 = col.Value<int8_t>(row); break;
-    case TypeId::kInt16: s.i64 = col.Value<int16_t>(row); break;
+    case TypeId::kBoolean: i64 = col.Value<uint8_t>(row); break;
+    case TypeId::kInt8: i64 = col.Value<int8_t>(row); break;
+    case TypeId::kInt16: i64 = col.Value<int16_t>(row); break;
     case TypeId::kInt32:
-    case TypeId::kDate: s.i64 = col.Value<int32_t>(row); break;
+    case TypeId::kDate: i64 = col.Value<int32_t>(row); break;
     case TypeId::kInt64:
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz:
-    case TypeId::kTime: s.i64 = col.Value<int64_t>(row); break;
-    case TypeId::kFloat: s.f64 = col.Value<float>(row); break;
-    case TypeId::kDouble: s.f64 = col.Value<double>(row); break;
-    case TypeId::kDecimal: s.i128 = col.Value<__int128>(row); break;
+    case TypeId::kTime: i64 = col.Value<int64_t>(row); break;
+    case TypeId::kFloat: f64 = col.Value<float>(row); break;
+    case TypeId::kDouble: f64 = col.Value<double>(row); break;
+    case TypeId::kDecimal: i128 = col.Value<__int128>(row); break;
     case TypeId::kString:
-    case TypeId::kBinary: s.str = std::string(col.GetString(row)); break;
-    default: s.valid = false; break;
+    case TypeId::kBinary: str.assign(col.GetString(row)); break;
+    default: valid = false; break;
   }
-  return s;
 }
 
 void AppendScalar(Column* c, const Scalar& value) {

@@ -34,6 +34,9 @@ struct Scalar {
   static Scalar Decimal(__int128 unscaled, int precision, int scale);
   // Row `row` of a primitive column.
   static Scalar FromColumn(const Column& col, int64_t row);
+  // The same into this scalar, keeping `type` (for loops: the shared type's
+  // reference count is not touched per row). REQUIRES: col has this type.
+  void Load(const Column& col, int64_t row);
 
   // Text for messages: 42, 'abc', 2025-01-01, NULL.
   std::string ToString() const;

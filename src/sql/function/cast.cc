@@ -552,9 +552,22 @@ ColumnPtr CastColumn(const Column& src, const TypePtr& to) {
     }
     return out;
   }
+  if ((f == TypeId::kTimestamp || f == TypeId::kTimestampNtz) && t == TypeId::kDate) {  // the day (UTC)
+    auto out = Column::Make(to);
+    out->validity = src.validity;
+    out->data.Resize(4 * n);
+    const int64_t* in = src.values<int64_t>();
+    int32_t* o = out->mutable_values<int32_t>();
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<int32_t>(FloorDiv(in[i], kMicrosPerDay));
+    out->length = n;
+    return out;
+  }
   auto out = Column::Make(to);
   out->Reserve(n);
   std::string text;
+  // One value at a time. `in` and `r` are reused: no per-row copy of the
+  // shared type (its reference count is shared by every thread).
+  Scalar in = Scalar::Null(src.type), r = Scalar::Null(to);
   for (int64_t i = 0; i < n; ++i) {
     if (src.IsNull(i)) {
       out->AppendNull();
@@ -566,8 +579,12 @@ ColumnPtr CastColumn(const Column& src, const TypePtr& to) {
       out->AppendString(text);
       continue;
     }
-    Scalar in = Scalar::FromColumn(src, i);
-    Scalar r = Scalar::Null(to);
+    in.Load(src, i);
+    r.valid = false;
+    r.i64 = 0;
+    r.f64 = 0;
+    r.i128 = 0;
+    r.str.clear();
     auto set_i = [&](int64_t v) {
       r.valid = true;
       r.i64 = v;
