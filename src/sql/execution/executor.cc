@@ -401,42 +401,59 @@ class SortSink : public BufferSink {
 
 // ---- the hash join's build side
 
+// The build side of a hash join: its rows, and a chained hash table over
+// them. Bucket b of `heads` holds the first build row of the bucket (+ 1; 0:
+// empty) in its low 32 bits and, in the high 32, one bit per key hash in the
+// bucket (a small Bloom filter): most probe rows without a match are turned
+// away by that one load. Rows of a bucket chain through `next` in ascending
+// order. Build rows with a NULL key are left out (NULL never equals
+// anything) unless the join is null-safe.
 struct JoinTable {
   RecordBatch build;                 // all right rows
-  std::unique_ptr<GroupTable> keys;  // distinct key tuples
-  std::vector<int64_t> first;        // per key group: first build row, -1
-  std::vector<int64_t> next;         // per build row: next row of the same key, -1
+  std::vector<ColumnPtr> key_cols;   // the build keys, one column per key
+  std::vector<uint64_t> hashes;      // per build row
+  std::vector<uint64_t> heads;       // per bucket
+  std::vector<uint32_t> next;        // per build row: next row of its bucket + 1, 0: none
+  uint64_t mask = 0;                 // heads.size() - 1
   // FULL joins: build rows some probe row matched (set by many threads).
   std::unique_ptr<std::atomic<uint8_t>[]> matched;
+
+  static uint64_t BloomBit(uint64_t hash) { return uint64_t{1} << (32 + (hash >> 59)); }
 };
 
 Status BuildJoinTable(const PlanNode& join, std::vector<RecordBatch> right, JoinTable* jt) {
   jt->build = ConcatBatches(join.children[1]->schema, right);
+  right.clear();
   const int64_t n = jt->build.num_rows;
+  if (n >= int64_t{0xFFFFFFFF}) {
+    return Status::ResourceExhausted("the build side of the join has more than 2^32 rows");
+  }
   if (join.join_type == JoinType::kFull) {
     jt->matched = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) jt->matched[i] = 0;
   }
-  std::vector<TypePtr> types;
-  for (const auto& k : join.right_keys) types.push_back(k->type);
-  jt->keys = std::make_unique<GroupTable>(types);
   if (join.right_keys.empty()) return Status::OK();
-  std::vector<ColumnPtr> cols;
   std::vector<uint8_t> has_null(static_cast<size_t>(n), 0);
   for (const auto& k : join.right_keys) {
     Datum d;
     LW_RETURN_IF_ERROR(Evaluate(*k, jt->build, &d));
-    cols.push_back(Materialize(d, n));
-    for (int64_t i = 0; i < n; ++i) has_null[i] |= cols.back()->IsNull(i);
+    jt->key_cols.push_back(Materialize(d, n));
+    const Column& c = *jt->key_cols.back();
+    for (int64_t i = 0; i < n; ++i) has_null[i] |= c.IsNull(i);
   }
-  std::vector<uint32_t> gids(static_cast<size_t>(n));
-  jt->keys->FindOrInsert(cols, n, gids.data());
-  jt->first.assign(jt->keys->size(), -1);
-  jt->next.assign(static_cast<size_t>(n), -1);
+  jt->hashes.assign(static_cast<size_t>(n), 0);
+  for (size_t c = 0; c < jt->key_cols.size(); ++c) HashColumn(*jt->key_cols[c], jt->hashes.data(), n, c == 0);
+  size_t buckets = 1024;
+  while (buckets < static_cast<size_t>(n)) buckets *= 2;
+  jt->heads.assign(buckets, 0);
+  jt->mask = buckets - 1;
+  jt->next.assign(static_cast<size_t>(n), 0);
   for (int64_t i = n - 1; i >= 0; --i) {
-    if (has_null[i] && !join.null_safe) continue;  // NULL never equals anything
-    jt->next[i] = jt->first[gids[i]];
-    jt->first[gids[i]] = i;
+    if (has_null[i] && !join.null_safe) continue;
+    const uint64_t h = jt->hashes[i];
+    uint64_t& head = jt->heads[h & jt->mask];
+    jt->next[i] = static_cast<uint32_t>(head);
+    head = ((head | JoinTable::BloomBit(h)) & ~uint64_t{0xFFFFFFFF}) | static_cast<uint64_t>(i + 1);
   }
   return Status::OK();
 }
@@ -462,16 +479,25 @@ Result<RecordBatch> ProbeJoin(const PlanNode& join, const JoinTable& jt, const R
       LW_RETURN_IF_ERROR(Evaluate(*k, left, &d));
       cols.push_back(Materialize(d, n));
     }
-    std::vector<uint32_t> gids(static_cast<size_t>(n));
-    jt.keys->Find(cols, n, gids.data());
+    std::vector<uint64_t> h(static_cast<size_t>(n), 0);
+    for (size_t c = 0; c < cols.size(); ++c) HashColumn(*cols[c], h.data(), n, c == 0);
+    constexpr int64_t kAhead = 16;  // prefetch the buckets of the rows ahead: large tables miss the cache
     for (int64_t i = 0; i < n; ++i) {
-      if (gids[i] == GroupTable::kNotFound) continue;
+      if (i + kAhead < n && !jt.heads.empty()) __builtin_prefetch(&jt.heads[h[i + kAhead] & jt.mask]);
+      if (jt.heads.empty()) break;
+      const uint64_t head = jt.heads[h[i] & jt.mask];
+      if ((head & JoinTable::BloomBit(h[i])) == 0) continue;
       bool null_key = false;
       for (const auto& c : cols) null_key = null_key || c->IsNull(i);
       if (null_key && !join.null_safe) continue;
-      for (int64_t j = jt.first[gids[i]]; j >= 0; j = jt.next[j]) {
+      for (uint32_t r = static_cast<uint32_t>(head); r != 0; r = jt.next[r - 1]) {
+        const uint32_t j = r - 1;
+        if (jt.hashes[j] != h[i]) continue;
+        bool equal = true;
+        for (size_t c = 0; c < cols.size() && equal; ++c) equal = KeyEquals(*jt.key_cols[c], j, *cols[c], i);
+        if (!equal) continue;
         lrows.push_back(static_cast<uint32_t>(i));
-        rrows.push_back(static_cast<uint32_t>(j));
+        rrows.push_back(j);
       }
     }
   }

@@ -13,15 +13,12 @@ GroupTable::GroupTable(std::vector<TypePtr> key_types) : types_(std::move(key_ty
 }
 
 size_t GroupTable::MemoryUsage() const {
-  size_t bytes = slots_.size() * sizeof(uint32_t) + hashes_.capacity() * sizeof(uint64_t);
+  size_t bytes = slots_.size() * sizeof(uint64_t) + hashes_.capacity() * sizeof(uint64_t);
   for (const ColumnPtr& c : stored_) bytes += c->data.capacity() + c->offsets.capacity() + c->validity.capacity();
   return bytes;
 }
 
-namespace {
-
-// Row equality for grouping: like Column::RowEquals but -0.0 == 0.0.
-bool GroupEquals(const Column& a, int64_t i, const Column& b, int64_t j) {
+bool KeyEquals(const Column& a, int64_t i, const Column& b, int64_t j) {
   switch (a.type->id()) {
     case TypeId::kInt64:
     case TypeId::kTimestamp:
@@ -52,22 +49,29 @@ bool GroupEquals(const Column& a, int64_t i, const Column& b, int64_t j) {
   }
 }
 
-}  // namespace
-
 bool GroupTable::KeysEqual(uint32_t group, const std::vector<ColumnPtr>& keys, int64_t row) const {
   for (size_t c = 0; c < keys.size(); ++c) {
-    if (!GroupEquals(*stored_[c], group, *keys[c], row)) return false;
+    if (!KeyEquals(*stored_[c], group, *keys[c], row)) return false;
   }
   return true;
 }
 
+namespace {
+
+constexpr uint64_t kTagMask = ~uint64_t{0xFFFFFFFF};
+constexpr int64_t kPrefetchAhead = 16;
+
+inline uint64_t SlotOf(uint64_t hash, uint32_t group) { return (hash & kTagMask) | (uint64_t{group} + 1); }
+
+}  // namespace
+
 void GroupTable::Grow() {
-  std::vector<uint32_t> next(slots_.size() * 2, 0);
+  std::vector<uint64_t> next(slots_.size() * 2, 0);
   size_t mask = next.size() - 1;
   for (uint32_t g = 0; g < num_groups_; ++g) {
     size_t s = hashes_[g] & mask;
     while (next[s] != 0) s = (s + 1) & mask;
-    next[s] = g + 1;
+    next[s] = SlotOf(hashes_[g], g);
   }
   slots_.swap(next);
   mask_ = mask;
@@ -85,20 +89,22 @@ void GroupTable::FindOrInsert(const std::vector<ColumnPtr>& keys, int64_t n, uin
 void GroupTable::FindOrInsertHashed(const std::vector<ColumnPtr>& keys, const uint64_t* h, int64_t n,
                                     uint32_t* gids) {
   for (int64_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) __builtin_prefetch(&slots_[h[i + kPrefetchAhead] & mask_]);
+    const uint64_t tag = h[i] & kTagMask;
     size_t s = h[i] & mask_;
     while (true) {
-      uint32_t slot = slots_[s];
+      uint64_t slot = slots_[s];
       if (slot == 0) {
         uint32_t g = static_cast<uint32_t>(num_groups_++);
         for (size_t c = 0; c < keys.size(); ++c) stored_[c]->AppendFrom(*keys[c], i);
         hashes_.push_back(h[i]);
-        slots_[s] = g + 1;
+        slots_[s] = SlotOf(h[i], g);
         gids[i] = g;
         if (num_groups_ * 2 > slots_.size()) Grow();
         break;
       }
-      uint32_t g = slot - 1;
-      if (hashes_[g] == h[i] && KeysEqual(g, keys, i)) {
+      uint32_t g = static_cast<uint32_t>(slot) - 1;
+      if ((slot & kTagMask) == tag && hashes_[g] == h[i] && KeysEqual(g, keys, i)) {
         gids[i] = g;
         break;
       }
@@ -111,13 +117,15 @@ void GroupTable::Find(const std::vector<ColumnPtr>& keys, int64_t n, uint32_t* g
   std::vector<uint64_t> h(static_cast<size_t>(n), 0);
   for (size_t c = 0; c < keys.size(); ++c) HashColumn(*keys[c], h.data(), n, c == 0);
   for (int64_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) __builtin_prefetch(&slots_[h[i + kPrefetchAhead] & mask_]);
+    const uint64_t tag = h[i] & kTagMask;
     size_t s = h[i] & mask_;
     gids[i] = kNotFound;
     while (true) {
-      uint32_t slot = slots_[s];
+      uint64_t slot = slots_[s];
       if (slot == 0) break;
-      uint32_t g = slot - 1;
-      if (hashes_[g] == h[i] && KeysEqual(g, keys, i)) {
+      uint32_t g = static_cast<uint32_t>(slot) - 1;
+      if ((slot & kTagMask) == tag && KeysEqual(g, keys, i)) {
         gids[i] = g;
         break;
       }

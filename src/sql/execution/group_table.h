@@ -1,7 +1,9 @@
 // GroupTable: a hash table from key tuples to dense group ids 0, 1, 2, …
 // (open addressing, linear probing, load ≤ 1/2), keeping the keys of every
-// group in columns. Used by hash aggregation (GROUP BY, DISTINCT), by
-// DISTINCT aggregates and by the hash join's build side.
+// group in columns. A slot holds the group id and the high 32 bits of its
+// hash, so a probe rarely touches a group's hash or keys that differ; probes
+// prefetch the slots of the rows ahead (large tables are cache misses). Used
+// by hash aggregation (GROUP BY, DISTINCT) and by DISTINCT aggregates.
 //
 // Keys compare as SQL GROUP BY does: NULL equals NULL, NaN equals NaN, -0.0
 // equals 0.0.
@@ -15,6 +17,10 @@
 #include "common/column.h"
 
 namespace lakewatch::sql {
+
+// Row i of `a` equals row j of `b` as grouping and join keys compare (see
+// above; same types).
+bool KeyEquals(const Column& a, int64_t i, const Column& b, int64_t j);
 
 class GroupTable {
  public:
@@ -40,7 +46,8 @@ class GroupTable {
 
   std::vector<TypePtr> types_;
   std::vector<ColumnPtr> stored_;
-  std::vector<uint32_t> slots_;   // group id + 1; 0 = empty
+  // (hash >> 32) << 32 | (group id + 1); 0 = empty.
+  std::vector<uint64_t> slots_;
   std::vector<uint64_t> hashes_;  // hash per group
   size_t mask_ = 0;
   size_t num_groups_ = 0;
