@@ -883,6 +883,7 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
   wo.row_group_bytes = int64_t{64} << 20;
   wo.row_group_rows = int64_t{1} << 18;
   wo.page_bytes = int64_t{256} << 10;
+  wo.page_max_entries = 32768;  // rows a point read decodes per column (parquet-mr uses 20,000)
   data_ = std::make_unique<PartitionedWriter>(options_.table_path, partition_columns, wo, options_.target_file_bytes);
   if (options_.index) {
     data_->SetIndexColumns(TableIndexColumns(table_snapshot_ != nullptr ? &table_snapshot_->metadata() : nullptr,
