@@ -59,11 +59,11 @@ Status RunQuery(const GlobalOptions& g, const QueryArgs& a) {
   if (a.stats) {
     std::fprintf(stderr,
                  "rows: %lld; files read: %lld of %lld; row groups read: %lld of %lld; rows scanned: %lld; "
-                 "rows read after the filter: %lld\n",
+                 "rows read after the filter: %lld; rows filtered through dictionaries: %lld\n",
                  static_cast<long long>(r.num_rows), static_cast<long long>(r.stats.files_read),
                  static_cast<long long>(r.stats.files_total), static_cast<long long>(r.stats.row_groups_read),
                  static_cast<long long>(r.stats.row_groups_total), static_cast<long long>(r.stats.rows_scanned),
-                 static_cast<long long>(r.stats.rows_late));
+                 static_cast<long long>(r.stats.rows_late), static_cast<long long>(r.stats.rows_by_dictionary));
   }
   return Status::OK();
 }

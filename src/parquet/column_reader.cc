@@ -218,6 +218,157 @@ Status ColumnChunkReader::ReadAll(LeafData* out) {
   return Status::OK();
 }
 
+Status ColumnChunkReader::ForEachFlatPage(
+    const std::function<Status(const LeafData& page, int64_t first_row)>& fn) {
+  if (leaf_.max_rep > 0) return Status::InvalidArgument("column '" + leaf_.DottedPath() + "' is repeated");
+  LeafData page;
+  page.max_def = leaf_.max_def;
+  indices_only_ = true;
+  size_t pos = 0;
+  int64_t done = 0;  // entries (rows) seen
+  Status st;
+  while (st.ok() && pos < chunk_size_ && done < meta_.num_values) {
+    page.num_entries = 0;
+    page.def_levels.Clear();
+    page.values = Column::Make(leaf_.type);
+    page_was_dictionary_ = false;
+    PageType type;
+    st = ReadPage(pos, chunk_size_, &page, &type, &pos);
+    if (!st.ok() || (type != PageType::kDataPage && type != PageType::kDataPageV2)) continue;
+    if (done + page.num_entries > meta_.num_values) {
+      st = Error(fmt::format("column chunk holds more than the {} values its metadata says", meta_.num_values));
+      continue;
+    }
+    st = fn(page, done);
+    done += page.num_entries;
+  }
+  indices_only_ = false;
+  LW_RETURN_IF_ERROR(st);
+  if (done != meta_.num_values) {
+    page_offset_ = file_offset_ + static_cast<int64_t>(pos);
+    return Error(fmt::format("column chunk holds {} values, its metadata says {}", done, meta_.num_values));
+  }
+  return Status::OK();
+}
+
+Status ColumnChunkReader::ReadMatches(const ValuePredicate& pred, std::vector<uint8_t>* matches) {
+  matches->assign(static_cast<size_t>(std::max<int64_t>(0, meta_.num_values)), 0);
+  std::vector<uint8_t> dict_match;  // per dictionary value, once the dictionary is known
+  std::vector<uint8_t> value_match;
+  return ForEachFlatPage([&](const LeafData& page, int64_t first) -> Status {
+    const int64_t n = page.num_entries;
+    if (page_was_dictionary_) {
+      if (dict_match.empty() && dictionary_->length > 0) {
+        dict_match.assign(static_cast<size_t>(dictionary_->length), 0);
+        LW_RETURN_IF_ERROR(pred(*dictionary_, dict_match.data()));
+      }
+      const uint32_t* idx = indices_.data_as<uint32_t>();
+      const int64_t nv = static_cast<int64_t>(indices_.size() / sizeof(uint32_t));
+      value_match.resize(static_cast<size_t>(nv));
+      for (int64_t i = 0; i < nv; ++i) value_match[i] = dict_match[idx[i]];  // indices checked in range
+    } else {
+      value_match.assign(static_cast<size_t>(page.values->length), 0);
+      LW_RETURN_IF_ERROR(pred(*page.values, value_match.data()));
+    }
+    uint8_t* out = matches->data() + first;
+    if (leaf_.max_def == 0) {
+      std::memcpy(out, value_match.data(), static_cast<size_t>(n));
+      return Status::OK();
+    }
+    const int16_t* d = page.def_levels.data_as<int16_t>();
+    int64_t v = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const bool present = d[i] == leaf_.max_def;
+      out[i] = present ? value_match[v] : 0;
+      v += present;
+    }
+    return Status::OK();
+  });
+}
+
+namespace {
+
+// Appends the values at `pos` of `src` (dense, no nulls) to `dst` (same type).
+void AppendPositions(const Column& src, const std::vector<uint32_t>& pos, Column* dst) {
+  const auto n = static_cast<int64_t>(pos.size());
+  if (n == 0) return;
+  if (src.type->is_binary_like()) {
+    const int64_t* so = src.offset_values();
+    size_t bytes = 0;
+    for (uint32_t p : pos) bytes += static_cast<size_t>(so[p + 1] - so[p]);
+    const size_t base = dst->data.size();
+    dst->data.Resize(base + bytes);
+    const size_t ob = dst->offsets.size();
+    dst->offsets.Resize(ob + static_cast<size_t>(n) * sizeof(int64_t));
+    uint8_t* d = dst->data.data();
+    int64_t* o = reinterpret_cast<int64_t*>(dst->offsets.data() + ob);
+    size_t at = base;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t b = so[pos[i]], len = so[pos[i] + 1] - b;
+      if (len > 0) std::memcpy(d + at, src.data.data() + b, static_cast<size_t>(len));
+      at += static_cast<size_t>(len);
+      o[i] = static_cast<int64_t>(at);
+    }
+  } else {
+    const size_t w = static_cast<size_t>(src.type->byte_width());
+    const size_t base = dst->data.size();
+    dst->data.Resize(base + static_cast<size_t>(n) * w);
+    uint8_t* d = dst->data.data() + base;
+    const uint8_t* s = src.data.data();
+    if (w == 8) {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + 8 * i, s + 8 * static_cast<size_t>(pos[i]), 8);
+    } else if (w == 4) {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + 4 * i, s + 4 * static_cast<size_t>(pos[i]), 4);
+    } else {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + w * i, s + w * pos[i], w);
+    }
+  }
+  if (!dst->validity.empty()) {
+    for (int64_t i = 0; i < n; ++i) dst->validity.PushByte(1);
+  }
+  dst->length += n;
+}
+
+}  // namespace
+
+Status ColumnChunkReader::ReadSelectedFlat(const RowSelection& rows, LeafData* out) {
+  const std::vector<RowRange>& ranges = rows.ranges();
+  std::vector<uint32_t> positions;  // of the page's values (or dictionary) to copy
+  size_t k = 0;  // the first range not wholly before the current page
+  Column* dst = out->values.get();
+  return ForEachFlatPage([&](const LeafData& page, int64_t first) -> Status {
+    const int64_t n = page.num_entries;
+    const int16_t* d = leaf_.max_def > 0 ? page.def_levels.data_as<int16_t>() : nullptr;
+    const uint32_t* idx = indices_.data_as<uint32_t>();
+    const Column& src = page_was_dictionary_ ? *dictionary_ : *page.values;
+    const int16_t max_def = leaf_.max_def;
+    const bool dict = page_was_dictionary_;
+    int64_t e = 0, v = 0;  // entry of the page, and values before it
+    while (k < ranges.size() && ranges[k].begin < first + n) {
+      const int64_t b = std::max(ranges[k].begin, first) - first;
+      const int64_t end = std::min(ranges[k].end, first + n) - first;
+      if (d == nullptr) {
+        v = b;
+      } else {
+        int64_t present = 0;
+        for (int64_t i = e; i < b; ++i) present += d[i] == max_def;
+        v += present;
+      }
+      e = b;
+      if (d != nullptr) out->def_levels.Append(d + e, static_cast<size_t>(end - e) * sizeof(int16_t));
+      for (; e < end; ++e) {
+        if (d == nullptr || d[e] == max_def) positions.push_back(dict ? idx[v] : static_cast<uint32_t>(v)), ++v;
+      }
+      out->num_entries += end - b;
+      if (ranges[k].end > first + n) break;  // continues on the next page
+      ++k;
+    }
+    AppendPositions(src, positions, dst);
+    positions.clear();
+    return Status::OK();
+  });
+}
+
 Status ColumnChunkReader::ReadPagesBefore(size_t end) {
   size_t pos = 0;
   while (pos < end) {
@@ -472,6 +623,10 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, const uint8_t* data, s
       if (n > 0 && max_idx >= dict_size) {
         return Error(fmt::format("dictionary index {} out of range (dictionary has {} values)",
                                  max_idx, dict_size));
+      }
+      if (indices_only_) {  // ReadMatches decides through the dictionary
+        page_was_dictionary_ = true;
+        return Status::OK();
       }
       const Column& dict = *dictionary_;
       if (leaf_.type->is_binary_like()) {

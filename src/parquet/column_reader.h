@@ -13,12 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "common/buffer.h"
 #include "common/column.h"
 #include "common/status.h"
 #include "parquet/level_assembler.h"
 #include "parquet/metadata.h"
+#include "parquet/row_selection.h"
 #include "parquet/schema.h"
 
 namespace lakewatch::parquet {
@@ -51,7 +53,29 @@ class ColumnChunkReader {
   // REQUIRES: out->max_def/max_rep/values set up as ReadAll does.
   Status ReadDataPageAt(size_t pos, size_t size, LeafData* out);
 
+  // ---- predicates decided without materializing values
+  // `pred` sets out[i] to 1 or 0 for each value i of `values` (dense, no
+  // nulls, of the leaf's logical type): whether it satisfies a predicate.
+  using ValuePredicate = std::function<Status(const Column& values, uint8_t* out)>;
+  // Decodes every page of a flat chunk (max_rep == 0) and sets
+  // (*matches)[i] = pred(value of entry i) for each of its entries; NULL
+  // entries get 0. Pages encoded against the dictionary are decided by the
+  // dictionary: `pred` runs once over the dictionary values and their
+  // indices pick the answers, so no value is copied out. Other pages (PLAIN
+  // fallback) are decoded and `pred` runs over their values.
+  Status ReadMatches(const ValuePredicate& pred, std::vector<uint8_t>* matches);
+  // Decodes every page of a flat chunk and appends to *out (set up as for
+  // ReadAll) the entries of the rows `rows` selects — levels and values —
+  // copying values out of the dictionary only for those rows: for scattered
+  // rows of a dictionary-encoded chunk this spares materializing every value
+  // of every page. REQUIRES: rows well formed within the chunk's rows.
+  Status ReadSelectedFlat(const RowSelection& rows, LeafData* out);
+
  private:
+  // Runs `fn(page, first_row)` for each data page of a flat chunk, in order,
+  // with its levels and — unless page_was_dictionary_, when indices_ holds
+  // the page's dictionary indices instead — its values in `page`.
+  Status ForEachFlatPage(const std::function<Status(const LeafData& page, int64_t first_row)>& fn);
   void ReserveOutput(LeafData* out) const;
   // Decodes the page whose header starts at chunk offset `pos` and which must
   // end by `limit`: data pages append to *out (none allowed when out is
@@ -79,6 +103,10 @@ class ColumnChunkReader {
   Buffer phys_data_;      // physical values before conversion
   Buffer phys_offsets_;
   Buffer indices_;        // dictionary indices
+  // ReadMatches: dictionary pages leave their indices in indices_ instead of
+  // values (indices_only_), and say so in page_was_dictionary_.
+  bool indices_only_ = false;
+  bool page_was_dictionary_ = false;
 };
 
 // Converts `n` physical values (fixed-width records in `data`, or byte

@@ -177,6 +177,29 @@ Status ParquetFileReader::ReadChunk(int rg, int leaf, LeafData* out) const {
   return reader.ReadAll(out);
 }
 
+Status ParquetFileReader::MatchRows(int rg, int leaf, const ColumnChunkReader::ValuePredicate& pred,
+                                    std::vector<uint8_t>* matches) const {
+  if (rg < 0 || rg >= num_row_groups() || leaf < 0 || static_cast<size_t>(leaf) >= schema_.leaves().size()) {
+    return Status::InvalidArgument(fmt::format("{}: no row group {} column {}", name_, rg, leaf));
+  }
+  const LeafDescriptor& desc = schema_.leaves()[leaf];
+  const ColumnMetaData& m = *metadata_.row_groups[rg].columns[leaf].meta_data;
+  if (m.num_values == 0) {
+    matches->clear();
+    return Status::OK();
+  }
+  size_t begin, size;
+  LW_RETURN_IF_ERROR(ChunkRange(rg, leaf, &begin, &size));
+  ColumnChunkReader reader(desc, m, data_ + begin, size, static_cast<int64_t>(begin), options_.column);
+  Status st = reader.ReadMatches(pred, matches);
+  if (!st.ok()) return st.WithContext(fmt::format("{}: row group {}", name_, rg));
+  if (static_cast<int64_t>(matches->size()) != metadata_.row_groups[rg].num_rows) {
+    return Status::Corrupt(fmt::format("{}: row group {}: column '{}' has {} values for {} rows", name_, rg,
+                                       desc.DottedPath(), matches->size(), metadata_.row_groups[rg].num_rows));
+  }
+  return Status::OK();
+}
+
 Result<RecordBatch> ParquetFileReader::ReadRowGroup(int rg, const std::vector<FieldPlan>& plans) const {
   if (rg < 0 || rg >= num_row_groups()) {
     return Status::InvalidArgument(fmt::format("{}: no row group {}", name_, rg));
@@ -381,7 +404,20 @@ Result<RecordBatch> ParquetFileReader::ReadRowGroupRows(int rg, const std::vecto
       if (desc.max_rep > 0) leaves[i].rep_levels.Reserve(sizeof(int16_t));
     };
     fresh();
-    if (rows.empty() || metadata_.row_groups[rg].columns[i].meta_data->num_values == 0) continue;
+    const ColumnMetaData& chunk = *metadata_.row_groups[rg].columns[i].meta_data;
+    if (rows.empty() || chunk.num_values == 0) continue;
+    if (desc.max_rep == 0 && chunk.dictionary_page_offset.has_value() &&
+        rows.ranges().size() >= kScatteredRanges) {
+      // Scattered rows of a dictionary-encoded chunk: every page holds some, so
+      // decode the indices of all and copy out only the selected values.
+      ++stats->chunks_read_selected;
+      size_t begin, size;
+      LW_RETURN_IF_ERROR(ChunkRange(rg, leaf, &begin, &size));
+      ColumnChunkReader reader(desc, chunk, data_ + begin, size, static_cast<int64_t>(begin), options_.column);
+      st = reader.ReadSelectedFlat(rows, &leaves[i]);
+      if (!st.ok()) return st.WithContext(context);
+      continue;
+    }
     bool index_error = false;
     auto index = ReadOffsetIndex(rg, leaf);
     if (index.ok()) {

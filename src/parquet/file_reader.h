@@ -47,7 +47,12 @@ struct RowReadStats {
   int64_t pages_skipped = 0;      // data pages an OffsetIndex let the read skip
   int64_t chunks_read_whole = 0;  // chunks decoded in full (no usable OffsetIndex, or all rows)
   int64_t index_errors = 0;       // of those, chunks whose OffsetIndex proved corrupt
+  // Flat dictionary-encoded chunks read for scattered rows (at least
+  // kScatteredRanges ranges): indices decoded, only selected values copied.
+  int64_t chunks_read_selected = 0;
 };
+
+inline constexpr size_t kScatteredRanges = 32;
 
 class ParquetFileReader {
  public:
@@ -77,15 +82,23 @@ class ParquetFileReader {
   // Reads row group `rg` for the given plans (from schema().Project()).
   Result<RecordBatch> ReadRowGroup(int rg, const std::vector<FieldPlan>& plans) const;
 
+  // For the flat (unrepeated) leaf `leaf` of row group `rg`: (*matches)[r] =
+  // whether row r's value satisfies `pred` (0 for NULL), decided through the
+  // chunk's dictionary where its pages use one (ColumnChunkReader::ReadMatches).
+  Status MatchRows(int rg, int leaf, const ColumnChunkReader::ValuePredicate& pred,
+                   std::vector<uint8_t>* matches) const;
+
   // ---- page index
 
   // Reads the selected rows of row group `rg` — exactly those, in order, as
   // the same rows of ReadRowGroup(rg, plans) would be — decoding for each
   // column chunk only the data pages its OffsetIndex says overlap `rows`
   // (plus the dictionary page); a chunk without a usable OffsetIndex is
-  // decoded whole and sliced. InvalidArgument when `rows` is not sorted,
-  // disjoint and within the row group (RowSelection::Check). `stats`, when
-  // given, is added to.
+  // decoded whole and sliced. Scattered rows (kScatteredRanges ranges or
+  // more) of a flat dictionary-encoded chunk are taken from its dictionary
+  // indices instead: every page is decoded, only the selected values copied.
+  // InvalidArgument when `rows` is not sorted, disjoint and within the row
+  // group (RowSelection::Check). `stats`, when given, is added to.
   Result<RecordBatch> ReadRowGroupRows(int rg, const std::vector<FieldPlan>& plans,
                                        const RowSelection& rows,
                                        RowReadStats* stats = nullptr) const;

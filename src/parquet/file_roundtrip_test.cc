@@ -843,6 +843,60 @@ TEST(ParquetRoundTrip, PagesSplitByBytesAndEntries) {
 
 // ---------------------------------------------------------------- dictionary
 
+// MatchRows decides a predicate per row without materializing values: on
+// dictionary pages through the dictionary, on the PLAIN pages a chunk falls
+// back to once its dictionary is full, value by value; NULL rows never match.
+TEST(ParquetRoundTrip, MatchRowsDecidesThroughTheDictionaryAndPlainPages) {
+  constexpr int kRows = 30000;
+  std::vector<V> s, n;
+  for (int i = 0; i < kRows; ++i) {
+    // Low cardinality first (dictionary pages), unique values later (the dictionary overflows).
+    std::string v = i < 12000 ? "cat-" + std::to_string(i % 5) : "u-" + std::to_string(i * 7);
+    s.push_back(i % 7 == 0 ? kNull : V(v));
+    n.push_back(i % 11 == 0 ? kNull : V(int64_t{i % 13}));
+  }
+  RecordBatch batch = Batch({F("s", DataType::String()), F("n", DataType::Int64())},
+                            {Col(DataType::String(), s), Col(DataType::Int64(), n)});
+  WriterOptions opt;
+  opt.dictionary_bytes_limit = 4096;
+  opt.page_max_entries = 1000;
+  TempFile file;
+  ReadBack rb = RoundTrip(file, batch.schema, {batch}, opt);
+  ASSERT_NE(rb.reader, nullptr);
+  const ColumnMetaData& ms = ChunkMeta(*rb.reader, 0, "s");
+  ASSERT_GT(DataPages(ms, Encoding::kRleDictionary), 0);
+  ASSERT_GT(DataPages(ms, Encoding::kPlain), 0);
+  int64_t pred_values = 0;  // values the predicate saw
+  auto ends_in_1 = [&](const Column& values, uint8_t* out) {
+    for (int64_t i = 0; i < values.length; ++i) {
+      std::string_view v = values.GetString(i);
+      out[i] = !v.empty() && v.back() == '1';
+    }
+    pred_values += values.length;
+    return Status::OK();
+  };
+  std::vector<uint8_t> got;
+  ASSERT_TRUE(rb.reader->MatchRows(0, 0, ends_in_1, &got).ok());
+  ASSERT_EQ(got.size(), static_cast<size_t>(kRows));
+  int64_t plain_values = 0;
+  for (int i = 0; i < kRows; ++i) {
+    bool want = s[i].k != V::K::kNull && s[i].s.back() == '1';
+    ASSERT_EQ(got[i], want) << "row " << i;
+    plain_values += i >= 12000 && s[i].k != V::K::kNull;
+  }
+  // The dictionary's few values plus the PLAIN pages' values, not one per row.
+  EXPECT_LT(pred_values, plain_values + 12000);
+  auto multiple_of_3 = [](const Column& values, uint8_t* out) {
+    for (int64_t i = 0; i < values.length; ++i) out[i] = values.Value<int64_t>(i) % 3 == 0;
+    return Status::OK();
+  };
+  ASSERT_TRUE(rb.reader->MatchRows(0, 1, multiple_of_3, &got).ok());
+  for (int i = 0; i < kRows; ++i) ASSERT_EQ(got[i], n[i].k != V::K::kNull && n[i].i % 3 == 0) << "row " << i;
+  // A failing predicate is reported.
+  auto fails = [](const Column&, uint8_t*) { return Status::InvalidArgument("no"); };
+  EXPECT_FALSE(rb.reader->MatchRows(0, 0, fails, &got).ok());
+}
+
 TEST(ParquetRoundTrip, DictionaryKeptForLowCardinalityDroppedForUnique) {
   constexpr int kRows = 40000;
   std::vector<V> low_s, low_i, uniq_s, uniq_i, low_dec;

@@ -87,6 +87,7 @@ Result<QueryResult> ExecuteQuery(std::string_view sql, const QueryOptions& optio
   result.stats.row_groups_read = s.row_groups_read;
   result.stats.rows_scanned = s.rows_scanned;
   result.stats.rows_late = s.rows_late;
+  result.stats.rows_by_dictionary = s.rows_by_dictionary;
   return result;
 }
 

@@ -30,6 +30,7 @@ struct QueryStats {
   int64_t row_groups_total = 0, row_groups_read = 0;
   int64_t rows_scanned = 0;
   int64_t rows_late = 0;  // rows read in full only after passing the filter (ExecStats)
+  int64_t rows_by_dictionary = 0;  // rows filtered through a Parquet dictionary (ExecStats)
 };
 
 struct QueryResult {

@@ -813,14 +813,53 @@ class PipelineRunner {
     const size_t nfiles = cursor->files().size();
     int threads = std::max(1, ex_->options_.threads);
     // Late materialization: the scan columns the filter reads, and the others.
-    std::vector<size_t> filter_cols, rest_cols;
+    std::vector<size_t> filter_cols, rest_cols, all_cols;
+    // A filter on one column that NULL fails can be decided through the
+    // column's dictionary (ParquetFileReader::MatchRows) where the row group
+    // is read whole and the chunk is dictionary-encoded.
+    int dict_col = -1;
     if (filter != nullptr) {
       std::vector<bool> used(spec.paths.size(), false);
       CollectColumnRefs(*filter->predicate, &used);
-      for (size_t k = 0; k < used.size(); ++k) (used[k] ? filter_cols : rest_cols).push_back(k);
-      if (filter_cols.empty() || rest_cols.empty()) filter_cols.clear(), rest_cols.clear();
+      for (size_t k = 0; k < used.size(); ++k) (used[k] ? filter_cols : rest_cols).push_back(k), all_cols.push_back(k);
+      if (filter_cols.size() == 1) {
+        const size_t k = filter_cols[0];
+        RecordBatch nulls;
+        nulls.schema = filter->schema;
+        nulls.num_rows = 1;
+        nulls.columns.resize(spec.paths.size());
+        nulls.columns[k] = MakeNullColumn(scan_node.schema.fields[k].type, 1);
+        std::vector<uint32_t> pass;
+        if (EvaluateSelection(*filter->predicate, nulls, &pass).ok() && pass.empty()) dict_col = static_cast<int>(k);
+      }
+      if (filter_cols.empty() || (rest_cols.empty() && dict_col < 0)) filter_cols.clear(), rest_cols.clear();
     }
     const bool late = !filter_cols.empty();
+    // The dictionary filter: out[i] = whether values[i] passes.
+    auto match_values = [&](const Column& values, uint8_t* out) -> Status {
+      RecordBatch vb;
+      vb.schema = filter->schema;
+      vb.num_rows = values.length;
+      vb.columns.resize(spec.paths.size());
+      vb.columns[static_cast<size_t>(dict_col)] = std::make_shared<Column>(values);
+      std::vector<uint32_t> pass;
+      LW_RETURN_IF_ERROR(EvaluateSelection(*filter->predicate, vb, &pass));
+      std::memset(out, 0, static_cast<size_t>(values.length));
+      for (uint32_t i : pass) out[i] = 1;
+      return Status::OK();
+    };
+    // The leaf of the dictionary filter's column in `file`, or -1 (absent,
+    // repeated, or of another type than the table's: read it the usual way).
+    auto dict_leaf_of = [&](const delta::ScanFile& file) {
+      if (dict_col < 0 || file.reader == nullptr) return -1;
+      const auto& leaves = file.reader->schema().leaves();
+      for (size_t i = 0; i < leaves.size(); ++i) {
+        if (leaves[i].DottedPath() != spec.paths[static_cast<size_t>(dict_col)]) continue;
+        const bool same = leaves[i].max_rep == 0 && leaves[i].type->Equals(*scan_node.schema.fields[dict_col].type);
+        return same ? static_cast<int>(i) : -1;
+      }
+      return -1;
+    };
     auto paths_of = [&](const std::vector<size_t>& cols) {
       std::vector<std::string> out;
       for (size_t k : cols) out.push_back(spec.paths[k]);
@@ -833,30 +872,53 @@ class PipelineRunner {
       size_t file_index = 0;
       int rg = -1;  // -1: the whole file (no column read)
       std::optional<parquet::RowSelection> rows;
-      // Late materialization: the file narrowed to the filter's columns and to the others.
+      // Late materialization: the file narrowed to the filter's columns and to
+      // the others (null when there are none), and the dictionary filter's leaf.
       std::shared_ptr<const delta::ScanFile> filter_file, rest_file;
+      int dict_leaf = -1;
     };
     // Reads row group m.rg in two steps (see above); `out` gets the rows that
     // passed the filter, in the scan's schema.
     auto read_late = [&](const Morsel& m, RecordBatch* out) -> Status {
-      LW_ASSIGN_OR_RETURN(RecordBatch fb, m.rows ? cursor->ReadRowGroupRows(*m.filter_file, m.rg, *m.rows)
-                                                 : cursor->ReadRowGroup(*m.filter_file, m.rg));
-      ex_->stats_.rows_scanned += fb.num_rows;
-      const int64_t n = fb.num_rows;
       RecordBatch b;
       b.schema = filter->schema;  // the filter keeps the scan's columns
-      b.num_rows = n;
       b.columns.resize(spec.paths.size());  // the other columns stay unset: the filter does not read them
-      for (size_t k : filter_cols) b.columns[k] = ExtractPath(fb, spec.paths[k]);
       std::vector<uint32_t> pass;
-      LW_RETURN_IF_ERROR(EvaluateSelection(*filter->predicate, b, &pass));
-      const int64_t kept = static_cast<int64_t>(pass.size());
-      if (kept < n) {
-        for (size_t k : filter_cols) b.columns[k] = Gather(*b.columns[k], pass.data(), kept);
-        b.num_rows = kept;
+      int64_t n = 0;
+      // Step 2 reads these columns of this file: the others, or all with the dictionary filter.
+      const std::vector<size_t>* second_cols = &rest_cols;
+      const delta::ScanFile* second = m.rest_file.get();
+      const parquet::ColumnMetaData* chunk = nullptr;
+      if (m.dict_leaf >= 0) {
+        const auto& meta = m.file->reader->metadata().row_groups[m.rg].columns[m.dict_leaf].meta_data;
+        if (meta.has_value()) chunk = &*meta;
       }
-      if (kept == 0) {
-        for (size_t k : rest_cols) b.columns[k] = MakeNullColumn(scan_node.schema.fields[k].type, 0);
+      if (!m.rows && chunk != nullptr && chunk->dictionary_page_offset.has_value()) {
+        std::vector<uint8_t> match;
+        LW_RETURN_IF_ERROR(m.file->reader->MatchRows(m.rg, m.dict_leaf, match_values, &match));
+        n = static_cast<int64_t>(match.size());
+        ex_->stats_.rows_by_dictionary += n;
+        for (int64_t i = 0; i < n; ++i) {
+          if (match[i]) pass.push_back(static_cast<uint32_t>(i));
+        }
+        second_cols = &all_cols;
+        second = m.file.get();
+      } else {
+        LW_ASSIGN_OR_RETURN(RecordBatch fb, m.rows ? cursor->ReadRowGroupRows(*m.filter_file, m.rg, *m.rows)
+                                                   : cursor->ReadRowGroup(*m.filter_file, m.rg));
+        n = fb.num_rows;
+        b.num_rows = n;
+        for (size_t k : filter_cols) b.columns[k] = ExtractPath(fb, spec.paths[k]);
+        LW_RETURN_IF_ERROR(EvaluateSelection(*filter->predicate, b, &pass));
+      }
+      ex_->stats_.rows_scanned += n;
+      const int64_t kept = static_cast<int64_t>(pass.size());
+      b.num_rows = kept;
+      if (second != m.file.get() && kept < n) {
+        for (size_t k : filter_cols) b.columns[k] = Gather(*b.columns[k], pass.data(), kept);
+      }
+      if (kept == 0 || second == nullptr) {
+        for (size_t k : *second_cols) b.columns[k] = MakeNullColumn(scan_node.schema.fields[k].type, 0);
         *out = std::move(b);
         return Status::OK();
       }
@@ -876,11 +938,11 @@ class PipelineRunner {
         } else {
           for (uint32_t i : pass) sel.Append(i, i + 1);
         }
-        LW_ASSIGN_OR_RETURN(rb, cursor->ReadRowGroupRows(*m.rest_file, m.rg, sel));
+        LW_ASSIGN_OR_RETURN(rb, cursor->ReadRowGroupRows(*second, m.rg, sel));
         ex_->stats_.rows_late += kept;
       } else {
-        LW_ASSIGN_OR_RETURN(rb, m.rows ? cursor->ReadRowGroupRows(*m.rest_file, m.rg, *m.rows)
-                                       : cursor->ReadRowGroup(*m.rest_file, m.rg));
+        LW_ASSIGN_OR_RETURN(rb, m.rows ? cursor->ReadRowGroupRows(*second, m.rg, *m.rows)
+                                       : cursor->ReadRowGroup(*second, m.rg));
         ex_->stats_.rows_late += rb.num_rows;
         if (kept < n) rb = GatherBatch(rb, pass);
       }
@@ -888,7 +950,7 @@ class PipelineRunner {
         return Status::Internal("late materialization read " + std::to_string(rb.num_rows) + " rows for " +
                                 std::to_string(kept));
       }
-      for (size_t k : rest_cols) b.columns[k] = ExtractPath(rb, spec.paths[k]);
+      for (size_t k : *second_cols) b.columns[k] = ExtractPath(rb, spec.paths[k]);
       *out = std::move(b);
       return Status::OK();
     };
@@ -932,22 +994,23 @@ class PipelineRunner {
           std::shared_ptr<const delta::ScanFile> filter_file, rest_file;
           if (late && file->reader != nullptr) {
             auto ff = cursor->Narrow(*file, filter_paths);
-            auto rf = ff.ok() ? cursor->Narrow(*file, rest_paths) : ff;
+            auto rf = ff.ok() && !rest_paths.empty() ? cursor->Narrow(*file, rest_paths) : ff;
             if (!rf.ok()) {
               fail(rf.status());
               break;
             }
             filter_file = std::move(ff).value();
-            rest_file = std::move(rf).value();
+            if (!rest_paths.empty()) rest_file = std::move(rf).value();
           }
+          const int dict_leaf = late ? dict_leaf_of(*file) : -1;
           std::lock_guard<std::mutex> g(mu);
           if (file->reader == nullptr) {
-            morsels.push_back({file, file_index, -1, std::nullopt, nullptr, nullptr});
+            morsels.push_back({file, file_index, -1, std::nullopt, nullptr, nullptr, -1});
           } else {
             ex_->stats_.row_groups_total += file->reader->num_row_groups();
             for (int r : file->row_groups) {
               if (narrow[r] && narrow[r]->empty()) continue;
-              morsels.push_back({file, file_index, r, narrow[r], filter_file, rest_file});
+              morsels.push_back({file, file_index, r, narrow[r], filter_file, rest_file, dict_leaf});
             }
           }
           continue;

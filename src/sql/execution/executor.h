@@ -46,6 +46,9 @@ struct ExecStats {
   // of the other columns read afterwards — only those that passed when they
   // are at most half, else the same rows as the filter's.
   std::atomic<int64_t> rows_late{0};
+  // Of rows_scanned, rows whose filter was decided through the column's
+  // Parquet dictionary (no value materialized).
+  std::atomic<int64_t> rows_by_dictionary{0};
 };
 
 class Executor {
