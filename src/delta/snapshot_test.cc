@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "common/time.h"
 #include "delta/log_store.h"
 #include "delta/transaction.h"
+#include "parquet/file_reader.h"
 
 namespace lakewatch::delta {
 namespace {
@@ -122,6 +124,66 @@ TEST_F(SnapshotTest, FilesComeOutSortedByPathWhateverTheLogOrder) {
   ASSERT_TRUE(after.ok());
   EXPECT_EQ((*after)->checkpoint_version(), 1);
   EXPECT_EQ(Paths(**after), (std::vector<std::string>{"0", "a", "b", "c", "m", "n"}));
+}
+
+TEST_F(SnapshotTest, CheckpointOfSeveralRowGroupsLoadsAsTheCommitsDo) {
+  // More files than a checkpoint row group holds, so WriteCheckpoint writes several and Load
+  // reads them in parallel; tombstones (recent, so kept) and a txn sit in other rows.
+  const int64_t n = 2 * kCheckpointRowGroupRows + 1000;
+  std::vector<std::string> adds;
+  for (int64_t i = 0; i < n; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof(name), i % 1000 == 0 ? "f%%20%06lld" : "f%06lld",
+                  static_cast<long long>(i));
+    adds.push_back(Add(name, i + 1));
+  }
+  Commit(0, adds);
+  const std::string now = std::to_string(NowMillis());
+  std::vector<std::string> removes;
+  for (int64_t i = 1; i < n; i += 7) {
+    if (i % 1000 == 0) continue;  // an encoded path
+    char name[32];
+    std::snprintf(name, sizeof(name), "f%06lld", static_cast<long long>(i));
+    removes.push_back(R"({"remove":{"path":")" + std::string(name) + R"(","deletionTimestamp":)" +
+                      now + R"(,"dataChange":true}})");
+  }
+  removes.push_back(R"({"txn":{"appId":"app","version":7}})");
+  Commit(1, removes);
+  auto json = Snapshot::Load(*store_);
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  ASSERT_TRUE(WriteCheckpoint(*store_, **json).ok());
+  auto reader = parquet::ParquetFileReader::Open(store_->log_dir() +
+                                                 "/00000000000000000001.checkpoint.parquet");
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_GE((*reader)->num_row_groups(), 3);
+
+  auto cp = Snapshot::Load(*store_);
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  EXPECT_EQ((*cp)->checkpoint_version(), 1);
+  const Snapshot& a = **json;
+  const Snapshot& b = **cp;
+  EXPECT_EQ(b.files().size(), static_cast<size_t>(n) - (removes.size() - 1));
+  ASSERT_EQ(Paths(b), Paths(a));
+  for (size_t i = 0; i < a.files().size(); ++i) {
+    EXPECT_EQ(b.files()[i].add.path, a.files()[i].add.path);
+    ASSERT_EQ(b.files()[i].add.size, a.files()[i].add.size) << b.files()[i].path;
+  }
+  EXPECT_EQ(b.files().front().path, "f 000000");
+  EXPECT_EQ(Tombstones(b), Tombstones(a));
+  EXPECT_EQ(b.tombstones().size(), removes.size() - 1);
+  EXPECT_EQ(b.TxnVersion("app"), std::optional<int64_t>(7));
+  EXPECT_TRUE(b.CheckReadable().ok());
+
+  // ReadCheckpoint alone lists the same adds, in the checkpoint's order.
+  auto listing = store_->List();
+  ASSERT_TRUE(listing.ok());
+  auto actions = ReadCheckpoint(*store_, {listing->checkpoints.back()});
+  ASSERT_TRUE(actions.ok()) << actions.status().ToString();
+  ASSERT_EQ(actions->adds.size(), b.files().size());
+  EXPECT_EQ(actions->adds.back().path, b.files().back().add.path);
+  EXPECT_EQ(actions->removes.size(), b.tombstones().size());
+  EXPECT_TRUE(actions->protocol.has_value());
+  EXPECT_TRUE(actions->metadata.has_value());
 }
 
 }  // namespace

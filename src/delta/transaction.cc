@@ -335,6 +335,9 @@ Status WriteCheckpoint(const LogStore& store, const Snapshot& snap) {
   std::string name = fmt::format("{:020d}.checkpoint.parquet", snap.version());
   parquet::WriterOptions opts;
   opts.compression = parquet::Codec::kSnappy;  // what Spark writes; every Delta reader takes it
+  // Row groups of a bounded size: a reader decodes (and frees) one group at a time and can
+  // decode several in parallel (Snapshot::Load does both).
+  opts.row_group_rows = kCheckpointRowGroupRows;
   LW_ASSIGN_OR_RETURN(auto writer, parquet::ParquetFileWriter::Open(store.log_dir() + "/" + name, schema, opts));
   LW_RETURN_IF_ERROR(writer->WriteBatch(b));
   CrashPoint("checkpoint-mid-write");

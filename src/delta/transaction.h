@@ -97,8 +97,10 @@ class Transaction {
 // tombstones older than the retention dropped), atomically (temporary file,
 // fsync, rename, directory fsync); then `_last_checkpoint` unless it already
 // names a newer version; then deletes expired log files (CleanupLog, unless
-// delta.enableExpiredLogCleanup is false).
+// delta.enableExpiredLogCleanup is false). Row groups hold at most
+// kCheckpointRowGroupRows rows.
 Status WriteCheckpoint(const LogStore& store, const Snapshot& snapshot);
+inline constexpr int64_t kCheckpointRowGroupRows = 16384;
 
 // The engineInfo written in commitInfo: "lakewatch/<version>".
 std::string EngineInfo();
