@@ -152,6 +152,16 @@ class AggregateSink : public Sink {
     auto l = std::make_unique<AggLocal>();
     l->table = std::make_unique<GroupTable>(key_types_);
     for (const auto& a : node_.aggregates) l->states.push_back(a.make_state());
+    // Aggregates that collect the same values keep one copy (the first's).
+    for (size_t i = 0; i < node_.aggregates.size(); ++i) {
+      if (node_.aggregates[i].share_key.empty()) continue;
+      for (size_t j = 0; j < i; ++j) {
+        if (node_.aggregates[j].share_key == node_.aggregates[i].share_key &&
+            l->states[i]->ShareValuesOf(*l->states[j])) {
+          break;
+        }
+      }
+    }
     return l;
   }
   Status Consume(Local* lp, RecordBatch batch, uint64_t) override {

@@ -397,29 +397,57 @@ class BoolState : public AggregateState {
 
 template <typename T>
 class PercentileState : public AggregateState {
+  // One group's values, in a Buffer: large ones grow in place (mremap), not by copying.
+  struct ValueList {
+    Buffer buf;
+    size_t size() const { return buf.size() / sizeof(T); }
+    bool empty() const { return buf.empty(); }
+    T* begin() { return buf.data_as<T>(); }
+    T* end() { return begin() + size(); }
+    T& operator[](size_t i) { return begin()[i]; }
+    size_t capacity_bytes() const { return buf.capacity(); }
+  };
+
  public:
   PercentileState(std::vector<double> ps, bool array_result, bool interpolate, TypePtr out)
       : ps_(std::move(ps)), array_(array_result), interpolate_(interpolate), out_(std::move(out)) {}
-  void Resize(size_t g) override { vals_.resize(g); }
+  void Resize(size_t g) override {
+    if (owner_) vals_->resize(g);
+  }
   void Update(const std::vector<Datum>& args, const uint32_t* gids, int64_t n) override {
+    if (!owner_) return;
     FixedReader<T> r(args[0]);
+    auto& vals = *vals_;
     for (int64_t i = 0; i < n; ++i) {
-      if (r.Valid(i)) vals_[gids[i]].push_back(r[i]);
+      if (r.Valid(i)) vals[gids[i]].buf.template AppendValue<T>(r[i]);
     }
   }
   void Merge(AggregateState& o, const uint32_t* map, size_t og) override {
-    auto& other = static_cast<PercentileState<T>&>(o);
+    if (!owner_) return;
+    auto& other = *static_cast<PercentileState<T>&>(o).vals_;
     for (size_t g = 0; g < og; ++g) {
-      auto& d = vals_[map[g]];
-      d.insert(d.end(), other.vals_[g].begin(), other.vals_[g].end());
-      std::vector<T>().swap(other.vals_[g]);
+      auto& d = (*vals_)[map[g]];
+      if (d.empty()) {
+        std::swap(d.buf, other[g].buf);
+      } else {
+        d.buf.Append(other[g].buf.data(), other[g].buf.size());
+      }
+      other[g].buf.Release();
     }
+  }
+  bool ShareValuesOf(AggregateState& first) override {
+    auto* f = dynamic_cast<PercentileState<T>*>(&first);
+    if (f == nullptr || !f->owner_) return false;
+    vals_ = f->vals_;
+    owner_ = false;
+    return true;
   }
   ColumnPtr Finalize(size_t groups) override {
     auto c = Column::Make(out_);
     Column* target = array_ ? c->children[0].get() : c.get();
+    auto less = [](const T& a, const T& b) { return Less<T>(a, b); };  // inlined, not a function pointer
     for (size_t g = 0; g < groups; ++g) {
-      auto& v = vals_[g];
+      auto& v = (*vals_)[g];
       if (v.empty()) {
         c->AppendNull();
         continue;
@@ -429,26 +457,26 @@ class PercentileState : public AggregateState {
           double pos = p * static_cast<double>(v.size() - 1);
           size_t lo = static_cast<size_t>(std::floor(pos));
           size_t hi = std::min(lo + 1, v.size() - 1);
-          std::nth_element(v.begin(), v.begin() + static_cast<long>(lo), v.end(), Less<T>);
+          std::nth_element(v.begin(), v.begin() + static_cast<long>(lo), v.end(), less);
           double a = static_cast<double>(v[lo]);
           double b = a;
-          if (hi != lo) b = static_cast<double>(*std::min_element(v.begin() + static_cast<long>(lo) + 1, v.end(), Less<T>));
+          if (hi != lo) b = static_cast<double>(*std::min_element(v.begin() + static_cast<long>(lo) + 1, v.end(), less));
           target->Append<double>(a + (b - a) * (pos - static_cast<double>(lo)));
         } else {
           size_t rank = static_cast<size_t>(std::max(1.0, std::ceil(p * static_cast<double>(v.size()) - 1e-9)));
           size_t idx = std::min(rank, v.size()) - 1;
-          std::nth_element(v.begin(), v.begin() + static_cast<long>(idx), v.end(), Less<T>);
+          std::nth_element(v.begin(), v.begin() + static_cast<long>(idx), v.end(), less);
           AppendTyped(target, v[idx]);
         }
       }
-      if (array_) c->FinishListRow();
-      std::vector<T>().swap(v);
+      if (array_) c->FinishListRow();  // the values stay: states sharing them finalize too
     }
     return c;
   }
   size_t MemoryUsage() const override {
-    size_t b = vals_.capacity() * sizeof(std::vector<T>);
-    for (const auto& v : vals_) b += v.capacity() * sizeof(T);
+    if (!owner_) return 0;
+    size_t b = vals_->capacity() * sizeof(ValueList);
+    for (const auto& v : *vals_) b += v.capacity_bytes();
     return b;
   }
 
@@ -468,7 +496,9 @@ class PercentileState : public AggregateState {
   std::vector<double> ps_;
   bool array_, interpolate_;
   TypePtr out_;
-  std::vector<std::vector<T>> vals_;
+  // Values per group; shared with (and owned by) another state after ShareValuesOf.
+  std::shared_ptr<std::vector<ValueList>> vals_ = std::make_shared<std::vector<ValueList>>();
+  bool owner_ = true;
 };
 
 // ---- approx_count_distinct: HyperLogLog with 2^p registers per group,
@@ -837,6 +867,7 @@ Result<BoundAggregate> BindAggregate(const std::string& name_in, std::vector<Bou
         agg.type = out;
       }
       make = [ps, array, interp, out] { return std::make_unique<PercentileState<double>>(ps, array, interp, out); };
+      agg.share_key = "percentile<double>(" + agg.args[0]->ToString() + ")";
     } else {
       LW_ASSIGN_OR_RETURN(BoundExprPtr x, BindCast(args[0], t->id() == TypeId::kDate ? DataType::Int32() : DataType::Int64()));
       if (t->id() == TypeId::kDate) {
@@ -860,6 +891,7 @@ Result<BoundAggregate> BindAggregate(const std::string& name_in, std::vector<Bou
       }
       agg.args = {x};
       make = [ps, array, out] { return std::make_unique<PercentileState<int64_t>>(ps, array, false, out); };
+      agg.share_key = "percentile<int64>(" + agg.args[0]->ToString() + ")";
     }
   } else if (name == "approx_count_distinct") {
     LW_RETURN_IF_ERROR(CheckArity(name, args.size(), 1, 2));
@@ -887,6 +919,7 @@ Result<BoundAggregate> BindAggregate(const std::string& name_in, std::vector<Bou
     std::vector<TypePtr> types;
     for (const auto& a : agg.args) types.push_back(a->type);
     agg.make_state = [make, types] { return std::make_unique<DistinctState>(make(), types); };
+    agg.share_key.clear();
   } else {
     agg.make_state = make;
   }

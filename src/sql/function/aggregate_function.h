@@ -39,6 +39,11 @@ class AggregateState {
   virtual ColumnPtr Finalize(size_t groups) = 0;
   // Bytes held (for the query memory limit).
   virtual size_t MemoryUsage() const = 0;
+  // Makes this state read the values that `first` — a state of an aggregate
+  // with the same share_key, made for the same groups — collects, so one copy
+  // of them serves both: this state's own Update and Merge then do nothing.
+  // False (and no change) when the two cannot share.
+  virtual bool ShareValuesOf(AggregateState& first) { return false; }
 };
 
 struct BoundAggregate {
@@ -48,6 +53,10 @@ struct BoundAggregate {
   bool distinct = false;
   std::function<std::unique_ptr<AggregateState>()> make_state;
   std::string key;                    // the call as written (all arguments, parameters too)
+  // Aggregates with the same non-empty share_key collect the same values
+  // (percentiles of one column: percentile_approx(x, 0.5), (x, 0.95), …);
+  // their states share them (AggregateState::ShareValuesOf).
+  std::string share_key;
   std::string ToString() const;       // canonical text: "percentile_approx(#2, 0.5:double)"
 };
 
