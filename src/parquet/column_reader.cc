@@ -161,6 +161,10 @@ ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMet
     : leaf_(leaf), meta_(meta), chunk_(chunk), chunk_size_(chunk_size), file_offset_(file_offset),
       options_(options) {}
 
+namespace {
+constexpr size_t kCopySlack = 16;  // bytes of room past the end that block copies may touch
+}  // namespace
+
 Status ColumnChunkReader::Error(const std::string& what) const {
   return Status::Corrupt(fmt::format("column '{}', page at byte {}: {}", leaf_.DottedPath(),
                                      page_offset_, what));
@@ -464,6 +468,7 @@ Status ColumnChunkReader::ReadDictionaryPage(const PageHeader& h, const uint8_t*
   LeafData tmp;
   tmp.values = dictionary_;
   LW_RETURN_IF_ERROR(DecodeValues(Encoding::kPlain, data, data_size, dh.num_values, &tmp));
+  dictionary_->data.Reserve(dictionary_->data.size() + kCopySlack);  // for the 16-byte copies of DecodeValues
   return Status::OK();
 }
 
@@ -634,16 +639,24 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, const uint8_t* data, s
         size_t total = 0;
         for (int64_t i = 0; i < n; ++i) total += dof[idx[i] + 1] - dof[idx[i]];
         size_t base = col->data.size();
+        col->data.Reserve(base + total + kCopySlack);
         col->data.Resize(base + total);
         size_t ob = col->offsets.size();
         col->offsets.Resize(ob + n * sizeof(int64_t));
         int64_t* o = reinterpret_cast<int64_t*>(col->offsets.data() + ob);
         uint8_t* dst = col->data.data() + base;
         const uint8_t* src = dict.data.data();
+        // Short values are copied as whole 16-byte blocks (one move, no call):
+        // the dictionary and the output keep kCopySlack bytes of room past their ends.
+        const bool slack = dict.data.capacity() >= dict.data.size() + kCopySlack;
         size_t at = base;
         for (int64_t i = 0; i < n; ++i) {
           int64_t b = dof[idx[i]], len = dof[idx[i] + 1] - b;
-          if (len > 0) std::memcpy(dst + (at - base), src + b, len);  // src is null for all-empty
+          if (slack && len <= static_cast<int64_t>(kCopySlack)) {
+            std::memcpy(dst + (at - base), src + b, kCopySlack);
+          } else if (len > 0) {
+            std::memcpy(dst + (at - base), src + b, len);  // src is null for all-empty
+          }
           at += len;
           o[i] = static_cast<int64_t>(at);
         }
