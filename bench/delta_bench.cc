@@ -14,7 +14,8 @@
 // every add carries stats JSON for four columns (~330 bytes). Then WriteCheckpoint at N/2
 // and at N-1 (each a classic checkpoint plus `_last_checkpoint`).
 //
-// Timed, best and median of R runs each, one thread (Snapshot::Load is single-threaded):
+// Timed, best and median of R runs each (Snapshot::Load decodes a checkpoint's row groups on up
+// to 4 threads, the rest of the load is single-threaded; CPU time above wall time shows it):
 //   latest, checkpoint      Snapshot::Load(latest): checkpoint N-1, no commit after it
 //   latest, no checkpoint   the same with the checkpoints moved out of `_delta_log`: all N
 //                           JSON commits replayed

@@ -24,6 +24,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -103,6 +104,7 @@ class CommitParser {
   Status ReadInt32(od::value& v, std::string_view field, int32_t* out) const;
   Status ReadBool(od::value& v, std::string_view field, bool* out) const;
   Status ReadOptString(od::value& v, std::string_view field, std::optional<std::string>* out);
+  Status ReadOptText(od::value& v, std::string_view field, SharedText* out);
   Status ReadOptInt64(od::value& v, std::string_view field, std::optional<int64_t>* out);
   Status ReadOptBool(od::value& v, std::string_view field, std::optional<bool>* out);
   Status ReadStringMap(od::value& v, std::string_view field, StringMap* out);
@@ -241,6 +243,19 @@ Status CommitParser::ReadOptString(od::value& v, std::string_view field,
     return Status::OK();
   }
   return ReadString(v, field, &out->emplace());
+}
+
+Status CommitParser::ReadOptText(od::value& v, std::string_view field, SharedText* out) {
+  bool null;
+  LW_RETURN_IF_ERROR(IsNull(v, field, &null));
+  if (null) {
+    *out = std::nullopt;
+    return Status::OK();
+  }
+  std::string_view s;
+  LW_RETURN_IF_ERROR(ReadStringView(v, field, &s));
+  *out = SharedText(s);
+  return Status::OK();
 }
 
 Status CommitParser::ReadOptInt64(od::value& v, std::string_view field,
@@ -502,7 +517,7 @@ Status CommitParser::ParseAdd(od::value& v, AddFile* a) {
       has_data_change = true;
       return ReadBool(value, "add.dataChange", &a->data_change);
     }
-    if (key == "stats") return ReadOptString(value, "add.stats", &a->stats);
+    if (key == "stats") return ReadOptText(value, "add.stats", &a->stats);
     if (key == "tags") return ReadOptStringMap(value, "add.tags", &a->tags);
     if (key == "deletionVector") {
       return ReadDeletionVector(value, "add.deletionVector", &a->deletion_vector);
@@ -813,6 +828,14 @@ bool KeptInPath(unsigned char c) {
 }
 
 }  // namespace
+
+SharedText::SharedText(std::string_view text) {
+  // One block for the reference count and the characters.
+  std::shared_ptr<char[]> block = std::make_shared_for_overwrite<char[]>(std::max<size_t>(text.size(), 1));
+  if (!text.empty()) std::memcpy(block.get(), text.data(), text.size());
+  text_ = std::string_view(block.get(), text.size());
+  owner_ = std::move(block);
+}
 
 std::optional<std::string> Metadata::Config(std::string_view key) const {
   for (const auto& [k, v] : configuration) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,13 +59,43 @@ struct DeletionVectorDescriptor {
   std::string UniqueId() const;
 };
 
+// Immutable text that is absent, owned, or a slice of a buffer it shares with other values (a
+// checkpoint's decoded stats column): copying one never copies the text. It reads like a
+// std::optional<std::string> whose value is a std::string_view.
+class SharedText {
+ public:
+  SharedText() = default;
+  SharedText(std::nullopt_t) {}  // NOLINT(google-explicit-constructor): like std::optional
+  // An owned copy of `text` (one allocation).
+  SharedText(std::string_view text);  // NOLINT(google-explicit-constructor)
+  SharedText(const std::string& text) : SharedText(std::string_view(text)) {}  // NOLINT
+  SharedText(const char* text) : SharedText(std::string_view(text)) {}         // NOLINT
+  // `text` lies in memory that `owner` keeps alive and unchanged. REQUIRES: owner != nullptr.
+  SharedText(std::shared_ptr<const void> owner, std::string_view text)
+      : owner_(std::move(owner)), text_(text) {}
+
+  bool has_value() const { return owner_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  // REQUIRES: has_value().
+  std::string_view operator*() const { return text_; }
+  const std::string_view* operator->() const { return &text_; }
+
+  friend bool operator==(const SharedText& a, const SharedText& b) {
+    return a.has_value() == b.has_value() && a.text_ == b.text_;
+  }
+
+ private:
+  std::shared_ptr<const void> owner_;  // null when absent
+  std::string_view text_;
+};
+
 struct AddFile {
   std::string path;  // as in the log: a URI-encoded relative path or an absolute URI
   PartitionValues partition_values;
   int64_t size = 0;
   int64_t modification_time = 0;
   bool data_change = true;
-  std::optional<std::string> stats;  // JSON text
+  SharedText stats;  // JSON text (from a checkpoint: a slice of its decoded stats column)
   std::optional<StringMap> tags;
   std::optional<DeletionVectorDescriptor> deletion_vector;
   std::optional<int64_t> base_row_id;

@@ -800,5 +800,32 @@ TEST(ActionsCorpus, SpecialCharacterPaths) {
   EXPECT_TRUE(saw);
 }
 
+TEST(SharedTextTest, OwnsACopyOrViewsABufferItsOwnerKeepsAlive) {
+  SharedText absent;
+  EXPECT_FALSE(absent.has_value());
+  EXPECT_FALSE(absent);
+  std::string source = "{\"numRecords\":5}";
+  SharedText owned(source);
+  source.assign(source.size(), 'x');  // the copy does not see it
+  ASSERT_TRUE(owned.has_value());
+  EXPECT_EQ(*owned, "{\"numRecords\":5}");
+  SharedText empty("");
+  EXPECT_TRUE(empty.has_value());
+  EXPECT_EQ(empty->size(), 0u);
+  EXPECT_FALSE(empty == absent);
+
+  auto buffer = std::make_shared<std::string>("abcdef");
+  SharedText view(buffer, std::string_view(*buffer).substr(2, 3));
+  SharedText copy = view;
+  buffer.reset();  // the views keep the buffer
+  EXPECT_EQ(*copy, "cde");
+  EXPECT_TRUE(copy == view);
+  EXPECT_TRUE(copy == SharedText("cde"));
+  EXPECT_FALSE(copy == SharedText("cd"));
+  copy = std::nullopt;
+  EXPECT_FALSE(copy.has_value());
+  EXPECT_TRUE(copy == absent);
+}
+
 }  // namespace
 }  // namespace lakewatch::delta

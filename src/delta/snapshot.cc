@@ -156,10 +156,13 @@ struct Replay {
 
 // ---- checkpoint rows -> actions
 
-const Column* Child(const Column& s, const std::string& name) {
+const ColumnPtr& ChildPtr(const Column& s, const std::string& name) {
+  static const ColumnPtr kNone;
   int i = s.type->FieldIndex(name);
-  return i < 0 ? nullptr : s.children[i].get();
+  return i < 0 ? kNone : s.children[i];
 }
+
+const Column* Child(const Column& s, const std::string& name) { return ChildPtr(s, name).get(); }
 
 std::optional<std::string> Str(const Column* c, int64_t row) {
   if (c == nullptr || c->IsNull(row) || !c->type->is_binary_like()) return std::nullopt;
@@ -229,7 +232,7 @@ struct AddColumns {
         size(Child(add, "size")),
         modification_time(Child(add, "modificationTime")),
         data_change(Child(add, "dataChange")),
-        stats(Child(add, "stats")),
+        stats(ChildPtr(add, "stats")),
         tags(Child(add, "tags")),
         deletion_vector(Child(add, "deletionVector")),
         base_row_id(Child(add, "baseRowId")),
@@ -239,7 +242,7 @@ struct AddColumns {
   const Column* size;
   const Column* modification_time;
   const Column* data_change;
-  const Column* stats;
+  std::shared_ptr<const Column> stats;  // kept alive by the adds' stats, which view into it
   const Column* tags;
   const Column* deletion_vector;
   const Column* base_row_id;
@@ -256,7 +259,9 @@ Status RowToLiveFile(const AddColumns& c, int64_t r, const std::string& file, Li
   a.size = Int(c.size, r).value_or(0);
   a.modification_time = Int(c.modification_time, r).value_or(0);
   a.data_change = Bool(c.data_change, r).value_or(false);
-  a.stats = Str(c.stats, r);
+  if (c.stats != nullptr && c.stats->IsValid(r) && c.stats->type->is_binary_like()) {
+    a.stats = SharedText(c.stats, c.stats->GetString(r));
+  }
   a.tags = Map(c.tags, r);
   a.deletion_vector = Dv(c.deletion_vector, r);
   a.base_row_id = Int(c.base_row_id, r);

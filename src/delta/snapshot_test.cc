@@ -136,6 +136,10 @@ TEST_F(SnapshotTest, CheckpointOfSeveralRowGroupsLoadsAsTheCommitsDo) {
     std::snprintf(name, sizeof(name), i % 1000 == 0 ? "f%%20%06lld" : "f%06lld",
                   static_cast<long long>(i));
     adds.push_back(Add(name, i + 1));
+    if (i % 3 == 0) {  // stats on every third file
+      const std::string stats = R"(,"stats":"{\"numRecords\":)" + std::to_string(i) + R"(}"}})";
+      adds.back().replace(adds.back().size() - 2, 2, stats);
+    }
   }
   Commit(0, adds);
   const std::string now = std::to_string(NowMillis());
@@ -167,7 +171,15 @@ TEST_F(SnapshotTest, CheckpointOfSeveralRowGroupsLoadsAsTheCommitsDo) {
   for (size_t i = 0; i < a.files().size(); ++i) {
     EXPECT_EQ(b.files()[i].add.path, a.files()[i].add.path);
     ASSERT_EQ(b.files()[i].add.size, a.files()[i].add.size) << b.files()[i].path;
+    ASSERT_EQ(b.files()[i].add.stats, a.files()[i].add.stats) << b.files()[i].path;
   }
+  auto file = [&](const std::string& path) -> const LiveFile& {
+    return *std::find_if(b.files().begin(), b.files().end(),
+                         [&](const LiveFile& f) { return f.path == path; });
+  };
+  ASSERT_TRUE(file("f000003").add.stats.has_value());
+  EXPECT_FALSE(file("f000002").add.stats.has_value());
+  EXPECT_EQ(*file("f000003").add.stats, R"({"numRecords":3})");
   EXPECT_EQ(b.files().front().path, "f 000000");
   EXPECT_EQ(Tombstones(b), Tombstones(a));
   EXPECT_EQ(b.tombstones().size(), removes.size() - 1);
@@ -184,6 +196,13 @@ TEST_F(SnapshotTest, CheckpointOfSeveralRowGroupsLoadsAsTheCommitsDo) {
   EXPECT_EQ(actions->removes.size(), b.tombstones().size());
   EXPECT_TRUE(actions->protocol.has_value());
   EXPECT_TRUE(actions->metadata.has_value());
+
+  // A copy of an add outlives the snapshot whose checkpoint column its stats view into.
+  AddFile kept = file("f000006").add;
+  cp->reset();
+  actions = Status::Internal("dropped");
+  ASSERT_TRUE(kept.stats.has_value());
+  EXPECT_EQ(*kept.stats, R"({"numRecords":6})");
 }
 
 }  // namespace

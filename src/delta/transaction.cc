@@ -199,6 +199,10 @@ void PutStr(Column* c, const std::optional<std::string>& s) {
   if (s.has_value()) c->AppendString(*s);
   else c->AppendNull();
 }
+void PutStr(Column* c, const SharedText& s) {
+  if (s.has_value()) c->AppendString(*s);
+  else c->AppendNull();
+}
 void PutI64(Column* c, const std::optional<int64_t>& v) {
   if (v.has_value()) c->Append<int64_t>(*v);
   else c->AppendNull();
