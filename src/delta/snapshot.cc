@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/memory.h"
 #include "common/string_hash.h"
 #include "delta/schema_json.h"
 #include "parquet/file_reader.h"
@@ -510,6 +511,7 @@ class CheckpointReader {
 
 Status ReadCheckpointParts(const LogStore& store, const std::vector<CheckpointFile>& parts,
                            ActionSet* out, std::vector<LiveFile>* files) {
+  memory::TuneMallocForBatches();  // each row group's column buffers are freed for the next
   CheckpointReader reader;
   LW_RETURN_IF_ERROR(reader.Open(store, parts));
   return reader.Read(out, files);
