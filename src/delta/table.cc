@@ -656,31 +656,37 @@ Result<std::unique_ptr<ScanCursor>> ScanCursor::Make(const DeltaTable& table,
 
 namespace {
 
-// The columns to read from a data file for a scan of `schema` (projected by
-// `columns`, empty: all): requested, present in the file, not partition columns.
-std::vector<std::string> FileColumns(const Schema& schema, const std::vector<std::string>& columns,
-                                     const parquet::ParquetFileReader& reader,
-                                     const std::vector<std::string>& pcols) {
+// The reader's projection plans for a scan of `schema` (projected by
+// `columns`, empty: all) in a data file: the columns requested, present in
+// the file and not partition columns; none when no such column. `context`
+// names the file in errors.
+Result<std::vector<parquet::FieldPlan>> FilePlans(const Schema& schema, const std::vector<std::string>& columns,
+                                                  const parquet::ParquetFileReader& reader,
+                                                  const std::vector<std::string>& pcols, const std::string& context) {
   const Schema& fschema = reader.schema().logical();
-  std::vector<std::string> out;
+  std::vector<std::string> file_cols;
   for (const Field& of : schema.fields) {
     bool part = std::find(pcols.begin(), pcols.end(), of.name) != pcols.end();
     if (part || fschema.FieldIndex(of.name) < 0) continue;
     if (columns.empty()) {
-      out.push_back(of.name);
+      file_cols.push_back(of.name);
     } else {
       for (const std::string& c : columns) {
-        if (c == of.name || c.rfind(of.name + ".", 0) == 0) out.push_back(c);
+        if (c == of.name || c.rfind(of.name + ".", 0) == 0) file_cols.push_back(c);
       }
     }
   }
-  return out;
+  if (file_cols.empty()) return std::vector<parquet::FieldPlan>{};
+  auto plans = reader.schema().Project(file_cols);
+  if (!plans.ok()) return plans.status().WithContext(context);
+  return plans;
 }
 
 }  // namespace
 
 Result<std::shared_ptr<const ScanFile>> ScanCursor::Narrow(const ScanFile& file,
                                                            const std::vector<std::string>& columns) const {
+  if (columns.empty()) return Status::InvalidArgument("ScanCursor::Narrow: no column");
   Status st;
   auto schema = std::make_shared<Schema>();
   schema->fields = ProjectFields(snapshot_->schema(), columns, &st);
@@ -690,13 +696,8 @@ Result<std::shared_ptr<const ScanFile>> ScanCursor::Narrow(const ScanFile& file,
   out->reader = file.reader;
   out->row_groups = file.row_groups;
   out->num_rows = file.num_rows;
-  std::vector<std::string> file_cols =
-      FileColumns(*schema, columns, *file.reader, snapshot_->metadata().partition_columns);
-  if (!file_cols.empty()) {
-    auto plans = file.reader->schema().Project(file_cols);
-    if (!plans.ok()) return plans.status().WithContext(table_->path() + ": file " + file.file->path);
-    out->plans = std::move(plans).value();
-  }
+  LW_ASSIGN_OR_RETURN(out->plans, FilePlans(*schema, columns, *file.reader, snapshot_->metadata().partition_columns,
+                                            table_->path() + ": file " + file.file->path));
   out->schema = std::move(schema);
   return std::shared_ptr<const ScanFile>(std::move(out));
 }
@@ -709,15 +710,13 @@ Result<std::shared_ptr<const ScanFile>> ScanCursor::OpenFile(size_t i) const {
   auto out = std::make_shared<ScanFile>();
   out->file = &f;
   out->num_rows = (*reader)->num_rows();
-  std::vector<std::string> file_cols = FileColumns(schema_, options_.columns, **reader, pcols);
-  if (file_cols.empty()) return std::shared_ptr<const ScanFile>(std::move(out));
+  LW_ASSIGN_OR_RETURN(out->plans,
+                      FilePlans(schema_, options_.columns, **reader, pcols, table_->path() + ": file " + f.path));
+  if (out->plans.empty()) return std::shared_ptr<const ScanFile>(std::move(out));
   std::vector<parquet::StatsPredicate> file_preds;
   for (const auto& p : options_.predicates) {
     if (std::find(pcols.begin(), pcols.end(), p.column) == pcols.end()) file_preds.push_back(p);
   }
-  auto plans = (*reader)->schema().Project(file_cols);
-  if (!plans.ok()) return plans.status().WithContext(table_->path() + ": file " + f.path);
-  out->plans = std::move(plans).value();
   for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
     if ((*reader)->RowGroupMayMatch(rg, file_preds)) out->row_groups.push_back(rg);
   }

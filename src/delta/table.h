@@ -114,8 +114,9 @@ class ScanCursor {
   // The opened `file` read for `columns` only — a subset of the cursor's
   // columns (top-level names or struct paths) — sharing its reader and row
   // groups: its batches hold just those columns (row counts as before, even
-  // with no column). For reading the columns a filter needs first and the
+  // when none of them is in the file). For reading the columns a filter needs first and the
   // others only for the rows that pass. REQUIRES: file.reader != nullptr.
+  // InvalidArgument when `columns` is empty.
   Result<std::shared_ptr<const ScanFile>> Narrow(const ScanFile& file, const std::vector<std::string>& columns) const;
   // The whole file (files without a column to read: one batch of num_rows rows, no columns read).
   Result<std::vector<RecordBatch>> ReadFile(const ScanFile& file) const;

@@ -162,7 +162,60 @@ ColumnChunkReader::ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMet
       options_(options) {}
 
 namespace {
+
 constexpr size_t kCopySlack = 16;  // bytes of room past the end that block copies may touch
+
+// Appends the values at positions pos[0..n) of `src` (dense, no nulls) to
+// `dst` (dense, same type): dictionary values by their indices, or selected
+// values of a page. Strings of up to kCopySlack bytes are copied as one
+// kCopySlack-byte block (one move, no call) when `src` has that much room
+// past its end; `dst` keeps that room too.
+void AppendPositions(const Column& src, const uint32_t* pos, int64_t n, Column* dst) {
+  if (n <= 0) return;
+  if (src.type->is_binary_like()) {
+    const int64_t* so = src.offset_values();
+    size_t bytes = 0;
+    for (int64_t i = 0; i < n; ++i) bytes += static_cast<size_t>(so[pos[i] + 1] - so[pos[i]]);
+    const size_t base = dst->data.size();
+    dst->data.Reserve(base + bytes + kCopySlack);
+    dst->data.Resize(base + bytes);
+    const size_t ob = dst->offsets.size();
+    dst->offsets.Resize(ob + static_cast<size_t>(n) * sizeof(int64_t));
+    int64_t* o = reinterpret_cast<int64_t*>(dst->offsets.data() + ob);
+    uint8_t* d = dst->data.data();
+    const uint8_t* s = src.data.data();
+    const bool slack = src.data.capacity() >= src.data.size() + kCopySlack;
+    size_t at = base;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t b = so[pos[i]], len = so[pos[i] + 1] - b;
+      if (slack && len <= static_cast<int64_t>(kCopySlack)) {
+        std::memcpy(d + at, s + b, kCopySlack);
+      } else if (len > 0) {
+        std::memcpy(d + at, s + b, static_cast<size_t>(len));  // s is null for all-empty
+      }
+      at += static_cast<size_t>(len);
+      o[i] = static_cast<int64_t>(at);
+    }
+  } else {
+    const size_t w = static_cast<size_t>(src.type->byte_width());
+    const size_t base = dst->data.size();
+    dst->data.Resize(base + static_cast<size_t>(n) * w);
+    uint8_t* d = dst->data.data() + base;
+    const uint8_t* s = src.data.data();
+    if (w == 8) {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + 8 * i, s + 8 * static_cast<size_t>(pos[i]), 8);
+    } else if (w == 4) {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + 4 * i, s + 4 * static_cast<size_t>(pos[i]), 4);
+    } else {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + w * i, s + w * pos[i], w);
+    }
+  }
+  if (!dst->validity.empty()) {
+    for (int64_t i = 0; i < n; ++i) dst->validity.PushByte(1);
+  }
+  dst->length += n;
+}
+
 }  // namespace
 
 Status ColumnChunkReader::Error(const std::string& what) const {
@@ -290,51 +343,6 @@ Status ColumnChunkReader::ReadMatches(const ValuePredicate& pred, std::vector<ui
   });
 }
 
-namespace {
-
-// Appends the values at `pos` of `src` (dense, no nulls) to `dst` (same type).
-void AppendPositions(const Column& src, const std::vector<uint32_t>& pos, Column* dst) {
-  const auto n = static_cast<int64_t>(pos.size());
-  if (n == 0) return;
-  if (src.type->is_binary_like()) {
-    const int64_t* so = src.offset_values();
-    size_t bytes = 0;
-    for (uint32_t p : pos) bytes += static_cast<size_t>(so[p + 1] - so[p]);
-    const size_t base = dst->data.size();
-    dst->data.Resize(base + bytes);
-    const size_t ob = dst->offsets.size();
-    dst->offsets.Resize(ob + static_cast<size_t>(n) * sizeof(int64_t));
-    uint8_t* d = dst->data.data();
-    int64_t* o = reinterpret_cast<int64_t*>(dst->offsets.data() + ob);
-    size_t at = base;
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t b = so[pos[i]], len = so[pos[i] + 1] - b;
-      if (len > 0) std::memcpy(d + at, src.data.data() + b, static_cast<size_t>(len));
-      at += static_cast<size_t>(len);
-      o[i] = static_cast<int64_t>(at);
-    }
-  } else {
-    const size_t w = static_cast<size_t>(src.type->byte_width());
-    const size_t base = dst->data.size();
-    dst->data.Resize(base + static_cast<size_t>(n) * w);
-    uint8_t* d = dst->data.data() + base;
-    const uint8_t* s = src.data.data();
-    if (w == 8) {
-      for (int64_t i = 0; i < n; ++i) std::memcpy(d + 8 * i, s + 8 * static_cast<size_t>(pos[i]), 8);
-    } else if (w == 4) {
-      for (int64_t i = 0; i < n; ++i) std::memcpy(d + 4 * i, s + 4 * static_cast<size_t>(pos[i]), 4);
-    } else {
-      for (int64_t i = 0; i < n; ++i) std::memcpy(d + w * i, s + w * pos[i], w);
-    }
-  }
-  if (!dst->validity.empty()) {
-    for (int64_t i = 0; i < n; ++i) dst->validity.PushByte(1);
-  }
-  dst->length += n;
-}
-
-}  // namespace
-
 Status ColumnChunkReader::ReadSelectedFlat(const RowSelection& rows, LeafData* out) {
   const std::vector<RowRange>& ranges = rows.ranges();
   std::vector<uint32_t> positions;  // of the page's values (or dictionary) to copy
@@ -367,7 +375,7 @@ Status ColumnChunkReader::ReadSelectedFlat(const RowSelection& rows, LeafData* o
       if (ranges[k].end > first + n) break;  // continues on the next page
       ++k;
     }
-    AppendPositions(src, positions, dst);
+    AppendPositions(src, positions.data(), static_cast<int64_t>(positions.size()), dst);
     positions.clear();
     return Status::OK();
   });
@@ -468,7 +476,7 @@ Status ColumnChunkReader::ReadDictionaryPage(const PageHeader& h, const uint8_t*
   LeafData tmp;
   tmp.values = dictionary_;
   LW_RETURN_IF_ERROR(DecodeValues(Encoding::kPlain, data, data_size, dh.num_values, &tmp));
-  dictionary_->data.Reserve(dictionary_->data.size() + kCopySlack);  // for the 16-byte copies of DecodeValues
+  dictionary_->data.Reserve(dictionary_->data.size() + kCopySlack);  // for AppendPositions' block copies
   return Status::OK();
 }
 
@@ -633,51 +641,7 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, const uint8_t* data, s
         page_was_dictionary_ = true;
         return Status::OK();
       }
-      const Column& dict = *dictionary_;
-      if (leaf_.type->is_binary_like()) {
-        const int64_t* dof = dict.offset_values();
-        size_t total = 0;
-        for (int64_t i = 0; i < n; ++i) total += dof[idx[i] + 1] - dof[idx[i]];
-        size_t base = col->data.size();
-        col->data.Reserve(base + total + kCopySlack);
-        col->data.Resize(base + total);
-        size_t ob = col->offsets.size();
-        col->offsets.Resize(ob + n * sizeof(int64_t));
-        int64_t* o = reinterpret_cast<int64_t*>(col->offsets.data() + ob);
-        uint8_t* dst = col->data.data() + base;
-        const uint8_t* src = dict.data.data();
-        // Short values are copied as whole 16-byte blocks (one move, no call):
-        // the dictionary and the output keep kCopySlack bytes of room past their ends.
-        const bool slack = dict.data.capacity() >= dict.data.size() + kCopySlack;
-        size_t at = base;
-        for (int64_t i = 0; i < n; ++i) {
-          int64_t b = dof[idx[i]], len = dof[idx[i] + 1] - b;
-          if (slack && len <= static_cast<int64_t>(kCopySlack)) {
-            std::memcpy(dst + (at - base), src + b, kCopySlack);
-          } else if (len > 0) {
-            std::memcpy(dst + (at - base), src + b, len);  // src is null for all-empty
-          }
-          at += len;
-          o[i] = static_cast<int64_t>(at);
-        }
-      } else {
-        const int bw = leaf_.type->byte_width();
-        size_t base = col->data.size();
-        col->data.Resize(base + n * bw);
-        uint8_t* dst = col->data.data() + base;
-        const uint8_t* src = dict.data.data();
-        switch (bw) {
-          case 4:
-            for (int64_t i = 0; i < n; ++i) reinterpret_cast<uint32_t*>(dst)[i] = reinterpret_cast<const uint32_t*>(src)[idx[i]];
-            break;
-          case 8:
-            for (int64_t i = 0; i < n; ++i) reinterpret_cast<uint64_t*>(dst)[i] = reinterpret_cast<const uint64_t*>(src)[idx[i]];
-            break;
-          default:
-            for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * bw, src + static_cast<size_t>(idx[i]) * bw, bw);
-        }
-      }
-      col->length += n;
+      AppendPositions(*dictionary_, idx, n, col);
       return Status::OK();
     }
     case Encoding::kRle: {

@@ -831,7 +831,9 @@ class PipelineRunner {
     if (filter != nullptr) {
       std::vector<bool> used(spec.paths.size(), false);
       CollectColumnRefs(*filter->predicate, &used);
-      for (size_t k = 0; k < used.size(); ++k) (used[k] ? filter_cols : rest_cols).push_back(k), all_cols.push_back(k);
+      for (size_t k = 0; k < used.size(); ++k) (used[k] ? filter_cols : rest_cols).push_back(k);
+      all_cols.resize(used.size());
+      std::iota(all_cols.begin(), all_cols.end(), size_t{0});
       if (filter_cols.size() == 1) {
         const size_t k = filter_cols[0];
         RecordBatch nulls;
@@ -887,6 +889,10 @@ class PipelineRunner {
       std::shared_ptr<const delta::ScanFile> filter_file, rest_file;
       int dict_leaf = -1;
     };
+    // Row group m.rg of `file` (narrowed or not): the rows m.rows selects, else all.
+    auto read_rows = [&](const delta::ScanFile& file, const Morsel& m) {
+      return m.rows ? cursor->ReadRowGroupRows(file, m.rg, *m.rows) : cursor->ReadRowGroup(file, m.rg);
+    };
     // Reads row group m.rg in two steps (see above); `out` gets the rows that
     // passed the filter, in the scan's schema.
     auto read_late = [&](const Morsel& m, RecordBatch* out) -> Status {
@@ -914,8 +920,7 @@ class PipelineRunner {
         second_cols = &all_cols;
         second = m.file.get();
       } else {
-        LW_ASSIGN_OR_RETURN(RecordBatch fb, m.rows ? cursor->ReadRowGroupRows(*m.filter_file, m.rg, *m.rows)
-                                                   : cursor->ReadRowGroup(*m.filter_file, m.rg));
+        LW_ASSIGN_OR_RETURN(RecordBatch fb, read_rows(*m.filter_file, m));
         n = fb.num_rows;
         b.num_rows = n;
         for (size_t k : filter_cols) b.columns[k] = ExtractPath(fb, spec.paths[k]);
@@ -951,8 +956,7 @@ class PipelineRunner {
         LW_ASSIGN_OR_RETURN(rb, cursor->ReadRowGroupRows(*second, m.rg, sel));
         ex_->stats_.rows_late += kept;
       } else {
-        LW_ASSIGN_OR_RETURN(rb, m.rows ? cursor->ReadRowGroupRows(*second, m.rg, *m.rows)
-                                       : cursor->ReadRowGroup(*second, m.rg));
+        LW_ASSIGN_OR_RETURN(rb, read_rows(*second, m));
         ex_->stats_.rows_late += rb.num_rows;
         if (kept < n) rb = GatherBatch(rb, pass);
       }
@@ -1049,7 +1053,7 @@ class PipelineRunner {
           }
           tb = std::move((*all)[0]);
         } else {
-          auto read = m.rows ? cursor->ReadRowGroupRows(*file, rg, *m.rows) : cursor->ReadRowGroup(*file, rg);
+          auto read = read_rows(*file, m);
           ++ex_->stats_.row_groups_read;
           if (!read.ok()) {
             fail(read.status());
