@@ -113,25 +113,4 @@ void GroupTable::FindOrInsertHashed(const std::vector<ColumnPtr>& keys, const ui
   }
 }
 
-void GroupTable::Find(const std::vector<ColumnPtr>& keys, int64_t n, uint32_t* gids) const {
-  std::vector<uint64_t> h(static_cast<size_t>(n), 0);
-  for (size_t c = 0; c < keys.size(); ++c) HashColumn(*keys[c], h.data(), n, c == 0);
-  for (int64_t i = 0; i < n; ++i) {
-    if (i + kPrefetchAhead < n) __builtin_prefetch(&slots_[h[i + kPrefetchAhead] & mask_]);
-    const uint64_t tag = h[i] & kTagMask;
-    size_t s = h[i] & mask_;
-    gids[i] = kNotFound;
-    while (true) {
-      uint64_t slot = slots_[s];
-      if (slot == 0) break;
-      uint32_t g = static_cast<uint32_t>(slot) - 1;
-      if ((slot & kTagMask) == tag && KeysEqual(g, keys, i)) {
-        gids[i] = g;
-        break;
-      }
-      s = (s + 1) & mask_;
-    }
-  }
-}
-
 }  // namespace lakewatch::sql

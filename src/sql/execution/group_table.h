@@ -29,9 +29,6 @@ class GroupTable {
   // For rows 0..n of `keys` (one column per key type, n rows each) writes
   // each row's group id to gids[i], adding new groups as needed.
   void FindOrInsert(const std::vector<ColumnPtr>& keys, int64_t n, uint32_t* gids);
-  // Like FindOrInsert but never adds: gids[i] = kNotFound when absent.
-  static constexpr uint32_t kNotFound = 0xFFFFFFFFu;
-  void Find(const std::vector<ColumnPtr>& keys, int64_t n, uint32_t* gids) const;
   // Same with precomputed hashes (HashColumn over the keys).
   void FindOrInsertHashed(const std::vector<ColumnPtr>& keys, const uint64_t* hashes, int64_t n, uint32_t* gids);
 
