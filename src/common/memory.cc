@@ -172,7 +172,7 @@ class Pool {
     size_t tail = (start + len) - (aligned + size);
     if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + size), tail);
     void* p = reinterpret_cast<void*>(aligned);
-    ::madvise(p, size, MADV_HUGEPAGE);
+    AdviseHugePages(p, size);
     std::lock_guard<std::mutex> lock(mu_);
     ++maps_;
     return p;
@@ -239,6 +239,12 @@ void ReleaseCachedBlocks() {
   size_t limit = Pool::Get().Limit();
   Pool::Get().SetLimit(0);
   Pool::Get().SetLimit(limit);
+}
+
+void AdviseHugePages(void* p, size_t size) {
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) & ~(uintptr_t{kHugePage} - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + size) & ~(uintptr_t{kHugePage} - 1);
+  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 void TuneMallocForBatches() {

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -342,16 +340,6 @@ Status RowsToActions(const RecordBatch& batch, const std::string& file, ActionSe
   return Status::OK();
 }
 
-// Asks the kernel to back [p, p + size) with transparent huge pages where it lies on whole 2 MiB
-// pages. For a large buffer about to be filled: one fault per 2 MiB instead of one per 4 KiB
-// (page faults dominate a first load in this kind of VM). A no-op where THP is off.
-void AdviseHugePages(void* p, size_t size) {
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + size) & ~(kHuge - 1);
-  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
 // Reads a checkpoint's parts one row group at a time (only that group's decoded columns are
 // alive per thread), converting each group's rows as soon as it is decoded. With several row
 // groups (WriteCheckpoint writes kCheckpointRowGroupRows per group), the groups are decoded and
@@ -468,7 +456,7 @@ class CheckpointReader {
     if (n <= files->capacity()) return;
     const bool fresh = files->empty();
     files->reserve(std::max(n, files->capacity() * 2));
-    if (fresh) AdviseHugePages(files->data(), files->capacity() * sizeof(LiveFile));
+    if (fresh) memory::AdviseHugePages(files->data(), files->capacity() * sizeof(LiveFile));
   }
 
   // Drops the slots from `base` on whose row held no add, keeping the order.
