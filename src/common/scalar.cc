@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/decimal.h"
 #include "common/json_format.h"
 #include "common/time.h"
 
@@ -176,12 +177,6 @@ int Cmp(T a, T b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
-
 }  // namespace
 
 int CompareScalars(const Scalar& a, const Scalar& b, bool* comparable) {
@@ -203,18 +198,12 @@ int CompareScalars(const Scalar& a, const Scalar& b, bool* comparable) {
   bool fa_float = ta == TypeId::kFloat || ta == TypeId::kDouble;
   bool fb_float = tb == TypeId::kFloat || tb == TypeId::kDouble;
   if (ta == TypeId::kDecimal && tb == TypeId::kDecimal) {
-    // Align scales (values fit: precision <= 38 keeps headroom for small shifts).
-    int sa = a.type->scale(), sb = b.type->scale();
-    __int128 x = a.i128, y = b.i128;
-    if (sa < sb) x *= Pow10(sb - sa);
-    else if (sb < sa) y *= Pow10(sa - sb);
-    return Cmp(x, y);
+    return CompareDecimals(a.i128, a.type->scale(), b.i128, b.type->scale());
   }
   if ((ta == TypeId::kDecimal && IsInteger(tb)) || (IsInteger(ta) && tb == TypeId::kDecimal)) {
-    int s = ta == TypeId::kDecimal ? a.type->scale() : b.type->scale();
-    __int128 x = ta == TypeId::kDecimal ? a.i128 : static_cast<__int128>(a.i64) * Pow10(s);
-    __int128 y = tb == TypeId::kDecimal ? b.i128 : static_cast<__int128>(b.i64) * Pow10(s);
-    return Cmp(x, y);
+    // An integer is a decimal at scale 0.
+    return ta == TypeId::kDecimal ? CompareDecimals(a.i128, a.type->scale(), b.i64, 0)
+                                  : CompareDecimals(a.i64, 0, b.i128, b.type->scale());
   }
   auto as_double = [](const Scalar& s, TypeId t, bool is_float) -> double {
     if (is_float) return s.f64;

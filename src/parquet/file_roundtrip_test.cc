@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/column.h"
+#include "common/decimal.h"
 #include "common/json_format.h"
 #include "common/time.h"
 #include "parquet/file_reader.h"
@@ -301,12 +302,6 @@ bool HasEncoding(const ColumnMetaData& m, Encoding enc) {
     if (e == enc) return true;
   }
   return false;
-}
-
-__int128 Pow10(int n) {
-  __int128 v = 1;
-  for (int i = 0; i < n; ++i) v *= 10;
-  return v;
 }
 
 template <typename T>

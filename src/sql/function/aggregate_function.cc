@@ -7,6 +7,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "common/decimal.h"
 #include "sql/execution/group_table.h"
 #include "sql/execution/vector_ops.h"
 #include "sql/function/cast.h"
@@ -129,7 +130,7 @@ class SumAvgState : public AggregateState {
       if (!avg_) {
         if (kind_ == AccKind::kDouble) c->Append<double>(dsum_[g]);
         else if (kind_ == AccKind::kInt) c->Append<int64_t>(static_cast<int64_t>(isum_[g]));
-        else if (isum_[g] >= Pow10(out_->precision()) || isum_[g] <= -Pow10(out_->precision())) c->AppendNull();
+        else if (!FitsPrecision(isum_[g], out_->precision())) c->AppendNull();
         else c->Append<__int128>(isum_[g]);
         continue;
       }
@@ -141,7 +142,7 @@ class SumAvgState : public AggregateState {
         // decimal average at the result scale, rounded half up
         int shift = out_->scale() - in_scale_;
         __int128 num;
-        if (__builtin_mul_overflow(isum_[g], Pow10(shift), &num)) {
+        if (!ScaleUp(isum_[g], shift, &num)) {
           c->AppendNull();
           continue;
         }

@@ -125,8 +125,9 @@ bool ParseDecimal(std::string_view s, int precision, int scale, __int128* out) {
       }
       ++frac;
     }
-    v = v * 10 + (c - '0');
-    if (v > Pow10(38)) return false;
+    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, c - '0', &v) || v > Pow10(kMaxDecimalDigits)) {
+      return false;
+    }
   }
   if (digits == 0) return false;
   int have = std::min(frac, scale);
@@ -139,12 +140,12 @@ bool ParseDecimal(std::string_view s, int precision, int scale, __int128* out) {
     v = static_cast<__int128>(std::llroundl(scaled));
     if (std::fabs(scaled) > 9e18L) v = static_cast<__int128>(scaled >= 0 ? scaled + 0.5L : scaled - 0.5L);
     *out = v;
-    return v < Pow10(precision) && v > -Pow10(precision);
+    return FitsPrecision(v, precision);
   }
-  v *= Pow10(scale - have);
-  if (round_up) v += 1;
+  if (!ScaleUp(v, scale - have, &v)) return false;
+  if (round_up) v += 1;  // only when digits were cut at `scale`: v <= 10^38 here
   if (neg) v = -v;
-  if (v >= Pow10(precision) || v <= -Pow10(precision)) return false;
+  if (!FitsPrecision(v, precision)) return false;
   *out = v;
   return true;
 }
@@ -647,8 +648,7 @@ ColumnPtr CastColumn(const Column& src, const TypePtr& to) {
         if (f == TypeId::kString) {
           ok = ParseDecimal(in.str, p, s, &v);
         } else if (IsIntegral(f) || f == TypeId::kBoolean) {
-          v = static_cast<__int128>(in.i64) * Pow10(s);
-          ok = true;
+          ok = ScaleUp(in.i64, s, &v);
         } else if (f == TypeId::kFloat || f == TypeId::kDouble) {
           if (std::isfinite(in.f64)) {
             std::string txt;
@@ -656,20 +656,9 @@ ColumnPtr CastColumn(const Column& src, const TypePtr& to) {
             ok = ParseDecimal(txt, p, s, &v);
           }
         } else if (f == TypeId::kDecimal) {
-          int fs = src.type->scale();
-          v = in.i128;
-          if (s >= fs) {
-            v *= Pow10(s - fs);
-          } else {
-            __int128 d = Pow10(fs - s);
-            __int128 q = v / d, rem = v % d;
-            if (rem * 2 >= d) ++q;        // half up (away from zero)
-            if (rem * 2 <= -d) --q;
-            v = q;
-          }
-          ok = true;
+          ok = Rescale(in.i128, src.type->scale(), s, &v);  // half up (away from zero)
         }
-        if (ok && v < Pow10(p) && v > -Pow10(p)) {
+        if (ok && FitsPrecision(v, p)) {
           r.valid = true;
           r.i128 = v;
         }

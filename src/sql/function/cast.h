@@ -12,17 +12,11 @@
 #include <string_view>
 
 #include "common/column.h"
+#include "common/decimal.h"
 #include "common/scalar.h"
 #include "common/status.h"
 
 namespace lakewatch::sql {
-
-// 10^n as the unscaled-decimal arithmetic needs it. REQUIRES: 0 <= n <= 38.
-inline __int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
 
 // Whether CAST(from AS to) is defined.
 bool CanCast(const DataType& from, const DataType& to);

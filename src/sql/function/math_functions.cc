@@ -3,9 +3,11 @@
 // ceil (bigint results for doubles), ln/log/log10/log2 (NULL outside the
 // domain), exp, sqrt, pow/power, sign, cbrt, trigonometry, greatest, least
 // (NULLs skipped), pi, e.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
+#include "common/decimal.h"
 #include "sql/function/cast.h"
 #include "sql/function/function_registry.h"
 #include "sql/function/kernel_util.h"
@@ -99,14 +101,23 @@ double RoundDouble(double v, int d, bool half_even) {
   return r == 0 ? 0.0 : r;  // BigDecimal has no negative zero
 }
 
-__int128 RoundDecimal(__int128 v, int from_scale, int to_scale, bool half_even) {
-  if (to_scale >= from_scale) return v;
+// v at `from_scale` rounded to `to_scale` digits (negative: left of the
+// point), still at `from_scale`; false when that does not fit an int128.
+bool RoundDecimal(__int128 v, int from_scale, int to_scale, bool half_even, __int128* out) {
+  if (to_scale >= from_scale) {
+    *out = v;
+    return true;
+  }
+  if (from_scale - to_scale > kMaxDecimalDigits) {
+    *out = 0;  // |v| < 1.7 * 10^38 is under half of 10^39
+    return true;
+  }
   __int128 div = Pow10(from_scale - to_scale);
   __int128 q = v / div, r = v % div;
   __int128 ar = r < 0 ? -r : r;
-  bool up = ar * 2 > div || (ar * 2 == div && (!half_even || (q % 2 != 0)));
+  bool up = ar > div - ar || (ar == div - ar && (!half_even || (q % 2 != 0)));
   if (up) q += v < 0 ? -1 : 1;
-  return q * div;
+  return !__builtin_mul_overflow(q, div, out);
 }
 
 Result<BoundExprPtr> BindRound(const std::string& name, bool half_even, std::vector<BoundExprPtr> args) {
@@ -117,7 +128,9 @@ Result<BoundExprPtr> BindRound(const std::string& name, bool half_even, std::vec
     if (!args[1]->IsConstant() || !IsIntegral(args[1]->type)) {
       return Status::InvalidArgument(name + "(): the scale must be a constant integer");
     }
-    d = static_cast<int>(args[1]->value.i64);
+    // Past ±400 digits every double and decimal rounds the same (to itself
+    // or to 0); clamping keeps the digit arithmetic below within int.
+    d = static_cast<int>(std::clamp<int64_t>(args[1]->value.i64, -400, 400));
   }
   TypePtr t = args[0]->type->id() == TypeId::kString ? DataType::Double() : args[0]->type;
   if (t->id() == TypeId::kNull) t = DataType::Int32();
@@ -129,9 +142,10 @@ Result<BoundExprPtr> BindRound(const std::string& name, bool half_even, std::vec
     ScalarKernel k = [d, s, ns, half_even](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
       FixedReader<__int128> a(v[0]);
       *out = UnaryLoop<__int128>(a, self.type, n, [&](__int128 x, __int128* o) {
-        __int128 r = RoundDecimal(x, s, std::max(d, -38), half_even);
+        __int128 r;
+        if (!RoundDecimal(x, s, d, half_even, &r)) return false;
         *o = r / Pow10(s - ns);
-        return true;
+        return FitsPrecision(*o, self.type->precision());  // round(9.9, 0) can gain a digit
       });
       return Status::OK();
     };
@@ -142,7 +156,13 @@ Result<BoundExprPtr> BindRound(const std::string& name, bool half_even, std::vec
     ScalarKernel k = [d, half_even](const BoundExpr& self, const std::vector<Datum>& v, int64_t n, Datum* out) {
       FixedReader<int64_t> a(v[0]);
       Datum wide = UnaryLoop<int64_t>(a, DataType::Int64(), n, [&](int64_t x, int64_t* o) {
-        *o = d >= 0 ? x : static_cast<int64_t>(RoundDecimal(x, 0, d, half_even));
+        if (d >= 0) {
+          *o = x;
+          return true;
+        }
+        __int128 r;
+        if (!RoundDecimal(x, 0, d, half_even, &r)) return false;
+        *o = static_cast<int64_t>(r);  // wraps past the long range, as Spark's longValue does
         return true;
       });
       *out = Datum(CastColumn(*wide.column, self.type));

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/decimal.h"
 #include "sql/function/cast.h"
 #include "sql/function/function_registry.h"
 #include "sql/function/kernel_util.h"
@@ -18,21 +19,6 @@
 namespace lakewatch::sql {
 
 namespace {
-
-// Rescales an unscaled decimal from scale `from` to `to`, rounding half up.
-bool Rescale(__int128 v, int from, int to, __int128* out) {
-  if (to >= from) {
-    return !__builtin_mul_overflow(v, Pow10(to - from), out);
-  }
-  __int128 d = Pow10(from - to);
-  __int128 q = v / d, r = v % d;
-  if (r * 2 >= d) ++q;
-  if (r * 2 <= -d) --q;
-  *out = q;
-  return true;
-}
-
-bool FitsPrecision(__int128 v, int precision) { return v < Pow10(precision) && v > -Pow10(precision); }
 
 // ---- arithmetic
 
@@ -113,49 +99,15 @@ Datum DecimalKernel(const DecimalArith& d, const std::vector<Datum>& args, const
   FixedReader<__int128> a(args[0]), b(args[1]);
   return BinaryLoop<__int128, __int128, __int128>(a, b, type, n, [&d](__int128 x, __int128 y, __int128* o) {
     __int128 r;
+    bool ok;
     switch (d.op) {
-      case '+':
-      case '-': {
-        int sc = std::max(d.s1, d.s2);
-        __int128 xa, ya;
-        if (!Rescale(x, d.s1, sc, &xa) || !Rescale(y, d.s2, sc, &ya)) return false;
-        if (d.op == '+' ? __builtin_add_overflow(xa, ya, &r) : __builtin_sub_overflow(xa, ya, &r)) return false;
-        if (!Rescale(r, sc, d.s, &r)) return false;
-        break;
-      }
-      case '*':
-        if (__builtin_mul_overflow(x, y, &r)) return false;
-        if (!Rescale(r, d.s1 + d.s2, d.s, &r)) return false;
-        break;
-      case '/': {
-        if (y == 0) return false;
-        // x / y at scale s: x * 10^(s - s1 + s2) / y, rounded half up.
-        int shift = d.s - d.s1 + d.s2;
-        __int128 num;
-        if (shift >= 0) {
-          if (__builtin_mul_overflow(x, Pow10(shift), &num)) {
-            long double q = static_cast<long double>(x) * powl(10.0L, shift) / static_cast<long double>(y);
-            if (fabsl(q) >= 1e38L) return false;
-            r = static_cast<__int128>(q >= 0 ? q + 0.5L : q - 0.5L);
-            break;
-          }
-        } else {
-          num = x / Pow10(-shift);
-        }
-        __int128 q = num / y, rem = num % y;
-        if (rem != 0 && (rem < 0 ? -rem : rem) * 2 >= (y < 0 ? -y : y)) q += ((num < 0) != (y < 0)) ? -1 : 1;
-        r = q;
-        break;
-      }
-      default: {  // %
-        int sc = std::max(d.s1, d.s2);
-        __int128 xa, ya;
-        if (!Rescale(x, d.s1, sc, &xa) || !Rescale(y, d.s2, sc, &ya) || ya == 0) return false;
-        r = xa % ya;
-        if (!Rescale(r, sc, d.s, &r)) return false;
-        break;
-      }
+      case '+': ok = DecimalAdd(x, d.s1, y, d.s2, d.s, &r); break;
+      case '-': ok = DecimalAdd(x, d.s1, -y, d.s2, d.s, &r); break;
+      case '*': ok = DecimalMul(x, y, d.s1 + d.s2 - d.s, &r); break;
+      case '/': ok = DecimalDiv(x, y, d.s - d.s1 + d.s2, &r); break;
+      default: ok = DecimalRem(x, d.s1, y, d.s2, d.s, &r); break;  // %
     }
+    if (!ok) return false;
     if (!FitsPrecision(r, d.p)) return false;
     *o = r;
     return true;
