@@ -408,6 +408,22 @@ Status ColumnChunkReader::ReadDataPageAt(size_t pos, size_t size, LeafData* out)
   return Status::OK();
 }
 
+Status ColumnChunkReader::ReadDataPageRange(size_t pos, size_t size, int64_t keep_begin, int64_t keep_end,
+                                            LeafData* out, int64_t* kept_begin, int64_t* page_entries) {
+  const bool flat = leaf_.max_rep == 0;
+  *kept_begin = flat ? std::max<int64_t>(0, keep_begin) : 0;
+  if (flat) {
+    keep_begin_ = *kept_begin;
+    keep_end_ = std::max(keep_begin_, keep_end);
+  }
+  page_entries_ = 0;
+  Status st = ReadDataPageAt(pos, size, out);
+  keep_begin_ = 0;
+  keep_end_ = -1;
+  *page_entries = page_entries_;
+  return st;
+}
+
 Status ColumnChunkReader::ReadPage(size_t pos, size_t limit, LeafData* out, PageType* type,
                                    size_t* next) {
   page_offset_ = file_offset_ + static_cast<int64_t>(pos);
@@ -582,8 +598,73 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
     values = levels + lpos;
     values_size = levels_size - lpos;
   }
+  page_entries_ = n;
+  if (keep_end_ >= 0 && (keep_begin_ > 0 || keep_end_ < n)) {  // ReadDataPageRange, flat leaf
+    const int64_t b = std::min(keep_begin_, n), e = std::min(keep_end_, n);
+    int64_t skip = b, take = e - b;
+    if (leaf_.max_def > 0) {
+      int16_t* d = out->def_levels.data_as<int16_t>() + first;
+      skip = 0;
+      take = 0;
+      for (int64_t i = 0; i < b; ++i) skip += d[i] == leaf_.max_def;
+      for (int64_t i = b; i < e; ++i) take += d[i] == leaf_.max_def;
+      std::memmove(d, d + b, static_cast<size_t>(e - b) * sizeof(int16_t));
+      out->def_levels.Resize(static_cast<size_t>(first + e - b) * sizeof(int16_t));
+    }
+    out->num_entries += e - b;
+    return DecodeValueRange(encoding, values, values_size, non_null, skip, take, out);
+  }
   out->num_entries += n;
   return DecodeValues(encoding, values, values_size, non_null, out);
+}
+
+Status ColumnChunkReader::DecodeValueRange(Encoding encoding, const uint8_t* data, size_t size, int64_t n,
+                                           int64_t skip, int64_t take, LeafData* out) {
+  if (skip == 0 && take == n) return DecodeValues(encoding, data, size, n, out);
+  const bool dictionary = encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary;
+  if (dictionary && dictionary_ != nullptr && !indices_only_) {
+    // The indices up to the range (a run-length stream has no random access),
+    // values only for the range.
+    auto dec = MakeDictionaryIndexDecoder(data, size);
+    if (!dec.ok()) return Error("dictionary indices: " + dec.status().message());
+    indices_.Resize(static_cast<size_t>(skip + take) * sizeof(uint32_t));
+    uint32_t* idx = indices_.data_as<uint32_t>();
+    Status st = dec->GetBatch(idx, skip + take);
+    if (!st.ok()) return Error("dictionary indices: " + st.message());
+    const uint32_t dict_size = static_cast<uint32_t>(dictionary_->length);
+    for (int64_t i = skip; i < skip + take; ++i) {
+      if (idx[i] >= dict_size) {
+        return Error(fmt::format("dictionary index {} out of range (dictionary has {} values)", idx[i], dict_size));
+      }
+    }
+    AppendPositions(*dictionary_, idx + skip, take, out->values.get());
+    return Status::OK();
+  }
+  if (encoding == Encoding::kPlain && leaf_.physical_type == Type::kByteArray) {
+    size_t at = 0;  // past the `skip` length-prefixed values
+    for (int64_t i = 0; i < skip; ++i) {
+      uint32_t len;
+      if (size - at < 4) return Error(fmt::format("PLAIN values: value {} runs past the page", i));
+      std::memcpy(&len, data + at, 4);
+      if (size - at - 4 < len) return Error(fmt::format("PLAIN values: value {} runs past the page", i));
+      at += 4 + static_cast<size_t>(len);
+    }
+    return DecodeValues(encoding, data + at, size - at, take, out);
+  }
+  const int w = leaf_.PhysicalByteWidth();
+  if (encoding == Encoding::kPlain && w > 0 && leaf_.physical_type != Type::kBoolean) {
+    const size_t at = static_cast<size_t>(skip) * static_cast<size_t>(w);
+    if (at > size) return Error(fmt::format("PLAIN values: {} values of {} bytes run past the page", skip, w));
+    return DecodeValues(encoding, data + at, size - at, take, out);
+  }
+  // Other encodings: decode the page's values, keep the range.
+  LeafData all;
+  all.values = Column::Make(leaf_.type);
+  LW_RETURN_IF_ERROR(DecodeValues(encoding, data, size, n, &all));
+  std::vector<uint32_t> positions(static_cast<size_t>(take));
+  for (int64_t i = 0; i < take; ++i) positions[static_cast<size_t>(i)] = static_cast<uint32_t>(skip + i);
+  AppendPositions(*all.values, positions.data(), take, out->values.get());
+  return Status::OK();
 }
 
 Status ColumnChunkReader::DecodeValues(Encoding encoding, const uint8_t* data, size_t size,

@@ -52,6 +52,16 @@ class ColumnChunkReader {
   // size, or does not decode.
   // REQUIRES: out->max_def/max_rep/values set up as ReadAll does.
   Status ReadDataPageAt(size_t pos, size_t size, LeafData* out);
+  // The same, keeping only the page's entries [keep_begin, keep_end) of a
+  // flat leaf (max_rep == 0, where an entry is a row): the levels of the
+  // others are dropped and their values not decoded where the encoding lets
+  // them be skipped (PLAIN, dictionary indices) — one row of a 32,768-row
+  // page costs the decompression and the levels, not 32,768 values. Sets
+  // *kept_begin to the page entry the appended ones start at (keep_begin, or
+  // 0 for a repeated leaf, which keeps the whole page) and *page_entries to
+  // the entries the page holds in all.
+  Status ReadDataPageRange(size_t pos, size_t size, int64_t keep_begin, int64_t keep_end, LeafData* out,
+                           int64_t* kept_begin, int64_t* page_entries);
 
   // ---- predicates decided without materializing values
   // `pred` sets out[i] to 1 or 0 for each value i of `values` (dense, no
@@ -86,6 +96,9 @@ class ColumnChunkReader {
   Status ReadDataPage(const PageHeader& h, const uint8_t* page, size_t size, LeafData* out);
   // Decodes `n` dense values of `encoding` from data[0, size) into out->values.
   Status DecodeValues(Encoding encoding, const uint8_t* data, size_t size, int64_t n, LeafData* out);
+  // Appends only values [skip, skip + take) of the `n` there.
+  Status DecodeValueRange(Encoding encoding, const uint8_t* data, size_t size, int64_t n, int64_t skip,
+                          int64_t take, LeafData* out);
   Status Decompress(const uint8_t* in, size_t in_size, size_t out_size, Buffer* out);
   Status Error(const std::string& what) const;
 
@@ -107,6 +120,9 @@ class ColumnChunkReader {
   // values (indices_only_), and say so in page_was_dictionary_.
   bool indices_only_ = false;
   bool page_was_dictionary_ = false;
+  // ReadDataPageRange: the entries of the page to keep (keep_end_ < 0: all).
+  int64_t keep_begin_ = 0, keep_end_ = -1;
+  int64_t page_entries_ = 0;  // entries of the last data page decoded
 };
 
 // Converts `n` physical values (fixed-width records in `data`, or byte

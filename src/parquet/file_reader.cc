@@ -355,16 +355,25 @@ Status ParquetFileReader::ReadLeafRowsIndexed(int rg, int leaf, const OffsetInde
       page.values->offsets.Clear();
       page.values->offsets.AppendValue<int64_t>(0);
     }
-    LW_RETURN_IF_ERROR(reader.ReadDataPageAt(static_cast<size_t>(pages[i].offset) - begin,
-                                             static_cast<size_t>(pages[i].compressed_page_size),
-                                             &page));
+    // Only the page's rows from the first selected to the last (a flat leaf
+    // decodes just those; a repeated one the whole page).
+    size_t last = k;
+    while (last + 1 < ranges.size() && ranges[last + 1].begin < page_rows.end) ++last;
+    const int64_t keep_begin = std::max(ranges[k].begin, page_rows.begin) - page_rows.begin;
+    const int64_t keep_end = std::min(ranges[last].end, page_rows.end) - page_rows.begin;
+    int64_t kept_begin = 0, entries = 0;
+    LW_RETURN_IF_ERROR(reader.ReadDataPageRange(static_cast<size_t>(pages[i].offset) - begin,
+                                                static_cast<size_t>(pages[i].compressed_page_size),
+                                                keep_begin, keep_end, &page, &kept_begin, &entries));
     ++stats->pages_read;
     int64_t n = 0;
-    LW_RETURN_IF_ERROR(AppendLeafRows(page, page_rows.begin, rows, out, &n));
-    if (n != page_rows.size()) {
+    LW_RETURN_IF_ERROR(AppendLeafRows(page, page_rows.begin + kept_begin, rows, out, &n));
+    // A flat page's entries are its rows; a repeated page was kept whole.
+    const int64_t rows_in_page = desc.max_rep == 0 ? entries : n;
+    if (rows_in_page != page_rows.size() || (desc.max_rep == 0 && n != keep_end - keep_begin)) {
       return Status::Corrupt(fmt::format("column '{}': page {} at byte {} holds {} rows, the offset "
                                          "index says {}",
-                                         desc.DottedPath(), i, pages[i].offset, n, page_rows.size()));
+                                         desc.DottedPath(), i, pages[i].offset, rows_in_page, page_rows.size()));
     }
   }
   return Status::OK();
