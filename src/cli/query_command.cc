@@ -58,10 +58,12 @@ Status RunQuery(const GlobalOptions& g, const QueryArgs& a) {
   out.Finish();
   if (a.stats) {
     std::fprintf(stderr,
-                 "rows: %lld; files read: %lld of %lld; row groups read: %lld of %lld; rows scanned: %lld; "
-                 "rows read after the filter: %lld; rows filtered through dictionaries: %lld\n",
+                 "rows: %lld; files read: %lld of %lld (%lld ruled out by the search index); row groups read: "
+                 "%lld of %lld; rows scanned: %lld; rows read after the filter: %lld; rows filtered through "
+                 "dictionaries: %lld\n",
                  static_cast<long long>(r.num_rows), static_cast<long long>(r.stats.files_read),
-                 static_cast<long long>(r.stats.files_total), static_cast<long long>(r.stats.row_groups_read),
+                 static_cast<long long>(r.stats.files_total), static_cast<long long>(r.stats.files_skipped_by_index),
+                 static_cast<long long>(r.stats.row_groups_read),
                  static_cast<long long>(r.stats.row_groups_total), static_cast<long long>(r.stats.rows_scanned),
                  static_cast<long long>(r.stats.rows_late), static_cast<long long>(r.stats.rows_by_dictionary));
   }

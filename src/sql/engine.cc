@@ -83,6 +83,7 @@ Result<QueryResult> ExecuteQuery(std::string_view sql, const QueryOptions& optio
   const ExecStats& s = ex.stats();
   result.stats.files_total = s.files_total;
   result.stats.files_read = s.files_read;
+  result.stats.files_skipped_by_index = s.files_skipped_by_index;
   result.stats.row_groups_total = s.row_groups_total;
   result.stats.row_groups_read = s.row_groups_read;
   result.stats.rows_scanned = s.rows_scanned;

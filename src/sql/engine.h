@@ -27,6 +27,7 @@ struct QueryOptions {
 
 struct QueryStats {
   int64_t files_total = 0, files_read = 0;
+  int64_t files_skipped_by_index = 0;  // not opened: the search index rules them out
   int64_t row_groups_total = 0, row_groups_read = 0;
   int64_t rows_scanned = 0;
   int64_t rows_late = 0;  // rows read in full only after passing the filter (ExecStats)

@@ -618,44 +618,50 @@ void CollectColumnRefs(const BoundExpr& expr, std::vector<bool>* used) {
   for (const auto& c : expr.children) CollectColumnRefs(*c, used);
 }
 
+// The rows of data file `file` the search index sidecar says the lookups
+// can match (an empty selection: none, so the file need not be opened);
+// nullopt when there is no usable sidecar or no lookup it answers.
+std::optional<parquet::RowSelection> SidecarRows(const ScanSpec& spec, const delta::LiveFile& file,
+                                                 ExecStats* stats) {
+  if (spec.lookups.empty()) return std::nullopt;
+  std::string path = index::SidecarPath(spec.table_path, file.path);
+  if (path.empty()) return std::nullopt;
+  auto rd = index::SidecarReader::Open(path);
+  // A sidecar made for another file of the same name (a rewrite) is not used.
+  if (!rd.ok() || (*rd)->data_file_size() != file.add.size) return std::nullopt;
+  std::optional<parquet::RowSelection> acc;  // file rows
+  for (const IndexLookup& l : spec.lookups) {
+    auto r = l.exact ? (*rd)->LookupExact(l.column, *l.exact) : (*rd)->Lookup(l.column, l.tokens);
+    if (!r.ok()) continue;  // not indexed, or a corrupt section: read the rows
+    std::vector<parquet::RowRange> ranges;
+    for (const auto& x : *r) ranges.push_back({x.begin, x.end});
+    parquet::RowSelection sel(std::move(ranges));
+    acc = acc ? acc->Intersect(sel) : sel;
+  }
+  if (acc) ++stats->index_lookups;
+  return acc;
+}
+
 // The rows of each row group of `file` the scan must read: by the search
-// index sidecar (the lookups) and by the page index (the predicates). An
-// entry is nullopt for "every row", an empty selection to skip the group.
+// index (`by_index`, from SidecarRows) and by the page index (the
+// predicates). An entry is nullopt for "every row", an empty selection to
+// skip the group.
 std::vector<std::optional<parquet::RowSelection>> NarrowRows(const ScanSpec& spec, const delta::ScanFile& file,
-                                                             ExecStats* stats) {
+                                                             const std::optional<parquet::RowSelection>& by_index) {
   const auto& rgs = file.reader->metadata().row_groups;
   std::vector<std::optional<parquet::RowSelection>> out(rgs.size());
-  if (!spec.lookups.empty()) {
-    std::string path = index::SidecarPath(spec.table_path, file.file->path);
-    auto rd = path.empty() ? Result<std::unique_ptr<index::SidecarReader>>(Status::NotFound(""))
-                           : index::SidecarReader::Open(path);
-    // A sidecar made for another file of the same name (a rewrite) is not used.
-    if (rd.ok() && (*rd)->data_file_size() != file.file->add.size) rd = Status::NotFound("stale sidecar");
-    if (rd.ok()) {
-      std::optional<parquet::RowSelection> acc;  // file rows
-      for (const IndexLookup& l : spec.lookups) {
-        auto r = l.exact ? (*rd)->LookupExact(l.column, *l.exact) : (*rd)->Lookup(l.column, l.tokens);
-        if (!r.ok()) continue;  // not indexed, or a corrupt section: read the rows
-        std::vector<parquet::RowRange> ranges;
-        for (const auto& x : *r) ranges.push_back({x.begin, x.end});
-        parquet::RowSelection sel(std::move(ranges));
-        acc = acc ? acc->Intersect(sel) : sel;
+  if (by_index) {
+    index::RowRanges ranges;
+    for (const auto& x : by_index->ranges()) ranges.push_back({x.begin, x.end});
+    std::vector<int64_t> rows;
+    for (const auto& rg : rgs) rows.push_back(rg.num_rows);
+    std::vector<index::RowRanges> per = index::SplitByRowGroup(ranges, rows);
+    for (size_t g = 0; g < rgs.size(); ++g) {
+      std::vector<parquet::RowRange> rr;
+      if (g < per.size()) {
+        for (const auto& x : per[g]) rr.push_back({x.begin, x.end});
       }
-      if (acc) {
-        ++stats->index_lookups;
-        index::RowRanges ranges;
-        for (const auto& x : acc->ranges()) ranges.push_back({x.begin, x.end});
-        std::vector<int64_t> rows;
-        for (const auto& rg : rgs) rows.push_back(rg.num_rows);
-        std::vector<index::RowRanges> per = index::SplitByRowGroup(ranges, rows);
-        for (size_t g = 0; g < rgs.size(); ++g) {
-          std::vector<parquet::RowRange> rr;
-          if (g < per.size()) {
-            for (const auto& x : per[g]) rr.push_back({x.begin, x.end});
-          }
-          out[g] = parquet::RowSelection(std::move(rr));
-        }
-      }
+      out[g] = parquet::RowSelection(std::move(rr));
     }
   }
   if (!spec.predicates.empty()) {
@@ -996,6 +1002,13 @@ class PipelineRunner {
           }
         }
         if (open) {
+          // The search index first: a file it rules out is not even opened.
+          std::optional<parquet::RowSelection> by_index =
+              SidecarRows(spec, *cursor->files()[file_index], &ex_->stats_);
+          if (by_index && by_index->empty()) {
+            ++ex_->stats_.files_skipped_by_index;
+            continue;
+          }
           auto f = cursor->OpenFile(file_index);
           if (!f.ok()) {
             fail(f.status());
@@ -1004,7 +1017,7 @@ class PipelineRunner {
           ++ex_->stats_.files_read;
           std::shared_ptr<const delta::ScanFile> file = *f;
           std::vector<std::optional<parquet::RowSelection>> narrow;
-          if (file->reader != nullptr) narrow = NarrowRows(spec, *file, &ex_->stats_);
+          if (file->reader != nullptr) narrow = NarrowRows(spec, *file, by_index);
           std::shared_ptr<const delta::ScanFile> filter_file, rest_file;
           if (late && file->reader != nullptr) {
             auto ff = cursor->Narrow(*file, filter_paths);

@@ -41,6 +41,7 @@ struct ExecStats {
   std::atomic<int64_t> row_groups_read{0};
   std::atomic<int64_t> rows_scanned{0};
   std::atomic<int64_t> index_lookups{0};     // files narrowed by the search index
+  std::atomic<int64_t> files_skipped_by_index{0};  // of those, files it ruled out (not opened)
   // Late materialization (a filter that reads some of the scan's columns):
   // rows_scanned counts the rows of the filter's columns, rows_late the rows
   // of the other columns read afterwards — only those that passed when they
