@@ -9,10 +9,13 @@
 // Keys are 64-bit hashes (xxh3) of tokens/values. A key seen in two
 // consecutive blocks is "frequent": from then on its blocks are listed
 // exactly (a bitmap or a list of blocks). Every other (block, key) pair goes
-// into the block's key filter (key_filter.h): about 9 bits per key at the
-// default 8-bit fingerprints, 1/256 false positives per probed block. So
-// 10M distinct request ids cost about 11 MB, and frequent words cost a bit
-// per block. Lookups (sidecar_reader.h) never miss a block that holds the
+// into the block's key filter (key_filter.h): fingerprints of 8 bits for
+// text (about 9 bits per key, 1/256 false positives per probed block; a
+// search for several words intersects their blocks) and 16 bits for
+// keywords (about 18 bits per key, 1/65,536): a point lookup probes every
+// block of the table, 1,221 for 10M rows, so 8 bits would read about five
+// blocks that do not hold the value. 10M distinct request ids cost about
+// 22 MB, and frequent words cost a bit per block. Lookups (sidecar_reader.h) never miss a block that holds the
 // key; hash collisions and filter false positives only add blocks.
 //
 // Columns are found by dotted path in each batch (`error.message` is the
@@ -46,7 +49,7 @@ struct SidecarOptions {
   std::vector<IndexColumn> columns;
   int64_t block_rows = kDefaultBlockRows;  // 1 .. 2^30
   int text_fingerprint_bits = 8;           // kMinFingerprintBits .. kMaxFingerprintBits
-  int keyword_fingerprint_bits = 8;
+  int keyword_fingerprint_bits = 16;
 };
 
 // The hash a key (a token, or a keyword value) is indexed under.
