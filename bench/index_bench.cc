@@ -53,7 +53,7 @@ struct Args {
   std::string dir;
   int reps = 5;
   int64_t block_rows = index::kDefaultBlockRows;
-  int keyword_bits = 8;
+  int keyword_bits = index::SidecarOptions{}.keyword_fingerprint_bits;  // what ingest writes
 };
 
 double Now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
