@@ -64,7 +64,8 @@ std::vector<lakewatch::parquet::StatsPredicate> Predicates(const lakewatch::parq
   using Op = lakewatch::parquet::StatsPredicate::Op;
   std::vector<lakewatch::parquet::StatsPredicate> preds;
   for (const auto& leaf : schema.leaves()) {
-    if (leaf.max_rep > 0) continue;
+    // A leaf no field maps to (a malformed map or list group) keeps no type.
+    if (leaf.max_rep > 0 || leaf.type == nullptr) continue;
     const TypeId id = leaf.type->id();
     Scalar v = id == TypeId::kString || id == TypeId::kBinary     ? Scalar::String("m")
                : id == TypeId::kFloat || id == TypeId::kDouble    ? Scalar::Double(0.5)

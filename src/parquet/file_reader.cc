@@ -155,7 +155,7 @@ ColumnStats ParquetFileReader::RowGroupStats(int rg, int leaf) const {
 bool ParquetFileReader::RowGroupMayMatch(int rg, const std::vector<StatsPredicate>& predicates) const {
   for (const StatsPredicate& p : predicates) {
     for (const LeafDescriptor& leaf : schema_.leaves()) {
-      if (leaf.max_rep != 0 || leaf.DottedPath() != p.column) continue;
+      if (leaf.max_rep != 0 || leaf.type == nullptr || leaf.DottedPath() != p.column) continue;
       if (!StatsMayMatch(RowGroupStats(rg, leaf.index), p)) return false;
     }
   }
@@ -292,7 +292,7 @@ RowSelection ParquetFileReader::PagesMayMatch(int rg, const std::vector<StatsPre
   RowSelection out = RowSelection::All(num_rows);
   for (const StatsPredicate& p : predicates) {
     for (const LeafDescriptor& leaf : schema_.leaves()) {
-      if (leaf.max_rep != 0 || leaf.DottedPath() != p.column) continue;
+      if (leaf.max_rep != 0 || leaf.type == nullptr || leaf.DottedPath() != p.column) continue;
       auto offsets = ReadOffsetIndex(rg, leaf.index);
       if (!offsets.ok()) continue;
       auto index = ReadColumnIndex(rg, leaf.index, *offsets);
