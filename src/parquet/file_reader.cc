@@ -19,6 +19,14 @@ namespace lakewatch::parquet {
 namespace {
 constexpr char kMagic[] = "PAR1";
 constexpr char kEncryptedMagic[] = "PARE";
+
+// Whether statistics predicate `p` is about `leaf`: a flat leaf of that
+// dotted path whose type is known (a leaf no field maps to, under a
+// malformed map or list group, has none and no statistics to decide by).
+bool PredicateNames(const LeafDescriptor& leaf, const StatsPredicate& p) {
+  return leaf.max_rep == 0 && leaf.type != nullptr && leaf.DottedPath() == p.column;
+}
+
 }  // namespace
 
 ParquetFileReader::~ParquetFileReader() {
@@ -155,7 +163,7 @@ ColumnStats ParquetFileReader::RowGroupStats(int rg, int leaf) const {
 bool ParquetFileReader::RowGroupMayMatch(int rg, const std::vector<StatsPredicate>& predicates) const {
   for (const StatsPredicate& p : predicates) {
     for (const LeafDescriptor& leaf : schema_.leaves()) {
-      if (leaf.max_rep != 0 || leaf.type == nullptr || leaf.DottedPath() != p.column) continue;
+      if (!PredicateNames(leaf, p)) continue;
       if (!StatsMayMatch(RowGroupStats(rg, leaf.index), p)) return false;
     }
   }
@@ -292,7 +300,7 @@ RowSelection ParquetFileReader::PagesMayMatch(int rg, const std::vector<StatsPre
   RowSelection out = RowSelection::All(num_rows);
   for (const StatsPredicate& p : predicates) {
     for (const LeafDescriptor& leaf : schema_.leaves()) {
-      if (leaf.max_rep != 0 || leaf.type == nullptr || leaf.DottedPath() != p.column) continue;
+      if (!PredicateNames(leaf, p)) continue;
       auto offsets = ReadOffsetIndex(rg, leaf.index);
       if (!offsets.ok()) continue;
       auto index = ReadColumnIndex(rg, leaf.index, *offsets);
