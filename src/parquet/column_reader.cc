@@ -551,11 +551,34 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
   // ---- levels
   const int64_t first = out->num_entries;
   size_t lpos = 0;
+  // Decodes one level stream; *uniform is set to the level every entry of the
+  // page has when the stream is a single RLE run (a column without nulls:
+  // filled, not decoded, and not checked entry by entry), else -1.
   auto decode_levels = [&](int16_t max_level, Encoding enc, size_t v2_len, Buffer* dst,
-                           const char* what) -> Status {
+                           const char* what, int* uniform) -> Status {
     dst->Resize((first + n) * sizeof(int16_t));
     int16_t* lv = dst->data_as<int16_t>() + first;
     const int bw = BitWidthOf(max_level);
+    *uniform = -1;
+    size_t body = lpos, body_len = 0, used = 0;  // the hybrid stream, and the bytes it takes
+    if (v2) {
+      body_len = used = v2_len;
+    } else if (enc == Encoding::kRle && levels_size - lpos >= 4) {
+      const uint32_t len = LoadLE32(levels + lpos);
+      if (len <= levels_size - lpos - 4) {
+        body = lpos + 4;
+        body_len = len;
+        used = 4 + static_cast<size_t>(len);
+      }
+    }
+    uint32_t run = 0;
+    if (body_len > 0 && LeadingRleRun(levels + body, body_len, bw, n, &run) &&
+        run <= static_cast<uint32_t>(max_level)) {
+      std::fill(lv, lv + n, static_cast<int16_t>(run));
+      *uniform = static_cast<int>(run);
+      lpos += used;
+      return Status::OK();
+    }
     if (v2) {
       RleBitPackedDecoder dec(levels + lpos, v2_len, bw);
       Status st = dec.GetBatch(lv, n);
@@ -579,8 +602,10 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
   };
   const Encoding rep_enc = v2 ? Encoding::kRle : h.data_page_header->repetition_level_encoding;
   const Encoding def_enc = v2 ? Encoding::kRle : h.data_page_header->definition_level_encoding;
+  int uniform = -1;
   if (leaf_.max_rep > 0) {
-    LW_RETURN_IF_ERROR(decode_levels(leaf_.max_rep, rep_enc, rep_len, &out->rep_levels, "repetition"));
+    LW_RETURN_IF_ERROR(
+        decode_levels(leaf_.max_rep, rep_enc, rep_len, &out->rep_levels, "repetition", &uniform));
     if (n > 0 && first == 0 && out->rep_levels.data_as<int16_t>()[0] != 0) {
       return Error("first repetition level of the column chunk is not 0");
     }
@@ -589,10 +614,15 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
   }
   int64_t non_null = n;
   if (leaf_.max_def > 0) {
-    LW_RETURN_IF_ERROR(decode_levels(leaf_.max_def, def_enc, def_len, &out->def_levels, "definition"));
-    const int16_t* d = out->def_levels.data_as<int16_t>() + first;
-    non_null = 0;
-    for (int64_t i = 0; i < n; ++i) non_null += d[i] == leaf_.max_def;
+    LW_RETURN_IF_ERROR(
+        decode_levels(leaf_.max_def, def_enc, def_len, &out->def_levels, "definition", &uniform));
+    if (uniform >= 0) {
+      non_null = uniform == leaf_.max_def ? n : 0;
+    } else {
+      const int16_t* d = out->def_levels.data_as<int16_t>() + first;
+      non_null = 0;
+      for (int64_t i = 0; i < n; ++i) non_null += d[i] == leaf_.max_def;
+    }
   }
   if (!v2) {
     values = levels + lpos;

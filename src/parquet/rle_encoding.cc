@@ -53,6 +53,23 @@ Status RleBitPackedDecoder::RanOut(int64_t wanted) const {
       "RLE/bit-packed stream of {} bytes ended with {} more values wanted", end_ - begin_, wanted));
 }
 
+bool LeadingRleRun(const uint8_t* data, size_t size, int bit_width, int64_t n, uint32_t* value) {
+  if (bit_width < 0 || bit_width > 32 || n < 0) return false;
+  const uint8_t* pos = data;
+  const uint8_t* end = data + size;
+  uint64_t header;
+  if (!ReadUleb128(&pos, end, &header) || (header & 1) != 0) return false;
+  const uint64_t count = header >> 1;
+  if (count < static_cast<uint64_t>(n) || count > kMaxRunValues) return false;
+  const size_t value_bytes = static_cast<size_t>((bit_width + 7) / 8);
+  if (static_cast<size_t>(end - pos) < value_bytes) return false;
+  uint32_t v = 0;
+  for (size_t i = 0; i < value_bytes; ++i) v |= static_cast<uint32_t>(pos[i]) << (8 * i);
+  if (bit_width < 32 && (v >> bit_width) != 0) return false;
+  *value = v;
+  return true;
+}
+
 Status RleBitPackedDecoder::NextRun() {
   const size_t header_offset = static_cast<size_t>(pos_ - begin_);
   uint64_t header;

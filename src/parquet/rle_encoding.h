@@ -124,6 +124,14 @@ class RleBitPackedEncoder {
   int num_literals_ = 0;
 };
 
+// True when the first n values of the hybrid stream data[0, size) are one RLE
+// run (the stream starts with an RLE run of at least n values); sets *value
+// to the run's value. Consumes nothing: a fast path for level streams that
+// hold one value throughout (a column without nulls), which the caller then
+// fills instead of decoding. False (not an error) for anything else,
+// including a malformed stream, which the regular decoder then reports.
+bool LeadingRleRun(const uint8_t* data, size_t size, int bit_width, int64_t n, uint32_t* value);
+
 // ---- v1 data-page levels and booleans: a 4-byte LE length, then the hybrid
 
 // Decodes num_values values from a length-prefixed hybrid stream at

@@ -95,6 +95,44 @@ TEST(RleEncodingTest, RleRunBytes) {
             (std::vector<uint8_t>{0x12, 0xEF, 0xBE, 0xAD, 0xDE}));
 }
 
+TEST(RleEncodingTest, LeadingRleRun) {
+  uint32_t v = 99;
+  // 100 x 5 at width 3 covers any n up to 100, and no more.
+  const std::vector<uint8_t> run = {0xC8, 0x01, 0x05};
+  EXPECT_TRUE(LeadingRleRun(run.data(), run.size(), 3, 100, &v));
+  EXPECT_EQ(v, 5u);
+  EXPECT_TRUE(LeadingRleRun(run.data(), run.size(), 3, 1, &v));
+  EXPECT_FALSE(LeadingRleRun(run.data(), run.size(), 3, 101, &v));
+  // A 2-byte value at width 9; width 0 has no value bytes.
+  const std::vector<uint8_t> wide = {0x10, 0xAB, 0x01};
+  EXPECT_TRUE(LeadingRleRun(wide.data(), wide.size(), 9, 8, &v));
+  EXPECT_EQ(v, 0x1ABu);
+  const std::vector<uint8_t> zero = {0x14};
+  EXPECT_TRUE(LeadingRleRun(zero.data(), zero.size(), 0, 10, &v));
+  EXPECT_EQ(v, 0u);
+  // Not one run: a bit-packed start, a run followed by more values, a value
+  // wider than the bit width, a missing value byte, an empty stream.
+  const std::vector<uint8_t> packed = {0x03, 0x7F};
+  EXPECT_FALSE(LeadingRleRun(packed.data(), packed.size(), 1, 7, &v));
+  const std::vector<uint8_t> two_runs = {0x06, 0x01, 0x06, 0x00};  // 3 x 1, 3 x 0
+  EXPECT_FALSE(LeadingRleRun(two_runs.data(), two_runs.size(), 1, 6, &v));
+  EXPECT_TRUE(LeadingRleRun(two_runs.data(), two_runs.size(), 1, 3, &v));
+  const std::vector<uint8_t> too_wide = {0x10, 0x04};
+  EXPECT_FALSE(LeadingRleRun(too_wide.data(), too_wide.size(), 2, 8, &v));
+  EXPECT_FALSE(LeadingRleRun(run.data(), 2, 3, 100, &v));
+  EXPECT_FALSE(LeadingRleRun(run.data(), 0, 3, 0, &v));
+  // Agrees with the regular decoder on every stream the encoder writes for
+  // constant input.
+  for (int width : {1, 2, 8, 9, 16}) {
+    const uint32_t value = (1u << width) - 1;
+    const std::vector<uint32_t> in(1000, value);
+    const std::vector<uint8_t> enc = Encode(in, width);
+    ASSERT_TRUE(LeadingRleRun(enc.data(), enc.size(), width, 1000, &v)) << width;
+    EXPECT_EQ(v, value);
+    EXPECT_EQ(DecodeAll<uint32_t>(enc, width, 1000), in);
+  }
+}
+
 TEST(RleEncodingTest, EncoderRunChoice) {
   // 7 repeats stay bit-packed (1 group), 8 repeats become an RLE run.
   EXPECT_EQ(Encode(std::vector<uint32_t>(7, 1), 1), (std::vector<uint8_t>{0x03, 0x7F}));
