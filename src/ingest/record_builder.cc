@@ -27,6 +27,16 @@ struct Sc {
 
 constexpr std::string_view kReserved[] = {"date", "_source", "_line", "_rest"};
 
+// Whether a top-level key is one of kReserved (a test on the length first:
+// most keys are none of 4, 5 or 7 bytes long).
+bool IsReserved(std::string_view key) {
+  if (key.size() != 4 && key.size() != 5 && key.size() != 7) return false;
+  for (std::string_view r : kReserved) {
+    if (key == r) return true;
+  }
+  return false;
+}
+
 std::string LowerAscii(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -741,19 +751,20 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
 }
 
 BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
-  if (top_level) {
-    for (std::string_view r : kReserved) {
-      if (SameKey(key, r)) {
-        scratch_.assign(key);
-        scratch_ += '_';
-        key = scratch_;
-        break;
-      }
-    }
+  if (top_level && IsReserved(key)) {
+    scratch_.assign(key);
+    scratch_ += '_';
+    key = scratch_;
   }
+  // Fast path (kept small enough to inline into the per-field loops; the
+  // rest is ChildLookup): records usually repeat their keys in the same order.
   auto& kids = parent->children;
-  // Fast path: records usually repeat their keys in the same order.
   if (parent->hint < kids.size() && SameKey(kids[parent->hint]->key, key)) return kids[parent->hint++].get();
+  return ChildLookup(parent, key);
+}
+
+BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view key) {
+  auto& kids = parent->children;
   // An optional field skipped or added: look a few children ahead, then
   // through a small struct, before hashing.
   const size_t nk = kids.size();
