@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/utf8.h"
+#include "sql/execution/datum.h"
 #include "sql/function/cast.h"
 #include "sql/function/function_registry.h"
 #include "sql/function/kernel_util.h"
@@ -292,11 +293,24 @@ void RegisterStringFunctions(FunctionTable* t) {
                             }));
   t->Add("concat_ws", [](std::vector<BoundExprPtr> args) -> Result<BoundExprPtr> {
     LW_RETURN_IF_ERROR(CheckArity("concat_ws", args.size(), 1, 1000));
-    LW_ASSIGN_OR_RETURN(auto cast, CastArgs(std::move(args), {DataType::String()}));
-    // NULL arguments after the separator are skipped (Spark).
-    ScalarKernel k = [](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
+    // The arguments after the separator are strings, or arrays whose
+    // elements are joined in their place (as array<string>).
+    std::vector<bool> is_array(args.size(), false);
+    std::vector<BoundExprPtr> cast;
+    for (size_t i = 0; i < args.size(); ++i) {
+      is_array[i] = i > 0 && args[i]->type->id() == TypeId::kList;
+      TypePtr to = is_array[i] ? DataType::List(DataType::String()) : DataType::String();
+      LW_ASSIGN_OR_RETURN(BoundExprPtr c, BindCast(args[i], to));
+      cast.push_back(std::move(c));
+    }
+    // NULL arguments and NULL array elements after the separator are skipped (Spark).
+    ScalarKernel k = [is_array](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
       std::vector<StringReader> r;
-      for (const Datum& d : v) r.emplace_back(d);
+      std::vector<ColumnPtr> lists(v.size());
+      for (size_t k = 0; k < v.size(); ++k) {
+        if (is_array[k]) lists[k] = Materialize(v[k], n);
+        r.emplace_back(is_array[k] ? v[0] : v[k]);  // array arguments are read through lists[k]
+      }
       StringWriter w(n);
       std::string buf;
       for (int64_t i = 0; i < n; ++i) {
@@ -306,11 +320,22 @@ void RegisterStringFunctions(FunctionTable* t) {
         }
         buf.clear();
         bool first = true;
-        for (size_t k = 1; k < r.size(); ++k) {
-          if (!r[k].Valid(i)) continue;
+        auto add = [&](std::string_view s) {
           if (!first) buf.append(r[0][i]);
-          buf.append(r[k][i]);
+          buf.append(s);
           first = false;
+        };
+        for (size_t k = 1; k < r.size(); ++k) {
+          if (lists[k] != nullptr) {
+            const Column& list = *lists[k];
+            if (!list.IsValid(i)) continue;
+            const Column& el = *list.children[0];
+            for (int64_t e = list.ListBegin(i); e < list.ListEnd(i); ++e) {
+              if (!el.IsNull(e)) add(el.GetString(e));
+            }
+          } else if (r[k].Valid(i)) {
+            add(r[k][i]);
+          }
         }
         w.Append(buf);
       }
