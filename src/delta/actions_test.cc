@@ -222,7 +222,11 @@ TEST(ActionsPerf, HundredThousandAdds) {
   std::cout << "[ perf     ] ParseCommit: 100,000 adds with stats (" << content.size() / 1000000.0
             << " MB): " << best_user << " ms user CPU, " << best_wall << " ms wall\n";
 #if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(best_user, 100.0);
+  // A guard against a change of complexity (a quadratic step, a copy per
+  // action), not a benchmark: the 2-core VM measured 95-105 ms on a slow day
+  // (2026-11-28), when a bound of 100 ms failed a clean-clone run; 200 ms
+  // leaves room for such days and still catches a doubling.
+  EXPECT_LT(best_user, 200.0);
 #endif
 }
 
