@@ -560,38 +560,29 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
     int16_t* lv = dst->data_as<int16_t>() + first;
     const int bw = BitWidthOf(max_level);
     *uniform = -1;
-    size_t body = lpos, body_len = 0, used = 0;  // the hybrid stream, and the bytes it takes
-    if (v2) {
-      body_len = used = v2_len;
-    } else if (enc == Encoding::kRle && levels_size - lpos >= 4) {
-      const uint32_t len = LoadLE32(levels + lpos);
-      if (len <= levels_size - lpos - 4) {
-        body = lpos + 4;
-        body_len = len;
-        used = 4 + static_cast<size_t>(len);
-      }
-    }
-    uint32_t run = 0;
-    if (body_len > 0 && LeadingRleRun(levels + body, body_len, bw, n, &run) &&
-        run <= static_cast<uint32_t>(max_level)) {
-      std::fill(lv, lv + n, static_cast<int16_t>(run));
-      *uniform = static_cast<int>(run);
-      lpos += used;
-      return Status::OK();
-    }
-    if (v2) {
-      RleBitPackedDecoder dec(levels + lpos, v2_len, bw);
-      Status st = dec.GetBatch(lv, n);
-      if (!st.ok()) return Error(std::string(what) + " levels: " + st.message());
-      lpos += v2_len;
-    } else if (enc == Encoding::kBitPacked) {
+    auto fail = [&](const Status& st) { return Error(std::string(what) + " levels: " + st.message()); };
+    if (enc == Encoding::kBitPacked) {
       auto used = DecodeBitPackedLevels(levels + lpos, levels_size - lpos, bw, n, lv);
-      if (!used.ok()) return Error(std::string(what) + " levels: " + used.status().message());
+      if (!used.ok()) return fail(used.status());
       lpos += *used;
-    } else if (enc == Encoding::kRle) {
-      auto used = DecodeLengthPrefixedRle(levels + lpos, levels_size - lpos, bw, n, lv);
-      if (!used.ok()) return Error(std::string(what) + " levels: " + used.status().message());
-      lpos += *used;
+    } else if (enc == Encoding::kRle) {  // always so in v2
+      // The hybrid stream: v2 gives its length in the header, v1 prefixes it.
+      LengthPrefixedBody body{levels + lpos, v2_len};
+      if (!v2) {
+        auto b = FindLengthPrefixedBody(levels + lpos, levels_size - lpos);
+        if (!b.ok()) return fail(b.status());
+        body = *b;
+      }
+      lpos = static_cast<size_t>(body.data + body.size - levels);
+      RleBitPackedDecoder dec(body.data, body.size, bw);
+      uint32_t run = 0;
+      if (dec.FirstRunCovers(n, &run) && run <= static_cast<uint32_t>(max_level)) {
+        std::fill(lv, lv + n, static_cast<int16_t>(run));
+        *uniform = static_cast<int>(run);
+        return Status::OK();
+      }
+      Status st = RleBitPackedDecoder(body.data, body.size, bw).GetBatch(lv, n);
+      if (!st.ok()) return fail(st);
     } else {
       return Error(std::string(what) + " levels in unsupported encoding " + EncodingName(enc));
     }

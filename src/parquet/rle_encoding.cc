@@ -53,20 +53,10 @@ Status RleBitPackedDecoder::RanOut(int64_t wanted) const {
       "RLE/bit-packed stream of {} bytes ended with {} more values wanted", end_ - begin_, wanted));
 }
 
-bool LeadingRleRun(const uint8_t* data, size_t size, int bit_width, int64_t n, uint32_t* value) {
-  if (bit_width < 0 || bit_width > 32 || n < 0) return false;
-  const uint8_t* pos = data;
-  const uint8_t* end = data + size;
-  uint64_t header;
-  if (!ReadUleb128(&pos, end, &header) || (header & 1) != 0) return false;
-  const uint64_t count = header >> 1;
-  if (count < static_cast<uint64_t>(n) || count > kMaxRunValues) return false;
-  const size_t value_bytes = static_cast<size_t>((bit_width + 7) / 8);
-  if (static_cast<size_t>(end - pos) < value_bytes) return false;
-  uint32_t v = 0;
-  for (size_t i = 0; i < value_bytes; ++i) v |= static_cast<uint32_t>(pos[i]) << (8 * i);
-  if (bit_width < 32 && (v >> bit_width) != 0) return false;
-  *value = v;
+bool RleBitPackedDecoder::FirstRunCovers(int64_t n, uint32_t* value) {
+  if (pos_ != begin_ || bit_width_ < 0 || bit_width_ > kMaxBitWidth || n < 0) return false;
+  if (!NextRun().ok() || rle_left_ < n) return false;
+  *value = rle_value_;
   return true;
 }
 
@@ -411,9 +401,7 @@ size_t RleBitPackedEncoder::EstimatedSize() const {
 
 // ---------------------------------------------------------------- length-prefixed
 
-template <typename T>
-Result<size_t> DecodeLengthPrefixedRle(const uint8_t* data, size_t size, int bit_width,
-                                       int64_t num_values, T* out) {
+Result<LengthPrefixedBody> FindLengthPrefixedBody(const uint8_t* data, size_t size) {
   if (size < 4) {
     return Status::Corrupt(
         fmt::format("length-prefixed RLE: needs a 4-byte length, only {} bytes present", size));
@@ -423,9 +411,16 @@ Result<size_t> DecodeLengthPrefixedRle(const uint8_t* data, size_t size, int bit
     return Status::Corrupt(fmt::format(
         "length-prefixed RLE: length {} exceeds the {} bytes that follow it", len, size - 4));
   }
-  RleBitPackedDecoder decoder(data + 4, len, bit_width);
+  return LengthPrefixedBody{data + 4, len};
+}
+
+template <typename T>
+Result<size_t> DecodeLengthPrefixedRle(const uint8_t* data, size_t size, int bit_width,
+                                       int64_t num_values, T* out) {
+  LW_ASSIGN_OR_RETURN(LengthPrefixedBody body, FindLengthPrefixedBody(data, size));
+  RleBitPackedDecoder decoder(body.data, body.size, bit_width);
   LW_RETURN_IF_ERROR(decoder.GetBatch(out, num_values));
-  return size_t{4} + len;
+  return size_t{4} + body.size;
 }
 
 template <typename T>

@@ -42,6 +42,13 @@ class RleBitPackedDecoder {
   // Skips the next n values; fails like GetBatch when they are not there.
   Status Skip(int64_t n);
 
+  // On a fresh decoder: true when the stream starts with an RLE run of at
+  // least n values, whose value it sets. Reads the first run header (as
+  // GetBatch would); false for anything else, a malformed header included.
+  // A fast path for level streams that hold one value throughout (a column
+  // without nulls): filled by the caller instead of decoded.
+  bool FirstRunCovers(int64_t n, uint32_t* value);
+
   int bit_width() const { return bit_width_; }
   // Bytes of run headers and run bodies entered so far (a run is counted
   // whole once its header has been read).
@@ -124,15 +131,16 @@ class RleBitPackedEncoder {
   int num_literals_ = 0;
 };
 
-// True when the first n values of the hybrid stream data[0, size) are one RLE
-// run (the stream starts with an RLE run of at least n values); sets *value
-// to the run's value. Consumes nothing: a fast path for level streams that
-// hold one value throughout (a column without nulls), which the caller then
-// fills instead of decoding. False (not an error) for anything else,
-// including a malformed stream, which the regular decoder then reports.
-bool LeadingRleRun(const uint8_t* data, size_t size, int bit_width, int64_t n, uint32_t* value);
-
 // ---- v1 data-page levels and booleans: a 4-byte LE length, then the hybrid
+
+// The hybrid stream of the length-prefixed stream at data[0, size): the
+// bytes after the 4-byte length (so 4 + its size are consumed). Fails when
+// the length is missing or exceeds the data.
+struct LengthPrefixedBody {
+  const uint8_t* data;
+  size_t size;
+};
+Result<LengthPrefixedBody> FindLengthPrefixedBody(const uint8_t* data, size_t size);
 
 // Decodes num_values values from a length-prefixed hybrid stream at
 // data[0, size) into out. Returns the bytes consumed (4 + the length).

@@ -95,7 +95,13 @@ TEST(RleEncodingTest, RleRunBytes) {
             (std::vector<uint8_t>{0x12, 0xEF, 0xBE, 0xAD, 0xDE}));
 }
 
-TEST(RleEncodingTest, LeadingRleRun) {
+// RleBitPackedDecoder::FirstRunCovers on a fresh decoder of data[0, size).
+bool LeadingRleRun(const uint8_t* data, size_t size, int bit_width, int64_t n, uint32_t* value) {
+  RleBitPackedDecoder decoder(data, size, bit_width);
+  return decoder.FirstRunCovers(n, value);
+}
+
+TEST(RleEncodingTest, FirstRunCovers) {
   uint32_t v = 99;
   // 100 x 5 at width 3 covers any n up to 100, and no more.
   const std::vector<uint8_t> run = {0xC8, 0x01, 0x05};
