@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <optional>
 
 #include "common/utf8.h"
 #include "sql/execution/datum.h"
@@ -295,46 +296,49 @@ void RegisterStringFunctions(FunctionTable* t) {
     LW_RETURN_IF_ERROR(CheckArity("concat_ws", args.size(), 1, 1000));
     // The arguments after the separator are strings, or arrays whose
     // elements are joined in their place (as array<string>).
-    std::vector<bool> is_array(args.size(), false);
-    std::vector<BoundExprPtr> cast;
+    std::vector<TypePtr> types;
     for (size_t i = 0; i < args.size(); ++i) {
-      is_array[i] = i > 0 && args[i]->type->id() == TypeId::kList;
-      TypePtr to = is_array[i] ? DataType::List(DataType::String()) : DataType::String();
-      LW_ASSIGN_OR_RETURN(BoundExprPtr c, BindCast(args[i], to));
-      cast.push_back(std::move(c));
+      const bool array = i > 0 && args[i]->type->id() == TypeId::kList;
+      types.push_back(array ? DataType::List(DataType::String()) : DataType::String());
     }
+    LW_ASSIGN_OR_RETURN(auto cast, CastArgs(std::move(args), types));
     // NULL arguments and NULL array elements after the separator are skipped (Spark).
-    ScalarKernel k = [is_array](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
-      std::vector<StringReader> r;
+    ScalarKernel k = [](const BoundExpr&, const std::vector<Datum>& v, int64_t n, Datum* out) {
+      const StringReader sep(v[0]);
+      // Each argument after the separator: a string (strs) or an array (lists).
+      std::vector<std::optional<StringReader>> strs(v.size());
       std::vector<ColumnPtr> lists(v.size());
-      for (size_t k = 0; k < v.size(); ++k) {
-        if (is_array[k]) lists[k] = Materialize(v[k], n);
-        r.emplace_back(is_array[k] ? v[0] : v[k]);  // array arguments are read through lists[k]
+      for (size_t k = 1; k < v.size(); ++k) {
+        if (v[k].type()->id() == TypeId::kList) {
+          lists[k] = Materialize(v[k], n);
+        } else {
+          strs[k].emplace(v[k]);
+        }
       }
       StringWriter w(n);
       std::string buf;
       for (int64_t i = 0; i < n; ++i) {
-        if (!r[0].Valid(i)) {
+        if (!sep.Valid(i)) {
           w.AppendNull();
           continue;
         }
         buf.clear();
         bool first = true;
         auto add = [&](std::string_view s) {
-          if (!first) buf.append(r[0][i]);
+          if (!first) buf.append(sep[i]);
           buf.append(s);
           first = false;
         };
-        for (size_t k = 1; k < r.size(); ++k) {
-          if (lists[k] != nullptr) {
-            const Column& list = *lists[k];
-            if (!list.IsValid(i)) continue;
-            const Column& el = *list.children[0];
-            for (int64_t e = list.ListBegin(i); e < list.ListEnd(i); ++e) {
-              if (!el.IsNull(e)) add(el.GetString(e));
-            }
-          } else if (r[k].Valid(i)) {
-            add(r[k][i]);
+        for (size_t k = 1; k < v.size(); ++k) {
+          if (strs[k]) {
+            if (strs[k]->Valid(i)) add((*strs[k])[i]);
+            continue;
+          }
+          const Column& list = *lists[k];
+          if (!list.IsValid(i)) continue;
+          const Column& el = *list.children[0];
+          for (int64_t e = list.ListBegin(i); e < list.ListEnd(i); ++e) {
+            if (!el.IsNull(e)) add(el.GetString(e));
           }
         }
         w.Append(buf);
