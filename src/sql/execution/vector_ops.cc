@@ -61,7 +61,7 @@ ColumnPtr Gather(const Column& src, const uint32_t* rows, int64_t n) {
       for (int64_t i = 0; i < n; ++i) {
         if (rows[i] != kNullRow) {
           int64_t len = so[rows[i] + 1] - so[rows[i]];
-          std::memcpy(d + pos, sd + so[rows[i]], static_cast<size_t>(len));
+          if (len > 0) std::memcpy(d + pos, sd + so[rows[i]], static_cast<size_t>(len));  // sd is null when all are empty
           pos += len;
         }
         o[i + 1] = pos;
