@@ -507,6 +507,7 @@ class SchemaParser {
   Status ParseField(od::value& v, const std::string& parent, size_t index, Field* out);
 
   od::parser parser_;
+  simdjson::dom::parser dom_parser_;
 };
 
 Status SchemaParser::ParseTypeName(std::string_view name, const std::string& path,
@@ -694,6 +695,15 @@ Status SchemaParser::ParseField(od::value& v, const std::string& parent, size_t 
 
 Result<Schema> SchemaParser::Parse(std::string_view json) {
   const simdjson::padded_string padded(json.data(), json.size());
+  // On-Demand validates only what it reads, and find_field_unordered, when it
+  // wraps around to the members before its position, assumes they are well
+  // formed (simdjson's development checks abort on a malformed one; a release
+  // build would go on from an undefined state). So the whole string is
+  // validated first, trailing content included; a schema string is small and
+  // parsed once per snapshot.
+  if (simdjson::dom::element whole; auto err = dom_parser_.parse(padded).get(whole)) {
+    return JsonFail(err, "");
+  }
   od::document doc;
   if (auto err = parser_.iterate(padded).get(doc)) return JsonFail(err, "");
   od::object root;
@@ -713,16 +723,6 @@ Result<Schema> SchemaParser::Parse(std::string_view json) {
   if (!found) return Fail("", "struct type without \"fields\"");
   Schema schema;
   LW_RETURN_IF_ERROR(ParseFields(fv, "", &schema.fields));
-  // Lookups left the iterator inside the root object: skip over it from the
-  // start, then nothing may follow.
-  doc.rewind();
-  od::object again;
-  std::string_view whole;
-  if (auto err = doc.get_object().get(again)) return JsonFail(err, "");
-  if (auto err = again.raw_json().get(whole)) return JsonFail(err, "");
-  if (const char* rest; !doc.current_location().get(rest)) {
-    return Fail("", "content after the schema object");
-  }
   return schema;
 }
 

@@ -229,6 +229,12 @@ TEST(SchemaJson, MalformedSchemasAreCorrupt) {
       R"({"type":"struct","fields":[{"name":"s","type":{"type":"struct","fields":[{"name":"a","type":"long"},{"name":"A","type":"long"}]}}]})",
       StatusCode::kCorrupt, "s.A: duplicate column name");
   ExpectSchemaError(R"({"type":"struct","fields":[]} x)", StatusCode::kCorrupt, "schemaString");
+  // A type object that is not closed ('/' for '}'), in a field whose later
+  // lookups ("nullable" absent) wrap around over the members already read
+  // (found by fuzz_delta_log: simdjson's development checks aborted).
+  ExpectSchemaError(
+      R"({"type":"struct","fields":[{"name":"s","type":{"type":"struct","fields":[{"name":"f","type":"long"}]/,"nulable":true,"metadata":{}}]})",
+      StatusCode::kCorrupt, "schemaString: malformed JSON");
 }
 
 // ---------------------------------------------------------------------------
