@@ -559,7 +559,7 @@ int RunWrite(int64_t rows, const std::string& out, const std::string& tsv, const
   for (int th : threads) {
     Runs runs;
     for (int rep = 0; rep < reps; ++rep) {
-      parquet::WriterOptions options;  // zstd (level 3), dictionary, 2^20-row row groups
+      parquet::WriterOptions options;  // zstd (level 1), dictionary, 2^20-row row groups
       options.threads = th;
       const double wall = Now(), cpu = CpuNow();
       Status st = WriteTable(t, out, options);

@@ -444,7 +444,7 @@ Status Compress(Codec codec, const uint8_t* in, size_t in_size, int level, Buffe
     case Codec::kZstd: {
       ZSTD_CCtx* cctx = ThreadZstdCCtx();
       if (cctx == nullptr) return Status::ResourceExhausted("ZSTD_createCCtx failed");
-      if (level == kDefaultCompressionLevel) level = ZSTD_CLEVEL_DEFAULT;
+      if (level == kDefaultCompressionLevel) level = kZstdDefaultLevel;
       level = std::clamp(level, ZSTD_minCLevel(), ZSTD_maxCLevel());
       size_t bound = ZSTD_compressBound(in_size);
       out->Resize(start + bound);
