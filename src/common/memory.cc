@@ -133,6 +133,7 @@ class Pool {
       return;
     }
     while (!cache_.empty() && static_cast<size_t>(cached_) + size > limit_) EvictOldestLocked();
+    if (cache_.empty()) oldest_freed_ = now;
     cache_.emplace(size, Cached{p, now});
     cached_ += static_cast<int64_t>(size);
   }
@@ -188,20 +189,29 @@ class Pool {
     cache_.erase(oldest);
   }
 
+  // Unmaps the blocks cached for longer than kMaxCacheAge. Called on every Allocate and Free,
+  // so the walk happens only once the oldest block may have expired: oldest_freed_ is a lower
+  // bound of the cached blocks' times (blocks leave the cache in any order), refreshed by
+  // each walk.
   void ExpireLocked(Clock::time_point now) {
+    if (cache_.empty() || now - oldest_freed_ <= kMaxCacheAge) return;
+    Clock::time_point oldest = now;
     for (auto it = cache_.begin(); it != cache_.end();) {
       if (now - it->second.freed > kMaxCacheAge) {
         ::munmap(it->second.p, it->first);
         cached_ -= static_cast<int64_t>(it->first);
         it = cache_.erase(it);
       } else {
+        oldest = std::min(oldest, it->second.freed);
         ++it;
       }
     }
+    oldest_freed_ = oldest;
   }
 
   std::mutex mu_;
   std::multimap<size_t, Cached> cache_;  // by size
+  Clock::time_point oldest_freed_{};      // <= every cached block's `freed` (see ExpireLocked)
   size_t limit_;
   int64_t cached_ = 0, mapped_ = 0, hits_ = 0, maps_ = 0;
 };
