@@ -243,7 +243,7 @@ void ColumnChunkReader::ReserveOutput(LeafData* out) const {
   };
   const int64_t n = std::min(meta_.num_values, limit);
   if (n <= 0) return;
-  if (leaf_.max_def > 0) reserve(&out->def_levels, n * 2);
+  if (leaf_.max_def > 0 && !out->all_defined) reserve(&out->def_levels, n * 2);
   if (leaf_.max_rep > 0) reserve(&out->rep_levels, n * 2);
   Column* col = out->values.get();
   const int width = col->type->byte_width();
@@ -255,17 +255,23 @@ void ColumnChunkReader::ReserveOutput(LeafData* out) const {
   }
 }
 
-Status ColumnChunkReader::ReadAll(LeafData* out) {
+Status ColumnChunkReader::ReadAll(LeafData* out, bool lazy_levels) {
   out->max_def = leaf_.max_def;
   out->max_rep = leaf_.max_rep;
   if (out->values == nullptr) out->values = Column::Make(leaf_.type);
+  lazy_levels_ = lazy_levels && leaf_.max_rep == 0 && leaf_.max_def > 0 && out->num_entries == 0;
+  if (lazy_levels_) out->all_defined = true;
   ReserveOutput(out);
   size_t pos = 0;
   int64_t entries_before = out->num_entries;
+  Status st;
   while (pos < chunk_size_ && out->num_entries - entries_before < meta_.num_values) {
     PageType type;
-    LW_RETURN_IF_ERROR(ReadPage(pos, chunk_size_, out, &type, &pos));
+    st = ReadPage(pos, chunk_size_, out, &type, &pos);
+    if (!st.ok()) break;
   }
+  lazy_levels_ = false;
+  LW_RETURN_IF_ERROR(st);
   int64_t got = out->num_entries - entries_before;
   if (got != meta_.num_values) {
     page_offset_ = file_offset_ + static_cast<int64_t>(pos);
@@ -553,15 +559,20 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
   size_t lpos = 0;
   // Decodes one level stream; *uniform is set to the level every entry of the
   // page has when the stream is a single RLE run (a column without nulls:
-  // filled, not decoded, and not checked entry by entry), else -1.
+  // filled, not decoded, and not checked entry by entry), else -1. With
+  // `skip_max`, a single run of max_level is not even filled (dst untouched).
   auto decode_levels = [&](int16_t max_level, Encoding enc, size_t v2_len, Buffer* dst,
-                           const char* what, int* uniform) -> Status {
-    dst->Resize((first + n) * sizeof(int16_t));
-    int16_t* lv = dst->data_as<int16_t>() + first;
+                           const char* what, bool skip_max, int* uniform) -> Status {
+    auto out_levels = [&] {
+      dst->Resize((first + n) * sizeof(int16_t));
+      return dst->data_as<int16_t>() + first;
+    };
     const int bw = BitWidthOf(max_level);
     *uniform = -1;
     auto fail = [&](const Status& st) { return Error(std::string(what) + " levels: " + st.message()); };
+    int16_t* lv = nullptr;
     if (enc == Encoding::kBitPacked) {
+      lv = out_levels();
       auto used = DecodeBitPackedLevels(levels + lpos, levels_size - lpos, bw, n, lv);
       if (!used.ok()) return fail(used.status());
       lpos += *used;
@@ -577,10 +588,13 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
       RleBitPackedDecoder dec(body.data, body.size, bw);
       uint32_t run = 0;
       if (dec.FirstRunCovers(n, &run) && run <= static_cast<uint32_t>(max_level)) {
-        std::fill(lv, lv + n, static_cast<int16_t>(run));
         *uniform = static_cast<int>(run);
+        if (skip_max && run == static_cast<uint32_t>(max_level)) return Status::OK();
+        lv = out_levels();
+        std::fill(lv, lv + n, static_cast<int16_t>(run));
         return Status::OK();
       }
+      lv = out_levels();
       Status st = RleBitPackedDecoder(body.data, body.size, bw).GetBatch(lv, n);
       if (!st.ok()) return fail(st);
     } else {
@@ -596,7 +610,7 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
   int uniform = -1;
   if (leaf_.max_rep > 0) {
     LW_RETURN_IF_ERROR(
-        decode_levels(leaf_.max_rep, rep_enc, rep_len, &out->rep_levels, "repetition", &uniform));
+        decode_levels(leaf_.max_rep, rep_enc, rep_len, &out->rep_levels, "repetition", false, &uniform));
     if (n > 0 && first == 0 && out->rep_levels.data_as<int16_t>()[0] != 0) {
       return Error("first repetition level of the column chunk is not 0");
     }
@@ -605,8 +619,14 @@ Status ColumnChunkReader::ReadDataPage(const PageHeader& h, const uint8_t* page,
   }
   int64_t non_null = n;
   if (leaf_.max_def > 0) {
+    const bool skip = lazy_levels_ && out->all_defined;
     LW_RETURN_IF_ERROR(
-        decode_levels(leaf_.max_def, def_enc, def_len, &out->def_levels, "definition", &uniform));
+        decode_levels(leaf_.max_def, def_enc, def_len, &out->def_levels, "definition", skip, &uniform));
+    if (skip && uniform != leaf_.max_def) {
+      // The first page with a null: the entries before it, all defined, get their levels now.
+      std::fill_n(out->def_levels.data_as<int16_t>(), first, leaf_.max_def);
+      out->all_defined = false;
+    }
     if (uniform >= 0) {
       non_null = uniform == leaf_.max_def ? n : 0;
     } else {

@@ -38,8 +38,11 @@ class ColumnChunkReader {
   ColumnChunkReader(const LeafDescriptor& leaf, const ColumnMetaData& meta, const uint8_t* chunk,
                     size_t chunk_size, int64_t file_offset, ColumnReadOptions options = {});
 
-  // Decodes all pages into *out (levels and values appended).
-  Status ReadAll(LeafData* out);
+  // Decodes all pages into *out (levels and values appended). With
+  // `lazy_levels`, a flat leaf (max_rep == 0) read into an empty *out whose
+  // pages all define every entry gets out->all_defined instead of definition
+  // levels (see LeafData); a page with a null materializes them.
+  Status ReadAll(LeafData* out, bool lazy_levels = false);
 
   // ---- single pages (row-range reads through an OffsetIndex)
   // Decodes the pages in chunk bytes [0, end): the dictionary page, if any,
@@ -122,6 +125,7 @@ class ColumnChunkReader {
   bool page_was_dictionary_ = false;
   // ReadDataPageRange: the entries of the page to keep (keep_end_ < 0: all).
   int64_t keep_begin_ = 0, keep_end_ = -1;
+  bool lazy_levels_ = false;  // ReadAll(out, true)
   int64_t page_entries_ = 0;  // entries of the last data page decoded
 };
 

@@ -95,7 +95,7 @@ void ColumnWriter::DecideDictionary() {
 Status ColumnWriter::Write(const LeafData& batch) {
   const int64_t n = batch.num_entries;
   const int16_t* rep = leaf_.max_rep > 0 ? batch.rep_levels.data_as<int16_t>() : nullptr;
-  const int16_t* def = leaf_.max_def > 0 ? batch.def_levels.data_as<int16_t>() : nullptr;
+  const int16_t* def = leaf_.max_def > 0 && !batch.all_defined ? batch.def_levels.data_as<int16_t>() : nullptr;
   const Column& values = *batch.values;
   constexpr int64_t kSegment = 4096;
   int64_t e = 0, vi = 0;
@@ -111,7 +111,16 @@ Status ColumnWriter::Write(const LeafData& batch) {
     if (def != nullptr) {
       nv = 0;
       for (int64_t i = e; i < end; ++i) nv += def[i] == leaf_.max_def;
-      page_def_.Append(def + e, seg * sizeof(int16_t));
+      if (nv != seg && page_def_full_) {  // the page's first null: its levels so far, then these
+        page_def_.Resize(static_cast<size_t>(page_entries_) * sizeof(int16_t));
+        std::fill_n(page_def_.data_as<int16_t>(), page_entries_, leaf_.max_def);
+        page_def_full_ = false;
+      }
+      if (!page_def_full_) page_def_.Append(def + e, seg * sizeof(int16_t));
+    } else if (leaf_.max_def > 0 && !page_def_full_) {
+      const size_t at = page_def_.size();
+      page_def_.Resize(at + static_cast<size_t>(seg) * sizeof(int16_t));
+      std::fill_n(reinterpret_cast<int16_t*>(page_def_.data() + at), seg, leaf_.max_def);
     }
     if (rep != nullptr) {
       page_rep_.Append(rep + e, seg * sizeof(int16_t));
@@ -196,7 +205,10 @@ Status ColumnWriter::FlushPage() {
   if (leaf_.max_rep > 0) {
     EncodeLengthPrefixedRle(page_rep_.data_as<int16_t>(), page_entries_, BitWidthOf(leaf_.max_rep), &scratch_);
   }
-  if (leaf_.max_def > 0) {
+  if (leaf_.max_def > 0 && page_def_full_) {
+    EncodeLengthPrefixedRun(static_cast<uint32_t>(leaf_.max_def), page_entries_, BitWidthOf(leaf_.max_def),
+                            &scratch_);
+  } else if (leaf_.max_def > 0) {
     EncodeLengthPrefixedRle(page_def_.data_as<int16_t>(), page_entries_, BitWidthOf(leaf_.max_def), &scratch_);
   }
   Encoding enc;
@@ -245,6 +257,7 @@ Status ColumnWriter::FlushPage() {
   page_rows_ = 0;
   page_rep_.Clear();
   page_def_.Clear();
+  page_def_full_ = true;
   page_values_.Clear();
   page_offsets_.Clear();
   page_offsets_.AppendValue<int64_t>(0);

@@ -92,6 +92,9 @@ class ColumnWriter {
 
   // open page
   Buffer page_rep_, page_def_;  // int16 levels
+  // Every entry of the open page so far has d == max_def, and page_def_ is
+  // left empty (a page without nulls: its levels are written as one run).
+  bool page_def_full_ = true;
   Buffer page_values_;          // physical values (records, or chars for byte arrays)
   Buffer page_offsets_;         // byte arrays: int64 end offsets with a leading 0
   Buffer page_indices_;         // uint32 dictionary indices, when dictionary-encoding

@@ -170,7 +170,7 @@ bool ParquetFileReader::RowGroupMayMatch(int rg, const std::vector<StatsPredicat
   return true;
 }
 
-Status ParquetFileReader::ReadChunk(int rg, int leaf, LeafData* out) const {
+Status ParquetFileReader::ReadChunk(int rg, int leaf, LeafData* out, bool lazy_levels) const {
   const LeafDescriptor& desc = schema_.leaves()[leaf];
   const ColumnMetaData& m = *metadata_.row_groups[rg].columns[leaf].meta_data;
   if (m.num_values == 0) {  // an empty chunk: nothing to read (offsets may be 0)
@@ -182,7 +182,7 @@ Status ParquetFileReader::ReadChunk(int rg, int leaf, LeafData* out) const {
   size_t begin, size;
   LW_RETURN_IF_ERROR(ChunkRange(rg, leaf, &begin, &size));
   ColumnChunkReader reader(desc, m, data_ + begin, size, static_cast<int64_t>(begin), options_.column);
-  return reader.ReadAll(out);
+  return reader.ReadAll(out, lazy_levels);
 }
 
 Status ParquetFileReader::MatchRows(int rg, int leaf, const ColumnChunkReader::ValuePredicate& pred,
@@ -218,7 +218,7 @@ Result<RecordBatch> ParquetFileReader::ReadRowGroup(int rg, const std::vector<Fi
   std::vector<LeafData> leaves(nleaves);
   for (size_t i = 0; i < nleaves; ++i) {
     if (!needed[i]) continue;
-    Status st = ReadChunk(rg, static_cast<int>(i), &leaves[i]);
+    Status st = ReadChunk(rg, static_cast<int>(i), &leaves[i], /*lazy_levels=*/true);
     if (!st.ok()) return st.WithContext(fmt::format("{}: row group {}", name_, rg));
   }
   return Assemble(rg, plans, leaves, metadata_.row_groups[rg].num_rows);
@@ -315,7 +315,7 @@ RowSelection ParquetFileReader::PagesMayMatch(int rg, const std::vector<StatsPre
 Status ParquetFileReader::ReadLeafRowsWhole(int rg, int leaf, const RowSelection& rows,
                                             LeafData* out) const {
   LeafData all;
-  LW_RETURN_IF_ERROR(ReadChunk(rg, leaf, &all));
+  LW_RETURN_IF_ERROR(ReadChunk(rg, leaf, &all, /*lazy_levels=*/false));  // AppendLeafRows reads levels
   int64_t n = 0;
   LW_RETURN_IF_ERROR(AppendLeafRows(all, 0, rows, out, &n));
   if (n != metadata_.row_groups[rg].num_rows) {

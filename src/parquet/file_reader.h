@@ -130,8 +130,9 @@ class ParquetFileReader {
   ParquetFileReader() = default;
   Status Init();
   Status ChunkRange(int rg, int leaf, size_t* begin, size_t* size) const;
-  // Decodes the whole chunk of `leaf` in `rg` into *out.
-  Status ReadChunk(int rg, int leaf, LeafData* out) const;
+  // Decodes the whole chunk of `leaf` in `rg` into *out (`lazy_levels`: for the
+  // LevelAssembler, which reads LeafData::all_defined; see ColumnChunkReader::ReadAll).
+  Status ReadChunk(int rg, int leaf, LeafData* out, bool lazy_levels) const;
   // The bytes of the offset index (or column index) of chunk (rg, leaf),
   // checked to lie before the footer, and the context its errors carry.
   struct IndexBytes {

@@ -836,6 +836,58 @@ TEST(ParquetRoundTrip, PagesSplitByBytesAndEntries) {
   }
 }
 
+// A flat nullable leaf whose pages have no null is read without definition
+// levels (LeafData::all_defined); the first page with a null materializes the
+// levels of the pages before it. Nulls only in the last page, only in the
+// first, in none, in every one, and under an optional struct.
+TEST(ParquetRoundTrip, NullsInSomePagesOfAChunk) {
+  constexpr int64_t kRows = 1000;
+  auto rows = [&](auto is_null) {
+    std::vector<V> v;
+    for (int64_t i = 0; i < kRows; ++i) v.push_back(is_null(i) ? kNull : V(i * 7 - 3));
+    return v;
+  };
+  std::vector<V> last = rows([](int64_t i) { return i == kRows - 2; });
+  std::vector<V> first = rows([](int64_t i) { return i == 5; });
+  std::vector<V> none = rows([](int64_t) { return false; });
+  std::vector<V> every = rows([](int64_t i) { return i % 97 == 0; });
+  std::vector<V> text;
+  for (int64_t i = 0; i < kRows; ++i) text.push_back(i == 700 ? kNull : V("s" + std::to_string(i % 13)));
+  std::vector<V> structs;
+  for (int64_t i = 0; i < kRows; ++i) structs.push_back(i == 999 ? kNull : V{V(i), V(i == 998 ? kNull : V(-i))});
+  const TypePtr st = DataType::Struct({F("a", DataType::Int64()), F("b", DataType::Int64())});
+  RecordBatch b = Batch({F("last", DataType::Int64()), F("first", DataType::Int64()), F("none", DataType::Int64()),
+                         F("every", DataType::Int64()), F("text", DataType::String()), F("s", st)},
+                        {Col(DataType::Int64(), last), Col(DataType::Int64(), first), Col(DataType::Int64(), none),
+                         Col(DataType::Int64(), every), Col(DataType::String(), text), Col(st, structs)});
+  for (bool dictionary : {false, true}) {
+    SCOPED_TRACE(dictionary ? "dictionary" : "plain");
+    WriterOptions opt;
+    opt.page_max_entries = 100;  // 10 pages per chunk
+    opt.dictionary = dictionary;
+    TempFile file;
+    ReadBack rb = RoundTrip(file, b.schema, {b}, opt);
+    ASSERT_NE(rb.reader, nullptr);
+    EXPECT_GE(DataPages(ChunkMeta(*rb.reader, 0, "last"), Encoding::kPlain) +
+                  DataPages(ChunkMeta(*rb.reader, 0, "last"), Encoding::kDeltaBinaryPacked) +
+                  DataPages(ChunkMeta(*rb.reader, 0, "last"), Encoding::kRleDictionary),
+              10);
+    EXPECT_EQ(rb.batch.columns[0]->null_count(), 1);
+    EXPECT_EQ(rb.batch.columns[2]->null_count(), 0);
+    EXPECT_EQ(rb.batch.columns[5]->null_count(), 1);
+  }
+  // Written in batches that end inside pages: a batch whose column has no
+  // nulls (the writer takes its levels as all defined) followed, in the same
+  // page, by one with a null.
+  for (int64_t cut : {450, 995}) {
+    SCOPED_TRACE("cut " + std::to_string(cut));
+    WriterOptions opt;
+    opt.page_max_entries = 100;
+    TempFile file;
+    RoundTrip(file, b.schema, {Slice(b, 0, cut), Slice(b, cut, kRows)}, opt);
+  }
+}
+
 // ---------------------------------------------------------------- dictionary
 
 // MatchRows decides a predicate per row without materializing values: on

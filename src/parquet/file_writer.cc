@@ -186,15 +186,12 @@ Status ParquetFileWriter::WriteRows(const RecordBatch& batch, int64_t, int64_t e
     if (plan.kind == FieldPlan::Kind::kLeaf && col->validity.empty() &&
         col->type->Equals(*leaves[plan.leaf].type)) {
       // A flat column without nulls is its own dense value stream: share it (the
-      // column writer only reads it) instead of copying it; only the definition
-      // levels (all max_def) are materialized.
+      // column writer only reads it) instead of copying it; its definition
+      // levels (all max_def) are not materialized.
       LeafData& l = data[plan.leaf];
       l.values = col;
       l.num_entries = col->length;
-      if (l.max_def > 0) {
-        l.def_levels.Resize(static_cast<size_t>(col->length) * sizeof(int16_t));
-        std::fill_n(l.def_levels.data_as<int16_t>(), col->length, l.max_def);
-      }
+      l.all_defined = l.max_def > 0;
     } else {
       Status s = ShredColumn(plan, *col, &data);
       if (!s.ok()) return s.WithContext(path_);

@@ -7,6 +7,12 @@ namespace lakewatch::parquet {
 
 namespace {
 
+// A leaf's definition levels, or nullptr when every entry is defined (no
+// levels, or all_defined).
+const int16_t* DefLevels(const LeafData& l) {
+  return l.max_def > 0 && !l.all_defined ? l.def_levels.data_as<int16_t>() : nullptr;
+}
+
 template <typename T>
 void ScatterFixed(const T* src, const uint8_t* valid, int64_t n, T* dst) {
   int64_t k = 0;
@@ -76,7 +82,7 @@ LevelAssembler::Slots LevelAssembler::ComputeSlots(int leaf, int16_t scope_rep,
     return s;
   }
   const int16_t* r = l.rep_levels.data_as<int16_t>();
-  const int16_t* d = l.max_def > 0 ? l.def_levels.data_as<int16_t>() : nullptr;
+  const int16_t* d = DefLevels(l);
   s.index.reserve(l.num_entries);
   for (int64_t e = 0; e < l.num_entries; ++e) {
     if (r[e] <= scope_rep && (d == nullptr || d[e] >= scope_def)) s.index.push_back(e);
@@ -97,7 +103,7 @@ Result<ColumnPtr> LevelAssembler::AssembleTop(const FieldPlan& plan) {
 
 void LevelAssembler::FillValidity(const FieldPlan& node, const Slots& slots, Column* out) const {
   const LeafData& l = (*leaves_)[node.first_leaf];
-  if (node.def_present == 0 || l.max_def == 0) return;  // always present
+  if (node.def_present == 0 || DefLevels(l) == nullptr) return;  // always present
   const int16_t* d = l.def_levels.data_as<int16_t>();
   out->validity.Resize(slots.count);
   uint8_t* v = out->validity.data();
@@ -138,14 +144,14 @@ Result<ColumnPtr> LevelAssembler::Assemble(const FieldPlan& node, int16_t scope_
 Result<ColumnPtr> LevelAssembler::AssembleLeaf(const FieldPlan& node, const Slots& slots) {
   const LeafData& l = (*leaves_)[node.leaf];
   const Column& dense = *l.values;
-  if (l.max_def == 0) {
+  const int16_t* d = DefLevels(l);
+  if (d == nullptr) {
     if (dense.length != slots.count) {
       return Status::Corrupt("column '" + node.field.name + "': " + std::to_string(slots.count) +
                              " levels but " + std::to_string(dense.length) + " values");
     }
     if (slots.identity) return l.values;
   }
-  const int16_t* d = l.max_def > 0 ? l.def_levels.data_as<int16_t>() : nullptr;
   if (d != nullptr && dense.length == slots.count) {
     // The common case of an optional column without nulls: when every slot holds a
     // value, the dense values are the column as they are (no copy).
@@ -175,7 +181,7 @@ Result<ColumnPtr> LevelAssembler::AssembleLeaf(const FieldPlan& node, const Slot
 Result<ColumnPtr> LevelAssembler::AssembleRepeated(const FieldPlan& node, const Slots& slots) {
   const LeafData& l = (*leaves_)[node.first_leaf];
   const int16_t* r = l.rep_levels.data_as<int16_t>();
-  const int16_t* d = l.max_def > 0 ? l.def_levels.data_as<int16_t>() : nullptr;
+  const int16_t* d = DefLevels(l);
   if (r == nullptr) return Status::Corrupt("list '" + node.field.name + "' without repetition levels");
   auto out = Column::Make(node.field.type);
   out->children.clear();

@@ -28,7 +28,12 @@ struct LeafData {
   int16_t max_def = 0;
   int16_t max_rep = 0;
   int64_t num_entries = 0;
-  Buffer def_levels;  // int16_t per entry; empty when max_def == 0
+  Buffer def_levels;  // int16_t per entry; empty when max_def == 0 or all_defined
+  // Every entry's d == max_def, and def_levels is left empty: a flat leaf
+  // without nulls is then neither filled with levels nor checked entry by
+  // entry. Set by ColumnChunkReader::ReadAll(out, true) for the LevelAssembler,
+  // and by the writer for a flat column without nulls (ColumnWriter::Write).
+  bool all_defined = false;
   Buffer rep_levels;  // int16_t per entry; empty when max_rep == 0
   ColumnPtr values;   // dense: only entries with d == max_def have a value; no nulls
 };

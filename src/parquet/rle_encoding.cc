@@ -315,6 +315,16 @@ void RleBitPackedEncoder::PutBatch(const T* values, int64_t n) {
   }
 }
 
+void RleBitPackedEncoder::PutRun(uint32_t value, int64_t count) {
+  assert(bit_width_ == kMaxBitWidth || (value >> bit_width_) == 0);
+  if (count <= 0) return;
+  if (run_length_ == 0 || value != run_value_) {
+    EndRun();
+    run_value_ = value;
+  }
+  run_length_ += count;
+}
+
 template void RleBitPackedEncoder::PutBatch<uint8_t>(const uint8_t*, int64_t);
 template void RleBitPackedEncoder::PutBatch<int16_t>(const int16_t*, int64_t);
 template void RleBitPackedEncoder::PutBatch<uint16_t>(const uint16_t*, int64_t);
@@ -423,14 +433,28 @@ Result<size_t> DecodeLengthPrefixedRle(const uint8_t* data, size_t size, int bit
   return size_t{4} + body.size;
 }
 
-template <typename T>
-void EncodeLengthPrefixedRle(const T* values, int64_t n, int bit_width, Buffer* out) {
+namespace {
+
+// The 4-byte length, then the stream `put` feeds to an encoder.
+template <typename Put>
+void AppendLengthPrefixed(int bit_width, Buffer* out, Put put) {
   const size_t start = out->size();
   out->Resize(start + 4);
   RleBitPackedEncoder encoder(bit_width);
-  encoder.PutBatch(values, n);
+  put(encoder);
   encoder.Flush(out);
   StoreLE32(out->data() + start, static_cast<uint32_t>(out->size() - start - 4));
+}
+
+}  // namespace
+
+template <typename T>
+void EncodeLengthPrefixedRle(const T* values, int64_t n, int bit_width, Buffer* out) {
+  AppendLengthPrefixed(bit_width, out, [&](RleBitPackedEncoder& e) { e.PutBatch(values, n); });
+}
+
+void EncodeLengthPrefixedRun(uint32_t value, int64_t n, int bit_width, Buffer* out) {
+  AppendLengthPrefixed(bit_width, out, [&](RleBitPackedEncoder& e) { e.PutRun(value, n); });
 }
 
 template Result<size_t> DecodeLengthPrefixedRle<uint8_t>(const uint8_t*, size_t, int, int64_t,

@@ -104,6 +104,8 @@ class RleBitPackedEncoder {
   // are taken as their unsigned bit pattern.
   template <typename T>
   void PutBatch(const T* values, int64_t n);
+  // Put(value), `count` times. REQUIRES: count >= 0.
+  void PutRun(uint32_t value, int64_t count);
 
   // Ends the stream, appends it to *out and resets the encoder for a new
   // stream with the same bit width. An empty stream appends nothing.
@@ -153,6 +155,8 @@ Result<size_t> DecodeLengthPrefixedRle(const uint8_t* data, size_t size, int bit
 // REQUIRES: 0 <= bit_width <= 32 and every value fits in bit_width bits.
 template <typename T>
 void EncodeLengthPrefixedRle(const T* values, int64_t n, int bit_width, Buffer* out);
+// The same for n copies of `value` (the levels of a page without nulls).
+void EncodeLengthPrefixedRun(uint32_t value, int64_t n, int bit_width, Buffer* out);
 
 // ---- BIT_PACKED (deprecated, = 4): levels packed MSB-first, no headers
 
