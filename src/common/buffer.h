@@ -55,26 +55,7 @@ class Buffer {
   std::string_view view() const { return {reinterpret_cast<const char*>(data_), size_}; }
 
   void Reserve(size_t cap) {
-    if (cap <= capacity_) return;
-    size_t n = capacity_ ? capacity_ : 64;
-    while (n < cap) n += n / 2 + 64;
-    if (n >= memory::kLargeBlockThreshold) {
-      if (large_) {
-        data_ = static_cast<uint8_t*>(memory::ReallocateLarge(data_, capacity_, &n));
-      } else {
-        auto* p = static_cast<uint8_t*>(memory::AllocateLarge(&n));
-        if (size_ > 0) std::memcpy(p, data_, size_);
-        std::free(data_);
-        data_ = p;
-        large_ = true;
-      }
-      capacity_ = n;
-      return;
-    }
-    void* p = std::realloc(data_, n);
-    if (p == nullptr) throw std::bad_alloc();
-    data_ = static_cast<uint8_t*>(p);
-    capacity_ = n;
+    if (cap > capacity_) [[unlikely]] Grow(cap);
   }
   // New bytes are uninitialized.
   void Resize(size_t size) { Reserve(size); size_ = size; }
@@ -108,6 +89,29 @@ class Buffer {
   }
 
  private:
+  // Reserve's slow path, out of line so the appends that call Reserve stay small.
+  [[gnu::noinline]] void Grow(size_t cap) {
+    size_t n = capacity_ ? capacity_ : 64;
+    while (n < cap) n += n / 2 + 64;
+    if (n >= memory::kLargeBlockThreshold) {
+      if (large_) {
+        data_ = static_cast<uint8_t*>(memory::ReallocateLarge(data_, capacity_, &n));
+      } else {
+        auto* p = static_cast<uint8_t*>(memory::AllocateLarge(&n));
+        if (size_ > 0) std::memcpy(p, data_, size_);
+        std::free(data_);
+        data_ = p;
+        large_ = true;
+      }
+      capacity_ = n;
+      return;
+    }
+    void* p = std::realloc(data_, n);
+    if (p == nullptr) throw std::bad_alloc();
+    data_ = static_cast<uint8_t*>(p);
+    capacity_ = n;
+  }
+
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
