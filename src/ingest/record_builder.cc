@@ -923,6 +923,24 @@ void RecordBuilder::AppendJson(BuilderNode* n, simdjson::dom::element v, Ctx& ct
       return;
     }
   } else {
+    // A value of the node's own kind, the common case once a column is typed:
+    // appended directly (PutScalar would do the same after its checks).
+    switch (type) {
+      case element_type::DOUBLE:
+        if (n->kind == Kind::kDouble) return AppendFixed<double>(n, v.get_double().value_unsafe());
+        break;
+      case element_type::INT64:
+        if (n->kind == Kind::kInt64) return AppendFixed<int64_t>(n, v.get_int64().value_unsafe());
+        break;
+      case element_type::STRING:
+        if (n->kind == Kind::kString) return AppendStr(n, v.get_string().value_unsafe());
+        break;
+      case element_type::BOOL:
+        if (n->kind == Kind::kBool) return AppendFixed<uint8_t>(n, v.get_bool().value_unsafe() ? 1 : 0);
+        break;
+      default:
+        break;
+    }
     Sc sc{};
     ScalarFromJson(v, &sc);
     if (!PutScalar(n, sc, &scratch_)) {
