@@ -8,6 +8,8 @@
 //       TSV into an in-memory DuckDB table (untimed), then times, R times per thread count
 //       (SET threads=N):
 //         write: COPY events TO 'DIR/duckdb.parquet' (FORMAT parquet, COMPRESSION zstd)
+//                (with COMPRESSION_LEVEL n when the environment sets DUCKDB_ZSTD_LEVEL=n;
+//                DuckDB's default is zstd's level 3, lakewatch writes level 1)
 //         read:  the checksum query below over read_parquet(F), for F = lakewatch's file and
 //                DuckDB's file.
 //       Prints one JSON object per line per measurement, like parquet_bench.
@@ -145,13 +147,16 @@ async function Run(args) {
     const table = (await con.runAndReadAll(ChecksumSql(columns, 'events'))).getRowObjects()[0];
     emit({ engine: 'duckdb', op: 'table', version, rows: gen.rows, checksums: ChecksumsOf(table, columns) });
 
+    const level = process.env.DUCKDB_ZSTD_LEVEL;
+    if (level !== undefined && !/^-?[0-9]+$/.test(level)) throw new Error(`DUCKDB_ZSTD_LEVEL=${level}: not an integer`);
+    const zstdLevel = level === undefined ? '' : `, COMPRESSION_LEVEL ${level}`;
     for (const threads of args.threads) {
       await con.run(`SET threads = ${threads}`);
       const runs = [];
       for (let rep = 0; rep < args.reps; rep++) {
         if (existsSync(duckFile)) unlinkSync(duckFile);
         runs.push(await Timed(() => con.run(
-          `COPY events TO ${Literal(duckFile)} (FORMAT parquet, COMPRESSION zstd)`)));
+          `COPY events TO ${Literal(duckFile)} (FORMAT parquet, COMPRESSION zstd${zstdLevel})`)));
       }
       emit({ engine: 'duckdb', op: 'write', version, threads, rows: gen.rows, file: duckFile,
              file_bytes: statSync(duckFile).size, ...RunsJson(runs) });

@@ -7,6 +7,7 @@
 # env:   BUILD_DIR (default build; must hold parquet_bench: this script builds nothing)
 #        THREADS (default 1,2)  REPS (default 3; best of REPS is reported)
 #        BENCH_DIR (default a fresh temporary directory, removed afterwards unless KEEP=1)
+#        DUCKDB_ZSTD_LEVEL (unset: DuckDB's default zstd level, 3; lakewatch writes level 1)
 #
 # Needs about 4 GB of free disk for 10M rows (the TSV DuckDB loads) and ~6 GB of memory.
 set -euo pipefail
