@@ -97,6 +97,12 @@ Status ColumnWriter::Write(const LeafData& batch) {
   const int16_t* rep = leaf_.max_rep > 0 ? batch.rep_levels.data_as<int16_t>() : nullptr;
   const int16_t* def = leaf_.max_def > 0 && !batch.all_defined ? batch.def_levels.data_as<int16_t>() : nullptr;
   const Column& values = *batch.values;
+  // Appends `count` levels of max_def to the open page's materialized levels.
+  auto append_defined = [&](int64_t count) {
+    const size_t at = page_def_.size();
+    page_def_.Resize(at + static_cast<size_t>(count) * sizeof(int16_t));
+    std::fill_n(reinterpret_cast<int16_t*>(page_def_.data() + at), count, leaf_.max_def);
+  };
   constexpr int64_t kSegment = 4096;
   int64_t e = 0, vi = 0;
   while (e < n) {
@@ -112,15 +118,12 @@ Status ColumnWriter::Write(const LeafData& batch) {
       nv = 0;
       for (int64_t i = e; i < end; ++i) nv += def[i] == leaf_.max_def;
       if (nv != seg && page_def_full_) {  // the page's first null: its levels so far, then these
-        page_def_.Resize(static_cast<size_t>(page_entries_) * sizeof(int16_t));
-        std::fill_n(page_def_.data_as<int16_t>(), page_entries_, leaf_.max_def);
+        append_defined(page_entries_);
         page_def_full_ = false;
       }
       if (!page_def_full_) page_def_.Append(def + e, seg * sizeof(int16_t));
     } else if (leaf_.max_def > 0 && !page_def_full_) {
-      const size_t at = page_def_.size();
-      page_def_.Resize(at + static_cast<size_t>(seg) * sizeof(int16_t));
-      std::fill_n(reinterpret_cast<int16_t*>(page_def_.data() + at), seg, leaf_.max_def);
+      append_defined(seg);
     }
     if (rep != nullptr) {
       page_rep_.Append(rep + e, seg * sizeof(int16_t));
@@ -205,11 +208,13 @@ Status ColumnWriter::FlushPage() {
   if (leaf_.max_rep > 0) {
     EncodeLengthPrefixedRle(page_rep_.data_as<int16_t>(), page_entries_, BitWidthOf(leaf_.max_rep), &scratch_);
   }
-  if (leaf_.max_def > 0 && page_def_full_) {
-    EncodeLengthPrefixedRun(static_cast<uint32_t>(leaf_.max_def), page_entries_, BitWidthOf(leaf_.max_def),
-                            &scratch_);
-  } else if (leaf_.max_def > 0) {
-    EncodeLengthPrefixedRle(page_def_.data_as<int16_t>(), page_entries_, BitWidthOf(leaf_.max_def), &scratch_);
+  if (leaf_.max_def > 0) {
+    const int bw = BitWidthOf(leaf_.max_def);
+    if (page_def_full_) {
+      EncodeLengthPrefixedRun(static_cast<uint32_t>(leaf_.max_def), page_entries_, bw, &scratch_);
+    } else {
+      EncodeLengthPrefixedRle(page_def_.data_as<int16_t>(), page_entries_, bw, &scratch_);
+    }
   }
   Encoding enc;
   const bool use_dict = dict_state_ != DictState::kOff &&

@@ -103,8 +103,8 @@ Result<ColumnPtr> LevelAssembler::AssembleTop(const FieldPlan& plan) {
 
 void LevelAssembler::FillValidity(const FieldPlan& node, const Slots& slots, Column* out) const {
   const LeafData& l = (*leaves_)[node.first_leaf];
-  if (node.def_present == 0 || DefLevels(l) == nullptr) return;  // always present
-  const int16_t* d = l.def_levels.data_as<int16_t>();
+  const int16_t* d = DefLevels(l);
+  if (node.def_present == 0 || d == nullptr) return;  // always present
   out->validity.Resize(slots.count);
   uint8_t* v = out->validity.data();
   for (int64_t i = 0; i < slots.count; ++i) v[i] = d[slots.at(i)] >= node.def_present;
