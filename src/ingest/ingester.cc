@@ -35,6 +35,7 @@
 #include "ingest/logfmt.h"
 #include "ingest/otlp.h"
 #include "ingest/record_builder.h"
+#include "ingest/schema_merge.h"
 #include "ingest/template_miner.h"
 #include "ingest/text_log.h"
 #include "parquet/file_writer.h"
@@ -178,7 +179,7 @@ class PartitionedWriter {
 
   Status Write(const RecordBatch& batch) {
     if (batch.num_rows == 0) return Status::OK();
-    if (!SameSchema(batch.schema)) {
+    if (!SameSchema(batch.schema, schema_)) {
       LW_RETURN_IF_ERROR(CloseAll());
       schema_ = batch.schema;
     }
@@ -267,14 +268,6 @@ class PartitionedWriter {
     uint64_t last_use = 0;
     int64_t last_batch = 0;
   };
-
-  bool SameSchema(const Schema& s) const {
-    if (s.fields.size() != schema_.fields.size()) return false;
-    for (size_t i = 0; i < s.fields.size(); ++i) {
-      if (s.fields[i].name != schema_.fields[i].name || !s.fields[i].type->Equals(*schema_.fields[i].type)) return false;
-    }
-    return true;
-  }
 
   // Whether row r has the same partition values as row r - 1 (exact for
   // fixed-width and string columns; other types say no and compare keys).
@@ -587,6 +580,235 @@ class BackgroundWriter {
   Status status_;
 };
 
+// ---- JSON lines parsed by several threads (--threads > 1)
+//
+// The reading thread cuts a source into blocks of whole lines; each worker
+// parses a block with its own JsonReader and RecordBuilder into parts (one
+// batch each) whose `_line` values and quarantine positions count from the
+// block's start. The reading thread takes the results back in block order:
+// it agrees each batch's schema with the run's (schema_merge.h) in that
+// order, so types are settled block after block as one thread settles them
+// batch after batch, and a part whose new columns disagree with earlier blocks' is parsed
+// again by the run's builder locked to the agreed schema — the value that
+// does not fit then goes to `_rest` as with one thread.
+
+struct SharedSchema {
+  std::mutex mu;
+  Schema schema;
+  int64_t version = 0;
+};
+
+struct BadRecord {
+  int64_t line = 0;
+  int64_t offset = 0;
+  std::string raw;
+  std::string reason;
+};
+
+struct Block {
+  int64_t seq = 0;
+  Buffer bytes;  // whole lines, padded for simdjson
+  std::string source;
+};
+
+// Up to batch_rows lines of a block and what they gave.
+struct BlockPart {
+  RecordBatch batch;            // `_line` counts from the block's first line (1)
+  std::vector<BadRecord> bad;   // lines and offsets count from the block's start
+  int64_t rows = 0;
+  size_t begin = 0, end = 0;    // the bytes of the block
+  int64_t line = 1, offset = 0; // where they start
+};
+
+struct BlockResult {
+  Block block;  // kept for a part parsed again
+  std::vector<BlockPart> parts;
+  int64_t lines = 0;  // the newlines in the block
+};
+
+// Log templates from several builders: one miner behind a lock.
+class LockedMinerSink : public TemplateSink {
+ public:
+  LockedMinerSink(TemplateMiner* miner, std::mutex* mu) : miner_(miner), mu_(mu) {}
+  int64_t Match(std::string_view message, std::string_view* text) override {
+    std::lock_guard<std::mutex> lock(*mu_);
+    TemplateMatch m = miner_->Add(message);
+    text_.assign(m.template_text);
+    *text = text_;
+    return m.id;
+  }
+
+ private:
+  TemplateMiner* miner_;
+  std::mutex* mu_;
+  std::string text_;
+};
+
+class BlockWorker : public RecordSink, public JsonRecordSink {
+ public:
+  BlockWorker(const BuilderOptions& bo, const JsonReaderOptions& jo, SharedSchema* shared, int64_t batch_rows,
+              TemplateMiner* miner, std::mutex* miner_mu)
+      : builder_(bo), reader_(jo), shared_(shared), batch_rows_(batch_rows) {
+    version_ = -1;  // locked on the first block
+    if (miner != nullptr) {
+      templates_ = std::make_unique<LockedMinerSink>(miner, miner_mu);
+      builder_.SetTemplateSink(templates_.get());
+    }
+  }
+
+  BlockResult Process(Block block) {
+    Refresh();
+    BlockResult result;
+    source_ = block.source;
+    const std::string_view data = block.bytes.view();
+    reader_.SetPosition(1, 0);
+    for (size_t pos = 0; pos < data.size();) {
+      BlockPart& part = result.parts.emplace_back();
+      part.begin = pos;
+      part.line = reader_.line();
+      part.offset = reader_.offset();
+      part_ = &part;
+      pos += reader_.ParseLines(data.substr(pos), /*eof=*/true, this, static_cast<size_t>(batch_rows_));
+      part.end = pos;
+      if (builder_.num_rows() > 0) part.batch = builder_.Flush();
+    }
+    part_ = nullptr;
+    result.lines = reader_.line() - 1;
+    result.block = std::move(block);
+    return result;
+  }
+
+  // RecordSink (OTLP requests inside JSON lines)
+  void OnRecord(const FlatRecord& record) override {
+    builder_.AddFlat(record, source_);
+    ++part_->rows;
+  }
+  void OnBadRecord(int64_t line, int64_t offset, std::string_view raw, const std::string& reason) override {
+    part_->bad.push_back({line, offset, std::string(raw), reason});
+  }
+  // JsonRecordSink
+  void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view) override {
+    if (IsOtlpLogs(record)) {
+      OtlpLogsToRecords(record, line, offset, this);
+      return;
+    }
+    builder_.AddJson(record, source_, line);
+    ++part_->rows;
+  }
+
+ private:
+  // Locks the builder to the run's schema when it grew since the last block.
+  void Refresh() {
+    Schema schema;
+    {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      if (shared_->version == version_) return;
+      schema = shared_->schema;
+      version_ = shared_->version;
+    }
+    builder_.LockSchema(schema);
+  }
+
+  RecordBuilder builder_;
+  JsonReader reader_;
+  SharedSchema* shared_;
+  int64_t version_ = -1;
+  int64_t batch_rows_;
+  std::unique_ptr<LockedMinerSink> templates_;
+  std::string source_;
+  BlockPart* part_ = nullptr;
+};
+
+// Workers taking blocks in order; results are taken back in block order.
+class BlockPool {
+ public:
+  BlockPool(int threads, const std::function<std::unique_ptr<BlockWorker>()>& make) {
+    for (int i = 0; i < threads; ++i) workers_.push_back(make());
+    max_in_flight_ = static_cast<size_t>(threads) + 1;
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { Loop(*workers_[static_cast<size_t>(i)]); });
+  }
+  ~BlockPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  using Take = std::function<Status(BlockResult)>;
+
+  // Queues a block once there is room, handing the results finished in
+  // order to `take` meanwhile; stops at take's first error.
+  Status Submit(Block block, const Take& take) {
+    block.seq = next_seq_++;
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      LW_RETURN_IF_ERROR(TakeFinished(lock, take));
+      if (queue_.size() + running_ + done_.size() < max_in_flight_) break;
+      cv_.wait(lock);
+    }
+    queue_.push_back(std::move(block));
+    cv_.notify_all();
+    return Status::OK();
+  }
+
+  // Waits for every queued block, handing the results to `take` in order.
+  Status Drain(const Take& take) {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      LW_RETURN_IF_ERROR(TakeFinished(lock, take));
+      if (next_take_ == next_seq_) return Status::OK();
+      cv_.wait(lock);
+    }
+  }
+
+ private:
+  // Hands the results finished in block order to `take`, unlocked meanwhile.
+  Status TakeFinished(std::unique_lock<std::mutex>& lock, const Take& take) {
+    for (auto it = done_.find(next_take_); it != done_.end(); it = done_.find(next_take_)) {
+      BlockResult r = std::move(it->second);
+      done_.erase(it);
+      ++next_take_;
+      lock.unlock();
+      Status st = take(std::move(r));
+      lock.lock();
+      LW_RETURN_IF_ERROR(st);
+    }
+    return Status::OK();
+  }
+
+  void Loop(BlockWorker& worker) {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      Block block = std::move(queue_.front());
+      queue_.pop_front();
+      ++running_;
+      lock.unlock();
+      const int64_t seq = block.seq;
+      BlockResult r = worker.Process(std::move(block));
+      lock.lock();
+      --running_;
+      done_.emplace(seq, std::move(r));
+      cv_.notify_all();
+    }
+  }
+
+  std::vector<std::unique_ptr<BlockWorker>> workers_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Block> queue_;
+  std::map<int64_t, BlockResult> done_;
+  size_t running_ = 0;
+  size_t max_in_flight_ = 2;
+  int64_t next_seq_ = 0;
+  int64_t next_take_ = 0;
+  bool stop_ = false;
+};
+
 // ---- the run
 
 class Run : public RecordSink, public JsonRecordSink {
@@ -595,6 +817,7 @@ class Run : public RecordSink, public JsonRecordSink {
     BuilderOptions bo;
     if (!options.timestamp_fields.empty()) bo.timestamp_fields = options.timestamp_fields;
     bo.max_depth = options.max_depth;
+    builder_options_ = bo;
     builder_ = std::make_unique<RecordBuilder>(bo);
     JsonReaderOptions jo;
     jo.max_depth = options.max_depth;
@@ -630,6 +853,18 @@ class Run : public RecordSink, public JsonRecordSink {
   }
   Status IngestSource(const std::string& input);
   Status StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, JsonReader* json);
+  Status StreamJsonLinesParallel(InputStream* in, Buffer* buf);
+  Status ReparsePart(const Block& block, const BlockPart& part, int64_t line_base, int64_t offset_base);
+  // Quarantines the head of an over-long line at the front of *buf and drops
+  // the rest of it (up to its '\n'); false at the end of the input.
+  bool SkipOverlongLine(InputStream* in, Buffer* buf);
+  // Locks the builder to the run's schema after parallel sources extended it.
+  void SyncBuilder() {
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    if (builder_version_ == shared_.version) return;
+    builder_->LockSchema(shared_.schema);
+    builder_version_ = shared_.version;
+  }
   Status ReadDocument(InputStream* in, Buffer* buf, JsonReader* json);
   Status MaybeFlush(bool force);
   void Progress(bool force);
@@ -655,6 +890,15 @@ class Run : public RecordSink, public JsonRecordSink {
   InputStream* current_ = nullptr;
   std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_progress_{};
+  // --threads > 1: JSON lines are parsed in blocks by a pool of workers
+  // agreeing on one schema; the run's builder takes the other formats.
+  BuilderOptions builder_options_;
+  SharedSchema shared_;
+  int64_t builder_version_ = 0;
+  std::mutex miner_mu_;
+  std::unique_ptr<LockedMinerSink> locked_miner_sink_;  // the run's builder's, with workers
+  std::unique_ptr<JsonReader> reparse_reader_;
+  std::unique_ptr<BlockPool> pool_;  // last: stopped before the rest goes
 };
 
 void Run::Progress(bool force) {
@@ -686,6 +930,148 @@ Status Run::MaybeFlush(bool force) {
   return Status::OK();
 }
 
+bool Run::SkipOverlongLine(InputStream* in, Buffer* buf) {
+  // Quarantine its head, drop the rest of the line, and let the parser see
+  // an empty line in its place.
+  Quarantine(-1, -1, buf->view().substr(0, kRawKeepBytes),
+             fmt::format("a line longer than {} bytes (max record size; the first {} bytes are kept)",
+                         options_.max_record_bytes, kRawKeepBytes));
+  for (;;) {
+    std::string_view d = buf->view();
+    size_t nl = d.find('\n');
+    if (nl != std::string_view::npos) {
+      std::memmove(buf->data(), buf->data() + nl, buf->size() - nl);  // keep the '\n'
+      buf->Resize(buf->size() - nl);
+      return true;
+    }
+    buf->Clear();
+    buf->Reserve(kReadChunk + simdjson::SIMDJSON_PADDING);
+    auto got = in->Read(buf, kReadChunk);
+    if (!got.ok() || *got == 0) return false;
+  }
+}
+
+// A part of a block whose new columns disagree with the run's schema: parsed
+// again by the run's builder, locked to that schema.
+Status Run::ReparsePart(const Block& block, const BlockPart& part, int64_t line_base, int64_t offset_base) {
+  SyncBuilder();
+  if (reparse_reader_ == nullptr) reparse_reader_ = std::make_unique<JsonReader>(json_options_);
+  reparse_reader_->SetPosition(line_base + part.line, offset_base + part.offset);
+  reparse_reader_->ParseLines(block.bytes.view().substr(part.begin, part.end - part.begin), /*eof=*/true, this);
+  RecordBatch batch = builder_->Flush();
+  {
+    // The builder was locked to the run's schema: its batch extends it.
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    shared_.schema = batch.schema;
+    builder_version_ = ++shared_.version;
+  }
+  return writer_->Write(data_.get(), std::move(batch));
+}
+
+// A source of JSON lines in blocks for the workers (see BlockPool).
+Status Run::StreamJsonLinesParallel(InputStream* in, Buffer* buf) {
+  // Everything before goes out first, and the builder's columns join the run's schema.
+  LW_RETURN_IF_ERROR(MaybeFlush(true));
+  {
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    Schema merged;
+    if (MergeSchemas(shared_.schema, builder_->schema(), &merged) && !SameSchema(merged, shared_.schema)) {
+      shared_.schema = std::move(merged);
+      ++shared_.version;
+    }
+    builder_version_ = shared_.version;
+  }
+  if (pool_ == nullptr) {
+    if (miner_.has_value()) {  // the miner is shared with the workers from now on
+      locked_miner_sink_ = std::make_unique<LockedMinerSink>(&*miner_, &miner_mu_);
+      builder_->SetTemplateSink(locked_miner_sink_.get());
+    }
+    BuilderOptions bo = builder_options_;
+    pool_ = std::make_unique<BlockPool>(options_.threads, [&] {
+      return std::make_unique<BlockWorker>(bo, json_options_, &shared_, options_.batch_rows,
+                                           miner_.has_value() ? &*miner_ : nullptr, &miner_mu_);
+    });
+  }
+  int64_t line_base = 0, offset_base = 0;  // the newlines and bytes of the blocks taken
+  auto take = [&](BlockResult r) -> Status {
+    for (BlockPart& part : r.parts) {
+      Schema schema;
+      bool agreed = true;
+      {
+        std::lock_guard<std::mutex> lock(shared_.mu);
+        Schema merged;
+        if (part.batch.num_rows > 0 && !SameSchema(part.batch.schema, shared_.schema)) {
+          agreed = MergeSchemas(shared_.schema, part.batch.schema, &merged);
+          if (agreed && !SameSchema(merged, shared_.schema)) {
+            shared_.schema = std::move(merged);
+            ++shared_.version;
+          }
+        }
+        schema = shared_.schema;
+      }
+      if (!agreed) {
+        LW_RETURN_IF_ERROR(ReparsePart(r.block, part, line_base, offset_base));
+        continue;
+      }
+      for (const BadRecord& b : part.bad) Quarantine(line_base + b.line, offset_base + b.offset, b.raw, b.reason);
+      source_->rows += part.rows;
+      if (part.batch.num_rows == 0) continue;
+      RecordBatch& batch = part.batch;
+      if (int i = batch.schema.FieldIndex("_line"); i >= 0 && batch.columns[i]->type->id() == TypeId::kInt64) {
+        int64_t* lines = batch.columns[i]->mutable_values<int64_t>();
+        for (int64_t k = 0; k < batch.num_rows; ++k) lines[k] += line_base;
+      }
+      LW_RETURN_IF_ERROR(writer_->Write(data_.get(), ConformBatch(std::move(batch), schema)));
+    }
+    line_base += r.lines;
+    offset_base += static_cast<int64_t>(r.block.bytes.size());
+    return MaybeFlush(false);
+  };
+  // A third of a batch: smaller blocks keep less memory in flight, at the same speed.
+  const size_t block_bytes = static_cast<size_t>(std::max<int64_t>(options_.batch_bytes / 3, 1));
+  bool eof = false;
+  for (;;) {
+    while (!eof && buf->size() < block_bytes) {
+      buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);
+      auto got = in->Read(buf, kReadChunk);
+      if (!got.ok()) {
+        eof = true;  // the bytes before the damage are parsed; the damage is a bad record
+        Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
+      } else {
+        eof = *got == 0;
+      }
+    }
+    // Whole lines go to a block; the partial last line starts the next one.
+    size_t cut = buf->size();
+    if (!eof) {
+      const void* nl = memrchr(buf->data(), '\n', buf->size());
+      cut = nl == nullptr ? 0 : static_cast<size_t>(static_cast<const uint8_t*>(nl) - buf->data()) + 1;
+    }
+    if (cut == 0 && !eof) {
+      if (static_cast<int64_t>(buf->size()) >
+          options_.max_record_bytes + options_.max_record_bytes / 4 + static_cast<int64_t>(kReadChunk)) {
+        if (!SkipOverlongLine(in, buf)) eof = true;
+      } else {
+        buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);  // one long line: read on
+        auto got = in->Read(buf, kReadChunk);
+        if (!got.ok() || *got == 0) eof = true;
+      }
+      continue;
+    }
+    Block block;
+    block.source = source_name_;
+    block.bytes.Reserve(block_bytes + kReadChunk + simdjson::SIMDJSON_PADDING);
+    block.bytes.Append(buf->view().substr(cut));  // the next block's start
+    std::swap(block.bytes, *buf);
+    block.bytes.Resize(cut);
+    block.bytes.Reserve(cut + simdjson::SIMDJSON_PADDING);
+    if (cut > 0) LW_RETURN_IF_ERROR(pool_->Submit(std::move(block), take));
+    Progress(false);
+    if (eof && buf->empty()) break;
+  }
+  return pool_->Drain(take);
+}
+
 Status Run::StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, JsonReader* json) {
   bool eof = false;
   while (true) {
@@ -711,28 +1097,8 @@ Status Run::StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, Json
                                                                static_cast<int64_t>(kReadChunk)) {
       // (The parsers report their own over-long records first; this catches
       // a line no parser could end.)
-      // One line longer than the limit (CSV quoted fields are bounded by the
-      // parser, so this is never inside one): quarantine its head, drop the
-      // rest of the line, and let the parser see an empty line in its place.
-      Quarantine(-1, -1, data.substr(0, kRawKeepBytes),
-                 fmt::format("a line longer than {} bytes (max record size; the first {} bytes are kept)",
-                             options_.max_record_bytes, kRawKeepBytes));
-      bool found = false;
-      while (!found) {
-        std::string_view d = buf->view();
-        size_t nl = d.find('\n');
-        if (nl != std::string_view::npos) {
-          std::memmove(buf->data(), buf->data() + nl, buf->size() - nl);  // keep the '\n'
-          buf->Resize(buf->size() - nl);
-          found = true;
-          break;
-        }
-        buf->Clear();
-        buf->Reserve(kReadChunk + simdjson::SIMDJSON_PADDING);
-        auto got = in->Read(buf, kReadChunk);
-        if (!got.ok() || *got == 0) break;
-      }
-      if (!found) eof = true;
+      // (CSV quoted fields are bounded by the parser, so this is never inside one.)
+      if (!SkipOverlongLine(in, buf)) eof = true;
     }
     LW_RETURN_IF_ERROR(MaybeFlush(false));
     if (eof && buf->empty()) break;
@@ -823,12 +1189,17 @@ Status Run::IngestSource(const std::string& input) {
   bytes_since_flush_ += static_cast<int64_t>(buf.size());
   Status st;
   if (format == "json" || format == "otlp") {
+    SyncBuilder();
     JsonReader json(json_options_);
     st = ReadDocument(in.get(), &buf, &json);
+  } else if (format == "jsonl" && options_.threads > 1) {
+    st = StreamJsonLinesParallel(in.get(), &buf);
   } else if (format == "jsonl") {
+    SyncBuilder();
     JsonReader json(json_options_);
     st = StreamRecords(in.get(), &buf, nullptr, &json);
   } else {
+    SyncBuilder();
     std::unique_ptr<RecordParser> parser;
     if (format == "csv" || format == "tsv") {
       CsvOptions co;
@@ -870,6 +1241,7 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
     table_snapshot_ = std::move(snap).value();
     LW_RETURN_IF_ERROR(table_snapshot_->CheckWritable());
     builder_->LockSchema(table_snapshot_->schema());
+    shared_.schema = table_snapshot_->schema();
     partition_columns = table_snapshot_->metadata().partition_columns;
   } else if (snap.status().code() == StatusCode::kNotFound) {
     if (options_.partition_by_date) partition_columns = {"date"};

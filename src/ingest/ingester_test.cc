@@ -460,5 +460,204 @@ TEST_F(IngestTest, DetectFormat) {
   EXPECT_EQ(DetectFormat("anything", "x.ndjson"), "jsonl");
 }
 
+// JSON lines for the parallel tests: fields that appear late (at the top and
+// inside structs and list elements), keys in varying order, blank and CRLF
+// lines, invalid lines, an OTLP request on one line, no final newline.
+std::string VariedJsonLines(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    const std::string day = std::to_string(20 + i % 3);
+    std::string rec = "{\"timestamp\":\"2025-11-" + day + "T10:00:0" + std::to_string(i % 10) + "Z\",";
+    if (i % 2 == 0) {
+      rec += "\"id\":" + std::to_string(i) + ",\"model\":{\"name\":\"m" + std::to_string(i % 4) + "\"";
+    } else {
+      rec += "\"model\":{\"name\":\"m" + std::to_string(i % 4) + "\"";
+    }
+    if (i > 120) rec += ",\"version\":\"v" + std::to_string(i % 7) + "\"";  // a struct field from line 122 on
+    rec += "}";
+    if (i % 2 == 1) rec += ",\"id\":" + std::to_string(i);
+    rec += ",\"score\":" + std::to_string(i % 10) + "." + std::to_string(i % 7 + 1);
+    rec += ",\"items\":[{\"sku\":\"s" + std::to_string(i % 5) + "\"" +
+           (i > 200 ? ",\"qty\":" + std::to_string(i % 3) : std::string()) + "}]";
+    if (i > 300 && i % 5 == 0) rec += ",\"late\":{\"flag\":" + std::string(i % 2 == 0 ? "true" : "false") + "}";
+    if (i % 9 == 0) rec += ",\"tags\":[\"a\",\"b" + std::to_string(i % 4) + "\"]";
+    rec += "}";
+    if (i % 97 == 13) rec = "{\"broken\": ";            // invalid JSON: quarantined
+    if (i % 89 == 7) rec = "{\"utf8\":\"\xff\"}";        // invalid UTF-8
+    if (i % 61 == 5) out += "\n";                       // a blank line before it
+    out += rec;
+    out += i % 50 == 3 ? "\r\n" : "\n";
+    if (i == 250) {
+      out += R"({"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},)"
+             R"("scopeLogs":[{"logRecords":[{"timeUnixNano":"1763632800000000000","body":{"stringValue":"a"}},)"
+             R"({"timeUnixNano":"1763632801000000000","body":{"stringValue":"b"}}]}]}]})"
+             "\n";
+    }
+  }
+  out += R"({"timestamp":"2025-11-20T11:00:00Z","id":-1,"last":true})";  // no final newline
+  return out;
+}
+
+// A JSON value's text with object keys sorted (at every level): tables that
+// differ only in the order of their columns compare equal.
+void CanonicalJson(simdjson::dom::element e, std::string* out) {
+  simdjson::dom::object obj;
+  simdjson::dom::array arr;
+  if (e.get_object().get(obj) == simdjson::SUCCESS) {
+    std::map<std::string, std::string> fields;
+    for (auto field : obj) CanonicalJson(field.value, &fields[std::string(field.key)]);
+    *out += '{';
+    for (const auto& [k, v] : fields) *out += k + ":" + v + ",";
+    *out += '}';
+  } else if (e.get_array().get(arr) == simdjson::SUCCESS) {
+    *out += '[';
+    for (simdjson::dom::element x : arr) {
+      CanonicalJson(x, out);
+      *out += ',';
+    }
+    *out += ']';
+  } else {
+    *out += simdjson::minify(e);
+  }
+}
+
+std::string Canonical(const std::string& json) {
+  simdjson::dom::parser p;
+  simdjson::dom::element e;
+  if (p.parse(json).get(e) != simdjson::SUCCESS) return "(invalid) " + json;
+  std::string out;
+  CanonicalJson(e, &out);
+  return out;
+}
+
+std::set<std::string> FieldSet(const Schema& s) {
+  std::set<std::string> out;
+  for (const Field& f : s.fields) out.insert(f.name + ": " + f.type->ToString());
+  return out;
+}
+
+std::string WithoutIngestedAt(std::string row) {
+  const size_t at = row.find(",\"ingested_at\":");
+  if (at != std::string::npos) row.erase(at, row.find('}', at) - at);
+  return row;
+}
+
+TEST_F(IngestTest, ParallelJsonLinesGiveTheSameTableAsOneThread) {
+  const std::string f = Write("varied.jsonl", VariedJsonLines(700));
+  IngestOptions one = Options("one");
+  one.templates = false;
+  IngestSummary s1 = Run({f}, one);
+  for (int threads : {2, 3}) {
+    SCOPED_TRACE(threads);
+    const std::string name = "par" + std::to_string(threads);
+    IngestOptions par = Options(name);
+    par.templates = false;
+    par.threads = threads;
+    par.batch_bytes = 6000;  // blocks of 2,000 bytes: dozens of blocks,
+    par.batch_rows = 5;      // each in parts of at most 5 lines
+    IngestSummary s = Run({f}, par);
+    EXPECT_EQ(s.rows, s1.rows);
+    EXPECT_EQ(s.quarantined, s1.quarantined);
+    EXPECT_EQ(s.sources.at(0).rows, s1.sources.at(0).rows);
+    Schema schema1, schema;
+    std::vector<std::string> rows1 = Rows("one", &schema1);
+    std::vector<std::string> rows = Rows(name, &schema);
+    // The same columns; one thread writes this small input as one batch, so
+    // its system columns come after all the others: the order may differ.
+    EXPECT_EQ(FieldSet(schema), FieldSet(schema1));
+    ASSERT_EQ(rows.size(), rows1.size());
+    for (size_t i = 0; i < rows.size(); ++i) ASSERT_EQ(Canonical(rows[i]), Canonical(rows1[i])) << "row " << i;
+    std::vector<std::string> q1 = Rows("one_quarantine"), q = Rows(name + "_quarantine");
+    ASSERT_EQ(q.size(), q1.size());
+    for (size_t i = 0; i < q.size(); ++i) EXPECT_EQ(WithoutIngestedAt(q[i]), WithoutIngestedAt(q1[i]));
+  }
+  // The input has what the comparison is meant to cover.
+  int64_t bad = 0;
+  for (int i = 0; i < 700; ++i) bad += i % 97 == 13 || i % 89 == 7 ? 1 : 0;
+  EXPECT_EQ(s1.quarantined, bad);
+  Schema schema1;
+  Rows("one", &schema1);
+  EXPECT_EQ(TypeOf(schema1, "model"), "struct<name:string,version:string>");
+  EXPECT_EQ(TypeOf(schema1, "items"), "array<struct<sku:string,qty:bigint>>");
+  EXPECT_EQ(TypeOf(schema1, "late"), "struct<flag:boolean>");
+  EXPECT_NE(schema1.FieldIndex("resource"), -1);
+}
+
+TEST_F(IngestTest, ParallelJsonLinesSettleDisagreeingTypesInBlockOrder) {
+  // `v` is an integer on the first 40 lines, then a fraction on every 10th
+  // line; "Name" comes before "name". Every block's worker infers on its own;
+  // the table must be what block order says: v bigint (the fractions kept in
+  // _rest), and "name" suffixed because "Name" came first.
+  std::string in;
+  for (int i = 0; i < 200; ++i) {
+    std::string v = i >= 40 && i % 10 == 0 ? std::to_string(i) + ".5" : std::to_string(i);
+    in += "{\"i\":" + std::to_string(i) + ",\"v\":" + v;
+    if (i == 60) in += ",\"Name\":\"first\"";
+    if (i >= 150) in += ",\"name\":\"later\"";
+    in += "}\n";
+  }
+  IngestOptions o = Options();
+  o.threads = 2;
+  o.batch_bytes = 600;
+  o.batch_rows = 4;
+  IngestSummary s = Run({Write("v.jsonl", in)}, o);
+  EXPECT_EQ(s.rows, 200);
+  Schema schema;
+  std::vector<std::string> rows = Rows("t", &schema);
+  ASSERT_EQ(rows.size(), 200u);
+  EXPECT_EQ(TypeOf(schema, "v"), "bigint");
+  EXPECT_EQ(TypeOf(schema, "Name"), "string");
+  EXPECT_EQ(TypeOf(schema, "name_2"), "string");
+  simdjson::dom::parser p;
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(i);
+    auto r = Parse(p, rows[static_cast<size_t>(i)]);
+    EXPECT_EQ(int64_t(r["_line"].get_int64().value()), i + 1);
+    EXPECT_EQ(int64_t(r["i"].get_int64().value()), i);
+    if (i >= 40 && i % 10 == 0) {
+      EXPECT_TRUE(r["v"].is_null());
+      EXPECT_EQ(std::string(std::string_view(r["_rest"].get_string().value())),
+                "{\"/v\":" + std::to_string(i) + ".5}");
+    } else {
+      EXPECT_EQ(int64_t(r["v"].get_int64().value()), i);
+      EXPECT_TRUE(r["_rest"].is_null());
+    }
+    if (i >= 150) {
+      EXPECT_EQ(std::string_view(r["name_2"].get_string().value()), "later");
+    }
+  }
+}
+
+TEST_F(IngestTest, ParallelJsonLinesMineTemplates) {
+  std::string in;
+  for (int i = 0; i < 300; ++i) {
+    std::string msg = i % 3 == 0   ? "user u" + std::to_string(i) + " logged in from 10.0.0." + std::to_string(i % 250)
+                      : i % 3 == 1 ? "disk /dev/sd" + std::string(1, static_cast<char>('a' + i % 5)) + " is " +
+                                         std::to_string(i % 100) + "% full"
+                                   : "request " + std::to_string(i * 7) + " took " + std::to_string(i % 40) + " ms";
+    in += "{\"message\":\"" + msg + "\"}\n";
+  }
+  const std::string f = Write("m.jsonl", in);
+  std::set<int64_t> ids[2];
+  for (int threads : {1, 2}) {
+    IngestOptions o = Options("t" + std::to_string(threads));
+    o.threads = threads;
+    o.batch_bytes = 3000;
+    o.batch_rows = 8;
+    IngestSummary s = Run({f}, o);
+    EXPECT_EQ(s.rows, 300);
+    EXPECT_EQ(s.templates, 3);
+    simdjson::dom::parser p;
+    for (const std::string& row : Rows("t" + std::to_string(threads))) {
+      auto r = Parse(p, row);
+      ASSERT_FALSE(r["template_id"].is_null()) << row;
+      ASSERT_FALSE(r["template"].is_null()) << row;
+      ids[threads - 1].insert(int64_t(r["template_id"].get_int64().value()));
+    }
+  }
+  EXPECT_EQ(ids[0].size(), 3u);
+  EXPECT_EQ(ids[1], ids[0]);
+}
+
 }  // namespace
 }  // namespace lakewatch::ingest

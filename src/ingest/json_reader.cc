@@ -110,10 +110,10 @@ bool JsonReader::Parse(std::string_view text, simdjson::dom::element* out, std::
   return false;
 }
 
-size_t JsonReader::ParseLines(std::string_view data, bool eof, JsonRecordSink* sink) {
+size_t JsonReader::ParseLines(std::string_view data, bool eof, JsonRecordSink* sink, size_t max_lines) {
   size_t pos = 0;
   std::string reason;
-  while (pos < data.size()) {
+  for (size_t lines = 0; pos < data.size() && lines < max_lines; ++lines) {
     const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
     size_t end;
     size_t next;

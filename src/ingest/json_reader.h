@@ -14,6 +14,7 @@
 // Thread-safety: none; one reader per thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,8 +47,17 @@ class JsonReader {
   // JSON lines: parses the complete lines at the front of `data` and returns
   // the bytes consumed; with `eof` the last line may lack its newline. Blank
   // lines are skipped; a CR before the LF is ignored. Lines and offsets
-  // continue across calls.
-  size_t ParseLines(std::string_view data, bool eof, JsonRecordSink* sink);
+  // continue across calls. Stops after `max_lines` lines (blank ones included).
+  size_t ParseLines(std::string_view data, bool eof, JsonRecordSink* sink, size_t max_lines = SIZE_MAX);
+
+  // The line number and byte offset the next byte parsed has; settable (a
+  // block of a source parsed on its own starts at 1 and 0, or is parsed again).
+  int64_t line() const { return line_; }
+  int64_t offset() const { return offset_; }
+  void SetPosition(int64_t line, int64_t offset) {
+    line_ = line;
+    offset_ = offset;
+  }
 
   // One whole JSON text (`data` is all of the source). A top-level array
   // gives one record per element, each with the line and offset where it
