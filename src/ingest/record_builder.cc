@@ -1044,8 +1044,12 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
       }
     }
     if (SameKey(key, "timestamp")) {
-      // The top candidate is the source for sure; stored as the timestamp column.
-      if (best == 0 && nts > 0 && options_.timestamp_fields[0] == "timestamp" && ts_column) continue;
+      // The top candidate is the source for sure; stored as the timestamp column
+      // (the field lookup's hint moves past it, as if it had been looked up).
+      if (best == 0 && nts > 0 && options_.timestamp_fields[0] == "timestamp" && ts_column) {
+        if (root->hint < root->children.size() && root->children[root->hint].get() == timestamp_node_) ++root->hint;
+        continue;
+      }
       if (nts == 0 || options_.timestamp_fields[0] != "timestamp") key = "timestamp_";  // not a source
     }
     ctx.Push(field.key);

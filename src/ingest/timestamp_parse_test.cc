@@ -137,6 +137,44 @@ TEST(TimestampParseTest, CalendarSweep) {
   EXPECT_EQ(checked, 15 * 365 + 5 /* 1600 2000 2004 2024 2400 */ + 1 /* 1968 */);
 }
 
+// "YYYY-MM-DDTHH:MM:SS[.f]Z" has a fast path of its own: it must agree with
+// the general reader (ParseTimestampPrefix) on valid and invalid fields alike.
+TEST(TimestampParseTest, Rfc3339UtcFastPathAgreesWithTheGeneralReader) {
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  int valid = 0, invalid = 0;
+  for (int i = 0; i < 200000; ++i) {
+    // Fields a little beyond their ranges, fractions of 0 to 7 digits, and
+    // now and then a wrong separator or a stray character.
+    char buf[64];
+    const int digits = static_cast<int>(next(8));
+    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d", static_cast<int>(next(10000)),
+                  static_cast<int>(next(14)), static_cast<int>(next(33)), static_cast<int>(next(26)),
+                  static_cast<int>(next(62)), static_cast<int>(next(62)));
+    std::string s = buf;
+    if (digits > 0) {
+      s += '.';
+      for (int k = 0; k < digits; ++k) s += static_cast<char>('0' + next(10));
+    }
+    s += 'Z';
+    if (next(20) == 0) s[next(s.size())] = "x:-. T0Z"[next(8)];
+    auto general = ParseTimestampPrefix(s, TimestampContext{});
+    std::optional<int64_t> want;
+    if (general.has_value() && general->length == s.size()) want = general->micros;
+    ASSERT_EQ(P(s), want) << s;
+    (want.has_value() ? valid : invalid) += 1;
+  }
+  EXPECT_GT(valid, 50000);
+  EXPECT_GT(invalid, 50000);
+  EXPECT_EQ(P("2025-11-20T00:00:00.620Z"), Civil(2025, 11, 20, 0, 0, 0, 620000));
+  EXPECT_EQ(P("2025-11-20T23:59:59.000001Z"), Civil(2025, 11, 20, 23, 59, 59, 1));
+  EXPECT_EQ(P("2024-02-29T12:00:00Z"), Civil(2024, 2, 29, 12));
+  EXPECT_EQ(P("2023-02-29T12:00:00Z"), std::nullopt);
+}
+
 TEST(TimestampParseTest, EpochMagnitudes) {
   EXPECT_EQ(EpochToMicros(int64_t{1117838570}), 1117838570 * kUs);
   EXPECT_EQ(EpochToMicros(int64_t{0}), 0);

@@ -3,6 +3,7 @@
 #include "parquet/bit_util.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 
 namespace lakewatch::parquet {
@@ -258,11 +259,27 @@ void StatsCollector::Update(const Column& values, int64_t begin, int64_t end) {
     }
     case TypeId::kString:
     case TypeId::kBinary: {
+      // Compared by their first 8 bytes as a big-endian number first (a
+      // shorter string's missing bytes as 0): a difference there decides the
+      // byte-wise order, equality leaves it to the whole strings.
+      auto prefix = [](std::string_view v) {
+        uint64_t k = 0;
+        std::memcpy(&k, v.data(), std::min<size_t>(v.size(), 8));
+        return __builtin_bswap64(k);
+      };
       std::string_view a = values.GetString(begin), b = a;
+      uint64_t ka = prefix(a), kb = ka;
       for (int64_t i = begin + 1; i < end; ++i) {
         std::string_view x = values.GetString(i);
-        if (x < a) a = x;
-        if (x > b) b = x;
+        const uint64_t kx = prefix(x);
+        if (kx < ka || (kx == ka && x < a)) {
+          a = x;
+          ka = kx;
+        }
+        if (kx > kb || (kx == kb && x > b)) {
+          b = x;
+          kb = kx;
+        }
       }
       lo.str = std::string(a);
       hi.str = std::string(b);
