@@ -850,17 +850,30 @@ void RecordBuilder::AppendScalar(BuilderNode* n, const FieldValue& fv, Ctx& ctx)
 
 namespace {
 
+// simdjson's typed getters, inlined into the per-value paths (GCC leaves
+// them out of line there otherwise). REQUIRES: the element has that type.
+[[gnu::flatten]] inline double DomDouble(simdjson::dom::element v) {
+  return v.get_double().value_unsafe();
+}
+[[gnu::flatten]] inline int64_t DomInt64(simdjson::dom::element v) {
+  return v.get_int64().value_unsafe();
+}
+[[gnu::flatten]] inline std::string_view DomString(simdjson::dom::element v) {
+  return v.get_string().value_unsafe();
+}
+[[gnu::flatten]] inline bool DomBool(simdjson::dom::element v) { return v.get_bool().value_unsafe(); }
+
 bool ScalarFromJson(simdjson::dom::element v, Sc* out) {
   using simdjson::dom::element_type;
   switch (v.type()) {
-    case element_type::BOOL: out->t = Sc::kBool; out->b = v.get_bool().value_unsafe(); return true;
-    case element_type::INT64: out->t = Sc::kInt; out->i = v.get_int64().value_unsafe(); return true;
+    case element_type::BOOL: out->t = Sc::kBool; out->b = DomBool(v); return true;
+    case element_type::INT64: out->t = Sc::kInt; out->i = DomInt64(v); return true;
     case element_type::UINT64:
       out->t = Sc::kDouble;
       out->d = static_cast<double>(v.get_uint64().value_unsafe());
       return true;
-    case element_type::DOUBLE: out->t = Sc::kDouble; out->d = v.get_double().value_unsafe(); return true;
-    case element_type::STRING: out->t = Sc::kString; out->s = v.get_string().value_unsafe(); return true;
+    case element_type::DOUBLE: out->t = Sc::kDouble; out->d = DomDouble(v); return true;
+    case element_type::STRING: out->t = Sc::kString; out->s = DomString(v); return true;
     default: return false;
   }
 }
@@ -927,16 +940,19 @@ void RecordBuilder::AppendJson(BuilderNode* n, simdjson::dom::element v, Ctx& ct
     // appended directly (PutScalar would do the same after its checks).
     switch (type) {
       case element_type::DOUBLE:
-        if (n->kind == Kind::kDouble) return AppendFixed<double>(n, v.get_double().value_unsafe());
+        if (n->kind == Kind::kDouble) return AppendFixed<double>(n, DomDouble(v));
         break;
       case element_type::INT64:
-        if (n->kind == Kind::kInt64) return AppendFixed<int64_t>(n, v.get_int64().value_unsafe());
+        if (n->kind == Kind::kInt64) return AppendFixed<int64_t>(n, DomInt64(v));
+        if (n->kind == Kind::kDouble) {  // a float column's integral values ("amount": 54)
+          return AppendFixed<double>(n, static_cast<double>(DomInt64(v)));
+        }
         break;
       case element_type::STRING:
-        if (n->kind == Kind::kString) return AppendStr(n, v.get_string().value_unsafe());
+        if (n->kind == Kind::kString) return AppendStr(n, DomString(v));
         break;
       case element_type::BOOL:
-        if (n->kind == Kind::kBool) return AppendFixed<uint8_t>(n, v.get_bool().value_unsafe() ? 1 : 0);
+        if (n->kind == Kind::kBool) return AppendFixed<uint8_t>(n, DomBool(v) ? 1 : 0);
         break;
       default:
         break;
@@ -987,7 +1003,7 @@ void RecordBuilder::AppendJsonObject(BuilderNode* n, simdjson::dom::object obj, 
     } else {
       PadTo(c, slot);
       AppendJson(c, field.value, ctx);
-      if (c->template_source && field.value.is_string()) AfterString(n, c, field.value.get_string().value_unsafe());
+      if (c->template_source && field.value.is_string()) AfterString(n, c, DomString(field.value));
     }
     ctx.Pop();
   }
@@ -1060,7 +1076,7 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
       PadTo(c, slot);
       AppendJson(c, field.value, ctx);
       if (c->template_source && field.value.is_string()) {
-        AfterString(root, c, field.value.get_string().value_unsafe());
+        AfterString(root, c, DomString(field.value));
       }
     }
     ctx.Pop();
