@@ -45,22 +45,33 @@ std::string LowerAscii(std::string_view s) {
   return out;
 }
 
-// Key equality for the short keys of records, inline (no libc call).
-inline bool SameKey(std::string_view a, std::string_view b) {
-  size_t n = a.size();
+// Key equality for the short keys of records, inline (no libc call): two
+// overlapping loads cover any length from 4 to 16 bytes.
+[[gnu::always_inline]] inline bool SameKey(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
   if (n != b.size()) return false;
   const char* p = a.data();
   const char* q = b.data();
-  for (; n >= 8; n -= 8, p += 8, q += 8) {
+  if (n >= 8) {
     uint64_t x, y;
-    std::memcpy(&x, p, 8);
-    std::memcpy(&y, q, 8);
-    if (x != y) return false;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      std::memcpy(&x, p + i, 8);
+      std::memcpy(&y, q + i, 8);
+      if (x != y) return false;
+    }
+    std::memcpy(&x, p + n - 8, 8);
+    std::memcpy(&y, q + n - 8, 8);
+    return x == y;
   }
-  for (; n > 0; --n) {
-    if (*p++ != *q++) return false;
+  if (n >= 4) {
+    uint32_t x0, y0, x1, y1;
+    std::memcpy(&x0, p, 4);
+    std::memcpy(&y0, q, 4);
+    std::memcpy(&x1, p + n - 4, 4);
+    std::memcpy(&y1, q + n - 4, 4);
+    return x0 == y0 && x1 == y1;
   }
-  return true;
+  return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
 }
 
 }  // namespace
@@ -168,13 +179,13 @@ void PadTo(Node* n, int64_t len) {
   while (n->length < len) AppendNull(n);
 }
 
-template <typename T> void AppendFixed(Node* n, T v) {
+template <typename T> [[gnu::always_inline]] inline void AppendFixed(Node* n, T v) {
   n->valid.PushByte(1);
   n->data.AppendValue<T>(v);
   ++n->length;
 }
 
-void AppendStr(Node* n, std::string_view s) {
+[[gnu::always_inline]] inline void AppendStr(Node* n, std::string_view s) {
   n->valid.PushByte(1);
   n->data.Append(s);
   n->offsets.AppendValue<int64_t>(static_cast<int64_t>(n->data.size()));
@@ -750,20 +761,24 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
   AddSystemNodes();
 }
 
-BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
+[[gnu::always_inline]] inline BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
+  // Fast path (small enough to inline into the per-field loops): records
+  // usually repeat their keys in the same order. System nodes are left to
+  // the slow path, which renames a top-level key equal to theirs ("date").
+  auto& kids = parent->children;
+  if (parent->hint < kids.size()) {
+    const BuilderNode* next = kids[parent->hint].get();
+    if (!next->system && SameKey(next->key, key)) return kids[parent->hint++].get();
+  }
+  return ChildLookup(parent, key, top_level);
+}
+
+BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view key, bool top_level) {
   if (top_level && IsReserved(key)) {
     scratch_.assign(key);
     scratch_ += '_';
     key = scratch_;
   }
-  // Fast path (kept small enough to inline into the per-field loops; the
-  // rest is ChildLookup): records usually repeat their keys in the same order.
-  auto& kids = parent->children;
-  if (parent->hint < kids.size() && SameKey(kids[parent->hint]->key, key)) return kids[parent->hint++].get();
-  return ChildLookup(parent, key);
-}
-
-BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view key) {
   auto& kids = parent->children;
   // An optional field skipped or added: look a few children ahead, then
   // through a small struct, before hashing.

@@ -114,7 +114,7 @@ class RecordBuilder {
   bool AppendTimestampValue(BuilderNode* node, simdjson::dom::element v);
   void AddRest(const Ctx& ctx, std::string_view json_value);
   BuilderNode* Child(BuilderNode* parent, std::string_view key, bool top_level);
-  BuilderNode* ChildLookup(BuilderNode* parent, std::string_view key);  // Child's slow path
+  BuilderNode* ChildLookup(BuilderNode* parent, std::string_view key, bool top_level);  // Child's slow path
   void AfterString(BuilderNode* parent, BuilderNode* node, std::string_view s);
 
   BuilderOptions options_;

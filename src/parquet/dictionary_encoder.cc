@@ -103,6 +103,11 @@ uint32_t DictionaryEncoder::InsertFixed(const uint8_t* v, uint64_t h) {
 void DictionaryEncoder::PutFixed(const uint8_t* values, int64_t n, uint32_t* indices) {
   for (int64_t i = 0; i < n; ++i) {
     const uint8_t* v = values + i * width_;
+    // Runs of one value (a date, a status) skip the hash table.
+    if (i > 0 && SameRecord(v - width_, v, width_)) {
+      indices[i] = indices[i - 1];
+      continue;
+    }
     indices[i] = InsertFixed(v, HashFixed(v, width_));
   }
 }
@@ -112,6 +117,12 @@ void DictionaryEncoder::PutBytes(const uint8_t* chars, const int64_t* offsets, i
   for (int64_t i = begin; i < end; ++i) {
     const uint8_t* v = chars + offsets[i];
     size_t len = static_cast<size_t>(offsets[i + 1] - offsets[i]);
+    // Runs of one value (a source file, a level, a model name) skip hashing.
+    if (i > begin && len == static_cast<size_t>(offsets[i] - offsets[i - 1]) &&
+        (len == 0 || std::memcmp(v - len, v, len) == 0)) {
+      indices[i - begin] = indices[i - begin - 1];
+      continue;
+    }
     uint64_t h = XXH3_64bits(v, len);
     uint64_t pos = h & mask_;
     uint32_t found = UINT32_MAX;
