@@ -519,12 +519,14 @@ class BackgroundWriter {
   }
   ~BackgroundWriter() { Stop(); }
 
-  // Queues `batch` for `target` (at most one batch waits; the caller blocks
-  // beyond that, which bounds memory). Returns the first error of an earlier write.
+  // Queues `batch` for `target` (at most kMaxWaiting batches wait; the
+  // caller blocks beyond that, which bounds memory, and the waiting batches
+  // keep the encoder busy while the parsers' pace varies). Returns the first
+  // error of an earlier write.
   Status Write(PartitionedWriter* target, RecordBatch batch) {
     if (!thread_.joinable()) return target->Write(batch);
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return queue_.empty() || !status_.ok(); });
+    cv_.wait(lock, [&] { return queue_.size() < kMaxWaiting || !status_.ok(); });
     if (!status_.ok()) return status_;
     queue_.push_back({target, std::move(batch)});
     cv_.notify_all();
@@ -548,6 +550,7 @@ class BackgroundWriter {
   }
 
  private:
+  static constexpr size_t kMaxWaiting = 3;
   struct Job {
     PartitionedWriter* target;
     RecordBatch batch;
