@@ -166,7 +166,9 @@ Status ShredFlat(const FieldPlan& node, const Column& col, std::vector<int16_t> 
   if (node.kind == FieldPlan::Kind::kLeaf) {
     LeafData& l = (*leaves)[node.leaf];
     if (l.max_def > 0) l.def_levels.Append(level.data(), static_cast<size_t>(n) * sizeof(int16_t));
-    AppendCompacted(col, alive.data(), l.values.get());
+    // Every value present (the common case for a struct's fields): the bulk copy.
+    const bool all = n == 0 || std::memchr(alive.data(), 0, static_cast<size_t>(n)) == nullptr;
+    AppendCompacted(col, all ? nullptr : alive.data(), l.values.get());
     l.num_entries += n;
     return Status::OK();
   }

@@ -262,10 +262,25 @@ void StatsCollector::Update(const Column& values, int64_t begin, int64_t end) {
       // Compared by their first 8 bytes as a big-endian number first (a
       // shorter string's missing bytes as 0): a difference there decides the
       // byte-wise order, equality leaves it to the whole strings.
-      auto prefix = [](std::string_view v) {
+      // (Built in registers: a short copy into a stack word and a 64-bit
+      // reload of it would stall on store forwarding.)
+      auto prefix = [](std::string_view v) -> uint64_t {
+        const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+        const size_t n = v.size();
+        if (n >= 8) {
+          uint64_t k;
+          std::memcpy(&k, p, 8);
+          return __builtin_bswap64(k);
+        }
+        if (n >= 4) {  // two overlapping 4-byte loads
+          uint32_t hi, lo;
+          std::memcpy(&hi, p, 4);
+          std::memcpy(&lo, p + n - 4, 4);
+          return (uint64_t{__builtin_bswap32(hi)} << 32) | (uint64_t{__builtin_bswap32(lo)} << (64 - 8 * n));
+        }
         uint64_t k = 0;
-        std::memcpy(&k, v.data(), std::min<size_t>(v.size(), 8));
-        return __builtin_bswap64(k);
+        for (size_t i = 0; i < n; ++i) k |= uint64_t{p[i]} << (56 - 8 * i);
+        return k;
       };
       std::string_view a = values.GetString(begin), b = a;
       uint64_t ka = prefix(a), kb = ka;
