@@ -1222,12 +1222,29 @@ void RecordBuilder::EndRow(std::string_view source, int64_t line) {
     AppendScalar(rest, FieldValue::String(rest_), ctx);
     rest_.clear();
   }
-  AppendScalar(sys(source_node_), FieldValue::String(source), ctx);
-  AppendScalar(sys(line_node_), FieldValue::Int64(line), ctx);
+  // The system columns have their own types unless a table gave them others:
+  // appended directly then (AppendScalar converts otherwise).
+  Node* src = sys(source_node_);
+  if (src->kind == Kind::kString) {
+    AppendStr(src, source);
+  } else {
+    AppendScalar(src, FieldValue::String(source), ctx);
+  }
+  Node* ln = sys(line_node_);
+  if (ln->kind == Kind::kInt64) {
+    AppendFixed<int64_t>(ln, line);
+  } else {
+    AppendScalar(ln, FieldValue::Int64(line), ctx);
+  }
   Node* date = sys(date_node_);
   PadTo(timestamp_node_, slot + 1);
   if (timestamp_node_->kind == Kind::kTimestamp && timestamp_node_->valid.data()[slot] != 0) {
-    AppendScalar(date, FieldValue::Timestamp(timestamp_node_->data.data_as<int64_t>()[slot]), ctx);
+    const int64_t micros = timestamp_node_->data.data_as<int64_t>()[slot];
+    if (date->kind == Kind::kOther && date->other_type->id() == TypeId::kDate) {
+      AppendFixed<int64_t>(date, FloorDiv(micros, kMicrosPerDay));
+    } else {
+      AppendScalar(date, FieldValue::Timestamp(micros), ctx);
+    }
   } else {
     AppendNull(date);
   }
