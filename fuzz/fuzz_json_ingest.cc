@@ -4,7 +4,11 @@
 // document; every record goes through the RecordBuilder (OTLP requests
 // through the OTLP flattener), whose batches are flushed twice so the second
 // half meets a locked schema (the `_rest` and widening paths). The batches
-// must be well formed: every column as long as the batch.
+// must be well formed: every column as long as the batch. As the parallel
+// pipeline does, two builders also take the lines before and after a split
+// on their own (the second also in parts of at most a few lines, with the
+// line numbers continuing), and when their schemas merge, both batches
+// conformed to the merged schema must be well formed and in its shape.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +20,7 @@
 #include "ingest/json_reader.h"
 #include "ingest/otlp.h"
 #include "ingest/record_builder.h"
+#include "ingest/schema_merge.h"
 
 namespace {
 
@@ -93,6 +98,43 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t used2 = reader.ParseLines(std::string_view(rest.data(), input.size() - used), true, &chunked);
     if (used + used2 != input.size()) std::abort();
     if (chunked.lines != whole.lines || chunked.bad_lines != whole.bad_lines) std::abort();
+  }
+  // Two builders on either side of a split, as two workers on two blocks.
+  {
+    const size_t at = size > 1 ? data[1] % (size + 1) : 0;
+    const size_t cut = input.substr(0, at).rfind('\n');
+    const size_t split = cut == std::string_view::npos ? 0 : cut + 1;
+    RecordBuilder a, b;
+    Sink sa, sb;
+    sa.builder = &a;
+    sb.builder = &b;
+    JsonReader ra, rb;
+    std::string first = Padded(input.substr(0, split));
+    ra.ParseLines(std::string_view(first.data(), split), true, &sa);
+    std::string rest = Padded(input.substr(split));
+    std::string_view tail(rest.data(), input.size() - split);
+    std::vector<RecordBatch> parts;
+    for (size_t pos = 0; pos < tail.size();) {
+      pos += rb.ParseLines(tail.substr(pos), true, &sb, 3);
+      if (b.num_rows() > 0) parts.push_back(b.Flush());
+    }
+    // The run's schema grows part by part; a part that disagrees is dropped
+    // here (the pipeline parses it again).
+    RecordBatch ba = a.Flush();
+    Schema run = ba.schema;
+    std::vector<RecordBatch> kept;
+    for (RecordBatch& part : parts) {
+      Schema next;
+      if (!MergeSchemas(run, part.schema, &next)) continue;
+      run = std::move(next);
+      kept.push_back(std::move(part));
+    }
+    kept.push_back(std::move(ba));
+    for (RecordBatch& part : kept) {
+      RecordBatch c = ConformBatch(std::move(part), run);
+      CheckBatch(c);
+      if (!SameSchema(c.schema, run)) std::abort();
+    }
   }
   // One document.
   {

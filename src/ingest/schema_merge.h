@@ -12,7 +12,8 @@
 //
 // ConformBatch gives a batch the columns of a larger schema it merged into:
 // the fields in the schema's order, null columns for the fields it lacks, at
-// every nesting level. The buffers are moved, not copied.
+// every nesting level. The buffers are moved, not copied, and the batch's
+// columns are changed in place: they must not be shared with another batch.
 #pragma once
 
 #include "common/column.h"
