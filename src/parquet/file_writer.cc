@@ -193,7 +193,7 @@ Status ParquetFileWriter::WriteRows(const RecordBatch& batch, int64_t, int64_t e
       l.num_entries = col->length;
       l.all_defined = l.max_def > 0;
     } else {
-      Status s = ShredColumn(plan, *col, &data);
+      Status s = ShredColumn(plan, col, &data);
       if (!s.ok()) return s.WithContext(path_);
     }
     for (size_t l = 0; l < leaves.size(); ++l) {

@@ -147,8 +147,9 @@ bool FlatShreddable(const FieldPlan& node) {
 // Structs and leaves without repetition, a column at a time: `level` holds
 // each row's definition level so far and `alive` whether every ancestor is
 // present (both are this node's copies).
-Status ShredFlat(const FieldPlan& node, const Column& col, std::vector<int16_t> level, std::vector<uint8_t> alive,
-                 std::vector<LeafData>* leaves) {
+Status ShredFlat(const FieldPlan& node, const ColumnPtr& column, std::vector<int16_t> level,
+                 std::vector<uint8_t> alive, std::vector<LeafData>* leaves) {
+  const Column& col = *column;
   const int64_t n = col.length;
   if (!col.validity.empty()) {
     const uint8_t* v = col.validity.data();
@@ -165,9 +166,17 @@ Status ShredFlat(const FieldPlan& node, const Column& col, std::vector<int16_t> 
   }
   if (node.kind == FieldPlan::Kind::kLeaf) {
     LeafData& l = (*leaves)[node.leaf];
-    if (l.max_def > 0) l.def_levels.Append(level.data(), static_cast<size_t>(n) * sizeof(int16_t));
-    // Every value present (the common case for a struct's fields): the bulk copy.
+    // Every value present (the common case for a struct's fields): the
+    // column is the leaf's dense value stream, shared rather than copied, and
+    // its levels (all max_def) are not materialized — as for a flat column.
     const bool all = n == 0 || std::memchr(alive.data(), 0, static_cast<size_t>(n)) == nullptr;
+    if (all && l.num_entries == 0 && l.values->length == 0 && col.type->Equals(*l.values->type)) {
+      l.values = column;
+      l.num_entries = n;
+      l.all_defined = l.max_def > 0;
+      return Status::OK();
+    }
+    if (l.max_def > 0) l.def_levels.Append(level.data(), static_cast<size_t>(n) * sizeof(int16_t));
     AppendCompacted(col, all ? nullptr : alive.data(), l.values.get());
     l.num_entries += n;
     return Status::OK();
@@ -209,14 +218,15 @@ Status ShredFlat(const FieldPlan& node, const Column& col, std::vector<int16_t> 
     return Status::OK();
   }
   for (size_t c = 0; c < node.children.size(); ++c) {
-    LW_RETURN_IF_ERROR(ShredFlat(node.children[c], *col.children[c], level, alive, leaves));
+    LW_RETURN_IF_ERROR(ShredFlat(node.children[c], col.children[c], level, alive, leaves));
   }
   return Status::OK();
 }
 
 }  // namespace
 
-Status ShredColumn(const FieldPlan& plan, const Column& col, std::vector<LeafData>* leaves) {
+Status ShredColumn(const FieldPlan& plan, const ColumnPtr& column, std::vector<LeafData>* leaves) {
+  const Column& col = *column;
   if (plan.kind == FieldPlan::Kind::kLeaf) {
     // Flat fast path: definition levels from validity, values compacted.
     LeafData& l = (*leaves)[plan.leaf];
@@ -238,7 +248,7 @@ Status ShredColumn(const FieldPlan& plan, const Column& col, std::vector<LeafDat
     return Status::OK();
   }
   if (plan.kind != FieldPlan::Kind::kMap && FlatShreddable(plan)) {
-    return ShredFlat(plan, col, std::vector<int16_t>(static_cast<size_t>(col.length), 0),
+    return ShredFlat(plan, column, std::vector<int16_t>(static_cast<size_t>(col.length), 0),
                      std::vector<uint8_t>(static_cast<size_t>(col.length), 1), leaves);
   }
   for (int64_t i = 0; i < col.length; ++i) LW_RETURN_IF_ERROR(ShredValue(plan, col, i, 0, leaves));
