@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "common/buffer.h"
 #include "common/column.h"
 #include "common/json_format.h"
 #include "common/status.h"
@@ -16,6 +17,24 @@ Result<int> Half(int x) {
 Status UseHalf(int x, int* out) {
   LW_ASSIGN_OR_RETURN(*out, Half(x));
   return Status::OK();
+}
+
+// Appends of every length from 0 to 40 (the short ones are copied inline by
+// overlapping loads) give the bytes appended, in order, whatever came before.
+TEST(BufferTest, AppendsOfEveryLengthKeepTheirBytes) {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>((i * 37 + 11) & 0xff));
+  Buffer b;
+  std::string expected;
+  for (size_t round = 0; round < 3; ++round) {
+    for (size_t n = 0; n <= 40; ++n) {
+      const size_t from = (n * 7 + round * 13) % (all.size() - n);
+      b.Append(all.data() + from, n);
+      expected.append(all, from, n);
+      ASSERT_EQ(b.size(), expected.size());
+      ASSERT_EQ(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), expected) << "n " << n;
+    }
+  }
 }
 
 TEST(StatusTest, CarriesCodeAndMessage) {
