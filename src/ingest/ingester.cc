@@ -950,6 +950,7 @@ bool Run::SkipOverlongLine(InputStream* in, Buffer* buf) {
     buf->Clear();
     buf->Reserve(kReadChunk + simdjson::SIMDJSON_PADDING);
     auto got = in->Read(buf, kReadChunk);
+    if (!got.ok()) Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
     if (!got.ok() || *got == 0) return false;
   }
 }
@@ -1057,6 +1058,7 @@ Status Run::StreamJsonLinesParallel(InputStream* in, Buffer* buf) {
       } else {
         buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);  // one long line: read on
         auto got = in->Read(buf, kReadChunk);
+        if (!got.ok()) Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
         if (!got.ok() || *got == 0) eof = true;
       }
       continue;

@@ -628,6 +628,49 @@ TEST_F(IngestTest, ParallelJsonLinesSettleDisagreeingTypesInBlockOrder) {
   }
 }
 
+TEST_F(IngestTest, TheDamageOfATruncatedSourceInsideALongLineIsQuarantined) {
+  // The damage falls inside a line longer than a block, which the reading
+  // thread reads on to find its end.
+  std::string plain;
+  for (int i = 0; i < 50; ++i) plain += "{\"i\":" + std::to_string(i) + "}\n";
+  plain += "{\"long\":\"";
+  uint64_t state = 1;
+  for (int i = 0; i < 30000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    plain += static_cast<char>('a' + (state >> 59) % 26);
+  }
+  plain += "\"}\n";
+  std::string gz = dir_ + "/long.jsonl.gz";
+  gzFile g = gzopen(gz.c_str(), "wb");
+  gzwrite(g, plain.data(), static_cast<unsigned>(plain.size()));
+  gzclose(g);
+  std::string whole;
+  {
+    std::ifstream in(gz, std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string cut = Write("cut.jsonl.gz", whole.substr(0, whole.size() - 200));
+  // One and two threads; and with a record limit below the long line's
+  // length, where its rest is skipped up to the damage.
+  int n = 0;
+  for (int threads : {1, 2}) {
+    for (int64_t limit : {int64_t{16} << 20, int64_t{1000}}) {
+      SCOPED_TRACE(std::to_string(threads) + " threads, limit " + std::to_string(limit));
+      const std::string table = "t" + std::to_string(n++);
+      IngestOptions o = Options(table);
+      o.threads = threads;
+      o.batch_bytes = 3000;
+      o.max_record_bytes = limit;
+      IngestSummary s = Run({cut}, o);
+      EXPECT_EQ(s.rows, 50);
+      std::vector<std::string> q = Rows(table + "_quarantine");
+      bool named = false;
+      for (const std::string& r : q) named = named || r.find("truncated gzip") != std::string::npos;
+      EXPECT_TRUE(named) << (q.empty() ? "(no quarantine rows)" : q.back().substr(0, 300));
+    }
+  }
+}
+
 TEST_F(IngestTest, ParallelJsonLinesMineTemplates) {
   std::string in;
   for (int i = 0; i < 300; ++i) {
