@@ -182,20 +182,8 @@ Status ParquetFileWriter::WriteRows(const RecordBatch& batch, int64_t, int64_t e
       data[l].max_rep = leaves[l].max_rep;
       data[l].values = Column::Make(leaves[l].type);
     }
-    const ColumnPtr& col = batch.columns[f];
-    if (plan.kind == FieldPlan::Kind::kLeaf && col->validity.empty() &&
-        col->type->Equals(*leaves[plan.leaf].type)) {
-      // A flat column without nulls is its own dense value stream: share it (the
-      // column writer only reads it) instead of copying it; its definition
-      // levels (all max_def) are not materialized.
-      LeafData& l = data[plan.leaf];
-      l.values = col;
-      l.num_entries = col->length;
-      l.all_defined = l.max_def > 0;
-    } else {
-      Status s = ShredColumn(plan, col, &data);
-      if (!s.ok()) return s.WithContext(path_);
-    }
+    // (A column, or struct field, without nulls is shared as its leaf's values, not copied.)
+    if (Status s = ShredColumn(plan, batch.columns[f], &data); !s.ok()) return s.WithContext(path_);
     for (size_t l = 0; l < leaves.size(); ++l) {
       if (mine[l]) LW_RETURN_IF_ERROR(writers_[l]->Write(data[l]));
     }

@@ -127,6 +127,18 @@ void AppendCompacted(const Column& col, const uint8_t* mask, Column* out) {
   out->length += k;
 }
 
+// A leaf's first entries, all with a value: `column` is then the leaf's
+// dense value stream, shared rather than copied (the column writer only reads
+// it), with its levels (all max_def) left unmaterialized. False when the leaf
+// has entries already or holds another type.
+bool ShareAllDefined(const ColumnPtr& column, LeafData* l) {
+  if (l->num_entries != 0 || l->values->length != 0 || !column->type->Equals(*l->values->type)) return false;
+  l->values = column;
+  l->num_entries = column->length;
+  l->all_defined = l->max_def > 0;
+  return true;
+}
+
 // Whether ShredFlat handles `node`: structs and leaves, and lists whose
 // element is a leaf (one level of repetition, e.g. tags, probabilities).
 bool FlatShreddable(const FieldPlan& node) {
@@ -166,16 +178,9 @@ Status ShredFlat(const FieldPlan& node, const ColumnPtr& column, std::vector<int
   }
   if (node.kind == FieldPlan::Kind::kLeaf) {
     LeafData& l = (*leaves)[node.leaf];
-    // Every value present (the common case for a struct's fields): the
-    // column is the leaf's dense value stream, shared rather than copied, and
-    // its levels (all max_def) are not materialized — as for a flat column.
+    // Every value present: the common case for a struct's fields.
     const bool all = n == 0 || std::memchr(alive.data(), 0, static_cast<size_t>(n)) == nullptr;
-    if (all && l.num_entries == 0 && l.values->length == 0 && col.type->Equals(*l.values->type)) {
-      l.values = column;
-      l.num_entries = n;
-      l.all_defined = l.max_def > 0;
-      return Status::OK();
-    }
+    if (all && ShareAllDefined(column, &l)) return Status::OK();
     if (l.max_def > 0) l.def_levels.Append(level.data(), static_cast<size_t>(n) * sizeof(int16_t));
     AppendCompacted(col, all ? nullptr : alive.data(), l.values.get());
     l.num_entries += n;
@@ -232,6 +237,7 @@ Status ShredColumn(const FieldPlan& plan, const ColumnPtr& column, std::vector<L
     LeafData& l = (*leaves)[plan.leaf];
     const int64_t n = col.length;
     if (!plan.field.nullable && col.null_count() > 0) return NullInRequired(plan);
+    if (col.validity.empty() && ShareAllDefined(column, &l)) return Status::OK();
     if (l.max_def > 0) {
       size_t base = l.def_levels.size();
       l.def_levels.Resize(base + n * sizeof(int16_t));

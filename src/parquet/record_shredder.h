@@ -19,8 +19,8 @@ namespace lakewatch::parquet {
 // Appends the entries of rows [0, col.length) of `col` (whose type is
 // plan.field.type) to leaves[plan's leaves]. Each LeafData must have
 // max_def/max_rep set and values allocated with the leaf's type. A leaf
-// whose every entry has a value may get `col`'s own child column as its values
-// (shared, with all_defined set) instead of a copy.
+// whose every entry has a value may get `col` or its child column as its
+// values (shared, with all_defined set) instead of a copy.
 // Fails with InvalidArgument when a non-nullable field holds a null.
 Status ShredColumn(const FieldPlan& plan, const ColumnPtr& col, std::vector<LeafData>* leaves);
 
