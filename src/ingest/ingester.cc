@@ -595,10 +595,43 @@ class BackgroundWriter {
 // again by the run's builder locked to the agreed schema — the value that
 // does not fit then goes to `_rest` as with one thread.
 
-struct SharedSchema {
-  std::mutex mu;
-  Schema schema;
-  int64_t version = 0;
+// The run's schema, which the parallel parts extend; its version counts the changes.
+class SharedSchema {
+ public:
+  void Set(Schema schema) {
+    std::lock_guard<std::mutex> lock(mu_);
+    schema_ = std::move(schema);
+  }
+  // Extends the schema by `add` (MergeSchemas); false, and unchanged, when
+  // they disagree. *current gets the schema after it, *version its version.
+  bool Merge(const Schema& add, Schema* current, int64_t* version = nullptr) {
+    std::lock_guard<std::mutex> lock(mu_);
+    bool agreed = true;
+    if (!SameSchema(add, schema_)) {
+      Schema merged;
+      agreed = MergeSchemas(schema_, add, &merged);
+      if (agreed && !SameSchema(merged, schema_)) {
+        schema_ = std::move(merged);
+        ++version_;
+      }
+    }
+    if (current != nullptr) *current = schema_;
+    if (version != nullptr) *version = version_;
+    return agreed;
+  }
+  // The schema when it changed since *version (which is updated); false otherwise.
+  bool Newer(int64_t* version, Schema* out) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (*version == version_) return false;
+    *out = schema_;
+    *version = version_;
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  Schema schema_;
+  int64_t version_ = 0;
 };
 
 struct BadRecord {
@@ -652,7 +685,6 @@ class BlockWorker : public RecordSink, public JsonRecordSink {
   BlockWorker(const BuilderOptions& bo, const JsonReaderOptions& jo, SharedSchema* shared, int64_t batch_rows,
               TemplateMiner* miner, std::mutex* miner_mu)
       : builder_(bo), reader_(jo), shared_(shared), batch_rows_(batch_rows) {
-    version_ = -1;  // locked on the first block
     if (miner != nullptr) {
       templates_ = std::make_unique<LockedMinerSink>(miner, miner_mu);
       builder_.SetTemplateSink(templates_.get());
@@ -702,20 +734,13 @@ class BlockWorker : public RecordSink, public JsonRecordSink {
  private:
   // Locks the builder to the run's schema when it grew since the last block.
   void Refresh() {
-    Schema schema;
-    {
-      std::lock_guard<std::mutex> lock(shared_->mu);
-      if (shared_->version == version_) return;
-      schema = shared_->schema;
-      version_ = shared_->version;
-    }
-    builder_.LockSchema(schema);
+    if (Schema schema; shared_->Newer(&version_, &schema)) builder_.LockSchema(schema);
   }
 
   RecordBuilder builder_;
   JsonReader reader_;
   SharedSchema* shared_;
-  int64_t version_ = -1;
+  int64_t version_ = -1;  // of the schema the builder is locked to (-1: none yet)
   int64_t batch_rows_;
   std::unique_ptr<LockedMinerSink> templates_;
   std::string source_;
@@ -863,10 +888,7 @@ class Run : public RecordSink, public JsonRecordSink {
   bool SkipOverlongLine(InputStream* in, Buffer* buf);
   // Locks the builder to the run's schema after parallel sources extended it.
   void SyncBuilder() {
-    std::lock_guard<std::mutex> lock(shared_.mu);
-    if (builder_version_ == shared_.version) return;
-    builder_->LockSchema(shared_.schema);
-    builder_version_ = shared_.version;
+    if (Schema schema; shared_.Newer(&builder_version_, &schema)) builder_->LockSchema(schema);
   }
   Status ReadDocument(InputStream* in, Buffer* buf, JsonReader* json);
   Status MaybeFlush(bool force);
@@ -963,12 +985,8 @@ Status Run::ReparsePart(const Block& block, const BlockPart& part, int64_t line_
   reparse_reader_->SetPosition(line_base + part.line, offset_base + part.offset);
   reparse_reader_->ParseLines(block.bytes.view().substr(part.begin, part.end - part.begin), /*eof=*/true, this);
   RecordBatch batch = builder_->Flush();
-  {
-    // The builder was locked to the run's schema: its batch extends it.
-    std::lock_guard<std::mutex> lock(shared_.mu);
-    shared_.schema = batch.schema;
-    builder_version_ = ++shared_.version;
-  }
+  // The builder was locked to the run's schema: its batch extends it.
+  shared_.Merge(batch.schema, nullptr, &builder_version_);
   return writer_->Write(data_.get(), std::move(batch));
 }
 
@@ -976,15 +994,7 @@ Status Run::ReparsePart(const Block& block, const BlockPart& part, int64_t line_
 Status Run::StreamJsonLinesParallel(InputStream* in, Buffer* buf) {
   // Everything before goes out first, and the builder's columns join the run's schema.
   LW_RETURN_IF_ERROR(MaybeFlush(true));
-  {
-    std::lock_guard<std::mutex> lock(shared_.mu);
-    Schema merged;
-    if (MergeSchemas(shared_.schema, builder_->schema(), &merged) && !SameSchema(merged, shared_.schema)) {
-      shared_.schema = std::move(merged);
-      ++shared_.version;
-    }
-    builder_version_ = shared_.version;
-  }
+  shared_.Merge(builder_->schema(), nullptr, &builder_version_);
   if (pool_ == nullptr) {
     if (miner_.has_value()) {  // the miner is shared with the workers from now on
       locked_miner_sink_ = std::make_unique<LockedMinerSink>(&*miner_, &miner_mu_);
@@ -1000,20 +1010,7 @@ Status Run::StreamJsonLinesParallel(InputStream* in, Buffer* buf) {
   auto take = [&](BlockResult r) -> Status {
     for (BlockPart& part : r.parts) {
       Schema schema;
-      bool agreed = true;
-      {
-        std::lock_guard<std::mutex> lock(shared_.mu);
-        Schema merged;
-        if (part.batch.num_rows > 0 && !SameSchema(part.batch.schema, shared_.schema)) {
-          agreed = MergeSchemas(shared_.schema, part.batch.schema, &merged);
-          if (agreed && !SameSchema(merged, shared_.schema)) {
-            shared_.schema = std::move(merged);
-            ++shared_.version;
-          }
-        }
-        schema = shared_.schema;
-      }
-      if (!agreed) {
+      if (part.batch.num_rows > 0 && !shared_.Merge(part.batch.schema, &schema)) {
         LW_RETURN_IF_ERROR(ReparsePart(r.block, part, line_base, offset_base));
         continue;
       }
@@ -1246,7 +1243,7 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
     table_snapshot_ = std::move(snap).value();
     LW_RETURN_IF_ERROR(table_snapshot_->CheckWritable());
     builder_->LockSchema(table_snapshot_->schema());
-    shared_.schema = table_snapshot_->schema();
+    shared_.Set(table_snapshot_->schema());
     partition_columns = table_snapshot_->metadata().partition_columns;
   } else if (snap.status().code() == StatusCode::kNotFound) {
     if (options_.partition_by_date) partition_columns = {"date"};
