@@ -883,6 +883,10 @@ class Run : public RecordSink, public JsonRecordSink {
   Status StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, JsonReader* json);
   Status StreamJsonLinesParallel(InputStream* in, Buffer* buf);
   Status ReparsePart(const Block& block, const BlockPart& part, int64_t line_base, int64_t offset_base);
+  // Appends up to kReadChunk bytes of the source to *buf (with simdjson's
+  // padding reserved behind them); 0 at its end, or after a read error, which
+  // is quarantined.
+  size_t ReadChunk(InputStream* in, Buffer* buf);
   // Quarantines the head of an over-long line at the front of *buf and drops
   // the rest of it (up to its '\n'); false at the end of the input.
   bool SkipOverlongLine(InputStream* in, Buffer* buf);
@@ -955,6 +959,15 @@ Status Run::MaybeFlush(bool force) {
   return Status::OK();
 }
 
+size_t Run::ReadChunk(InputStream* in, Buffer* buf) {
+  buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);
+  auto got = in->Read(buf, kReadChunk);
+  if (got.ok()) return *got;
+  // The bytes before the damage are parsed; the damage is a bad record.
+  Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
+  return 0;
+}
+
 bool Run::SkipOverlongLine(InputStream* in, Buffer* buf) {
   // Quarantine its head, drop the rest of the line, and let the parser see
   // an empty line in its place.
@@ -970,10 +983,7 @@ bool Run::SkipOverlongLine(InputStream* in, Buffer* buf) {
       return true;
     }
     buf->Clear();
-    buf->Reserve(kReadChunk + simdjson::SIMDJSON_PADDING);
-    auto got = in->Read(buf, kReadChunk);
-    if (!got.ok()) Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
-    if (!got.ok() || *got == 0) return false;
+    if (ReadChunk(in, buf) == 0) return false;
   }
 }
 
@@ -1032,16 +1042,7 @@ Status Run::StreamJsonLinesParallel(InputStream* in, Buffer* buf) {
   const size_t block_bytes = static_cast<size_t>(std::max<int64_t>(options_.batch_bytes / 3, 1));
   bool eof = false;
   for (;;) {
-    while (!eof && buf->size() < block_bytes) {
-      buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);
-      auto got = in->Read(buf, kReadChunk);
-      if (!got.ok()) {
-        eof = true;  // the bytes before the damage are parsed; the damage is a bad record
-        Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
-      } else {
-        eof = *got == 0;
-      }
-    }
+    while (!eof && buf->size() < block_bytes) eof = ReadChunk(in, buf) == 0;
     // Whole lines go to a block; the partial last line starts the next one.
     size_t cut = buf->size();
     if (!eof) {
@@ -1053,10 +1054,7 @@ Status Run::StreamJsonLinesParallel(InputStream* in, Buffer* buf) {
           options_.max_record_bytes + options_.max_record_bytes / 4 + static_cast<int64_t>(kReadChunk)) {
         if (!SkipOverlongLine(in, buf)) eof = true;
       } else {
-        buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);  // one long line: read on
-        auto got = in->Read(buf, kReadChunk);
-        if (!got.ok()) Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
-        if (!got.ok() || *got == 0) eof = true;
+        eof = ReadChunk(in, buf) == 0;  // one long line: read on
       }
       continue;
     }
@@ -1078,16 +1076,9 @@ Status Run::StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, Json
   bool eof = false;
   while (true) {
     if (!eof) {
-      buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);
-      auto got = in->Read(buf, kReadChunk);
-      if (!got.ok()) {
-        // The bytes before the damage were parsed; the damage is a bad record.
-        eof = true;
-        Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
-      } else {
-        eof = *got == 0;
-        bytes_since_flush_ += static_cast<int64_t>(*got);
-      }
+      const size_t got = ReadChunk(in, buf);
+      eof = got == 0;
+      bytes_since_flush_ += static_cast<int64_t>(got);
     }
     buf->Reserve(buf->size() + simdjson::SIMDJSON_PADDING);
     std::string_view data = buf->view();
@@ -1117,13 +1108,7 @@ Status Run::StreamRecords(InputStream* in, Buffer* buf, RecordParser* flat, Json
 Status Run::ReadDocument(InputStream* in, Buffer* buf, JsonReader* json) {
   bool too_big = false;
   while (true) {
-    buf->Reserve(buf->size() + kReadChunk + simdjson::SIMDJSON_PADDING);
-    auto got = in->Read(buf, kReadChunk);
-    if (!got.ok()) {
-      Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
-      break;
-    }
-    if (*got == 0) break;
+    if (ReadChunk(in, buf) == 0) break;
     if (static_cast<int64_t>(buf->size()) > options_.max_record_bytes) {
       too_big = true;
       break;
@@ -1179,12 +1164,8 @@ Status Run::IngestSource(const std::string& input) {
   current_ = in.get();
   source_->compression = in->compression();
   Buffer buf;
-  buf.Reserve(kReadChunk + simdjson::SIMDJSON_PADDING);
   // Sniff: the first chunk decides the format.
-  auto got = in->Read(&buf, kReadChunk);
-  if (!got.ok()) {
-    Quarantine(-1, in->raw_bytes_read(), {}, got.status().message());
-  }
+  ReadChunk(in.get(), &buf);
   std::string format = options_.format;
   if (format == "auto") format = DetectFormat(buf.view(), input);
   source_->format = format;
