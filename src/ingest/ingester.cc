@@ -662,6 +662,19 @@ struct BlockResult {
   int64_t lines = 0;  // the newlines in the block
 };
 
+// A JSON record into `builder`: an OTLP request inside JSON input gives one
+// row per log record, through `flat` (whose OnRecord counts them); anything
+// else is one row. Returns the rows added here.
+int64_t AddJsonRecord(RecordBuilder* builder, RecordSink* flat, simdjson::dom::element record,
+                      std::string_view source, int64_t line, int64_t offset) {
+  if (IsOtlpLogs(record)) {
+    OtlpLogsToRecords(record, line, offset, flat);
+    return 0;
+  }
+  builder->AddJson(record, source, line);
+  return 1;
+}
+
 // Log templates from several builders: one miner behind a lock.
 class LockedMinerSink : public TemplateSink {
  public:
@@ -723,12 +736,7 @@ class BlockWorker : public RecordSink, public JsonRecordSink {
   }
   // JsonRecordSink
   void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view) override {
-    if (IsOtlpLogs(record)) {
-      OtlpLogsToRecords(record, line, offset, this);
-      return;
-    }
-    builder_.AddJson(record, source_, line);
-    ++part_->rows;
+    part_->rows += AddJsonRecord(&builder_, this, record, source_, line, offset);
   }
 
  private:
@@ -866,12 +874,7 @@ class Run : public RecordSink, public JsonRecordSink {
   }
   // JsonRecordSink
   void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view raw) override {
-    if (IsOtlpLogs(record)) {  // an OTLP request inside JSON input: one row per log record
-      OtlpLogsToRecords(record, line, offset, this);
-      return;
-    }
-    builder_->AddJson(record, source_name_, line);
-    ++source_->rows;
+    source_->rows += AddJsonRecord(builder_.get(), this, record, source_name_, line, offset);
   }
 
  private:
