@@ -54,7 +54,7 @@ class Buffer {
   template <typename T> const T* data_as() const { return reinterpret_cast<const T*>(data_); }
   std::string_view view() const { return {reinterpret_cast<const char*>(data_), size_}; }
 
-  void Reserve(size_t cap) {
+  [[gnu::always_inline]] void Reserve(size_t cap) {
     if (cap > capacity_) [[unlikely]] Grow(cap);
   }
   // New bytes are uninitialized.
@@ -66,7 +66,9 @@ class Buffer {
     if (size > old) std::memset(data_ + old, 0, size - old);
   }
   void Clear() { size_ = 0; }
-  void Append(const void* p, size_t n) {
+  // Inlined: the row-by-row appends of the builders and encoders are the
+  // hot paths (GCC otherwise splits the body out of line).
+  [[gnu::always_inline]] void Append(const void* p, size_t n) {
     if (n == 0) return;
     Reserve(size_ + n);
     CopyBytes(data_ + size_, static_cast<const uint8_t*>(p), n);
@@ -82,7 +84,7 @@ class Buffer {
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #pragma GCC diagnostic ignored "-Wstringop-overread"
 #endif
-  static void CopyBytes(uint8_t* d, const uint8_t* s, size_t n) {
+  [[gnu::always_inline]] static void CopyBytes(uint8_t* d, const uint8_t* s, size_t n) {
     if (n > 16) {
       std::memcpy(d, s, n);
     } else if (n >= 8) {
@@ -107,8 +109,8 @@ class Buffer {
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-  template <typename T> void AppendValue(const T& v) { Append(&v, sizeof(T)); }
-  void PushByte(uint8_t b) { Reserve(size_ + 1); data_[size_++] = b; }
+  template <typename T> [[gnu::always_inline]] void AppendValue(const T& v) { Append(&v, sizeof(T)); }
+  [[gnu::always_inline]] void PushByte(uint8_t b) { Reserve(size_ + 1); data_[size_++] = b; }
 
   // Frees the memory (the buffer becomes empty with no capacity).
   void Release() {

@@ -685,13 +685,25 @@ struct RecordBuilder::Ctx {
     int64_t index;
     bool is_index;
   };
-  std::vector<Seg> segs;
-  void Push(std::string_view k) { segs.push_back({k, 0, false}); }
-  void PushIndex(int64_t i) { segs.push_back({{}, i, true}); }
-  void Pop() { segs.pop_back(); }
+  // A stack pushed and popped once per value: kept to a bounds check and a
+  // store inline (the growth is out of line and rare: depth is bounded).
+  std::vector<Seg> storage = std::vector<Seg>(16);
+  size_t depth = 0;
+  [[gnu::always_inline]] void Push(std::string_view k) {
+    if (depth == storage.size()) [[unlikely]] Grow();
+    storage[depth++] = {k, 0, false};
+  }
+  [[gnu::always_inline]] void PushIndex(int64_t i) {
+    if (depth == storage.size()) [[unlikely]] Grow();
+    storage[depth++] = {{}, i, true};
+  }
+  void Pop() { --depth; }
+  void Clear() { depth = 0; }
+  [[gnu::noinline]] void Grow() { storage.resize(storage.size() * 2); }
   std::string Pointer() const {
     std::string p;
-    for (const Seg& s : segs) {
+    for (size_t k = 0; k < depth; ++k) {
+      const Seg& s = storage[k];
       if (s.is_index) {
         p += '/';
         p += std::to_string(s.index);
@@ -765,10 +777,15 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
   // Fast path (small enough to inline into the per-field loops): records
   // usually repeat their keys in the same order. System nodes are left to
   // the slow path, which renames a top-level key equal to theirs ("date").
+  // The hint wraps: the next record's first key follows the last child.
   auto& kids = parent->children;
-  if (parent->hint < kids.size()) {
-    const BuilderNode* next = kids[parent->hint].get();
-    if (!next->system && SameKey(next->key, key)) return kids[parent->hint++].get();
+  const size_t h = parent->hint < kids.size() ? parent->hint : 0;
+  if (h < kids.size()) {
+    BuilderNode* next = kids[h].get();
+    if (!next->system && SameKey(next->key, key)) {
+      parent->hint = static_cast<uint32_t>(h + 1);
+      return next;
+    }
   }
   return ChildLookup(parent, key, top_level);
 }
@@ -784,8 +801,9 @@ BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view ke
   // through a small struct, before hashing.
   const size_t nk = kids.size();
   const size_t ahead = nk <= 16 ? nk : 4;
+  const size_t h = parent->hint < nk ? parent->hint : 0;
   for (size_t d = 1; d <= ahead; ++d) {
-    size_t i = parent->hint + d;
+    size_t i = h + d;
     if (i >= nk) i -= nk;
     if (i < nk && SameKey(kids[i]->key, key)) {
       parent->hint = static_cast<uint32_t>(i + 1);
@@ -878,6 +896,37 @@ namespace {
 }
 [[gnu::flatten]] inline bool DomBool(simdjson::dom::element v) { return v.get_bool().value_unsafe(); }
 
+// A scalar of the node's own kind, the common case once a column is typed,
+// appended directly (PutScalar would do the same after its checks); false
+// for anything else (the general path decides).
+[[gnu::always_inline]] inline bool AppendOwnKind(Node* n, simdjson::dom::element_type type, simdjson::dom::element v) {
+  using simdjson::dom::element_type;
+  switch (type) {
+    case element_type::DOUBLE:
+      if (n->kind != Kind::kDouble) return false;
+      AppendFixed<double>(n, DomDouble(v));
+      return true;
+    case element_type::INT64:
+      if (n->kind == Kind::kInt64) {
+        AppendFixed<int64_t>(n, DomInt64(v));
+        return true;
+      }
+      if (n->kind != Kind::kDouble) return false;
+      AppendFixed<double>(n, static_cast<double>(DomInt64(v)));  // a float column's integral values ("amount": 54)
+      return true;
+    case element_type::STRING:
+      if (n->kind != Kind::kString) return false;
+      AppendStr(n, DomString(v));
+      return true;
+    case element_type::BOOL:
+      if (n->kind != Kind::kBool) return false;
+      AppendFixed<uint8_t>(n, DomBool(v) ? 1 : 0);
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool ScalarFromJson(simdjson::dom::element v, Sc* out) {
   using simdjson::dom::element_type;
   switch (v.type()) {
@@ -951,27 +1000,7 @@ void RecordBuilder::AppendJson(BuilderNode* n, simdjson::dom::element v, Ctx& ct
       return;
     }
   } else {
-    // A value of the node's own kind, the common case once a column is typed:
-    // appended directly (PutScalar would do the same after its checks).
-    switch (type) {
-      case element_type::DOUBLE:
-        if (n->kind == Kind::kDouble) return AppendFixed<double>(n, DomDouble(v));
-        break;
-      case element_type::INT64:
-        if (n->kind == Kind::kInt64) return AppendFixed<int64_t>(n, DomInt64(v));
-        if (n->kind == Kind::kDouble) {  // a float column's integral values ("amount": 54)
-          return AppendFixed<double>(n, static_cast<double>(DomInt64(v)));
-        }
-        break;
-      case element_type::STRING:
-        if (n->kind == Kind::kString) return AppendStr(n, DomString(v));
-        break;
-      case element_type::BOOL:
-        if (n->kind == Kind::kBool) return AppendFixed<uint8_t>(n, DomBool(v) ? 1 : 0);
-        break;
-      default:
-        break;
-    }
+    if (AppendOwnKind(n, type, v)) return;
     Sc sc{};
     ScalarFromJson(v, &sc);
     if (!PutScalar(n, sc, &scratch_)) {
@@ -1008,19 +1037,32 @@ void RecordBuilder::AfterString(BuilderNode* parent, BuilderNode* node, std::str
   }
 }
 
+// The value of field `key` of a struct (`parent`) into its node `c` (padded
+// to the struct's row first): a scalar of the node's kind inline, anything
+// else through AppendJson with the key on the path.
+[[gnu::always_inline]] inline void RecordBuilder::AppendField(BuilderNode* parent, BuilderNode* c, std::string_view key,
+                                                              simdjson::dom::element value, Ctx& ctx) {
+  PadTo(c, parent->length);
+  const simdjson::dom::element_type type = value.type();
+  if (!AppendOwnKind(c, type, value)) {
+    ctx.Push(key);
+    AppendJson(c, value, ctx);
+    ctx.Pop();
+  }
+  if (c->template_source && type == simdjson::dom::element_type::STRING) AfterString(parent, c, DomString(value));
+}
+
 void RecordBuilder::AppendJsonObject(BuilderNode* n, simdjson::dom::object obj, Ctx& ctx) {
   const int64_t slot = n->length;
   for (auto field : obj) {
-    ctx.Push(field.key);
     Node* c = Child(n, field.key, false);
     if (c == nullptr || c->length > slot) {  // too many fields, or a duplicate key
+      ctx.Push(field.key);
       AddRest(ctx, simdjson::minify(field.value));
-    } else {
-      PadTo(c, slot);
-      AppendJson(c, field.value, ctx);
-      if (c->template_source && field.value.is_string()) AfterString(n, c, DomString(field.value));
+      ctx.Pop();
+      continue;
     }
-    ctx.Pop();
+    AppendField(n, c, field.key, field.value, ctx);
   }
   FinishRow(n);
 }
@@ -1039,7 +1081,7 @@ bool RecordBuilder::AppendTimestampValue(BuilderNode* node, simdjson::dom::eleme
 
 void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view source, int64_t line) {
   Ctx& ctx = *path_;  // reused: no allocation per record
-  ctx.segs.clear();
+  ctx.Clear();
   Node* root = root_.get();
   const int64_t slot = root->length;
   if (!record.is_object()) {
@@ -1078,23 +1120,22 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
       // The top candidate is the source for sure; stored as the timestamp column
       // (the field lookup's hint moves past it, as if it had been looked up).
       if (best == 0 && nts > 0 && options_.timestamp_fields[0] == "timestamp" && ts_column) {
-        if (root->hint < root->children.size() && root->children[root->hint].get() == timestamp_node_) ++root->hint;
+        const size_t h = root->hint < root->children.size() ? root->hint : 0;
+        if (h < root->children.size() && root->children[h].get() == timestamp_node_) {
+          root->hint = static_cast<uint32_t>(h + 1);
+        }
         continue;
       }
       if (nts == 0 || options_.timestamp_fields[0] != "timestamp") key = "timestamp_";  // not a source
     }
-    ctx.Push(field.key);
     Node* c = Child(root, key, true);
     if (c == nullptr || c->length > slot) {
+      ctx.Push(field.key);
       AddRest(ctx, simdjson::minify(field.value));
-    } else {
-      PadTo(c, slot);
-      AppendJson(c, field.value, ctx);
-      if (c->template_source && field.value.is_string()) {
-        AfterString(root, c, DomString(field.value));
-      }
+      ctx.Pop();
+      continue;
     }
-    ctx.Pop();
+    AppendField(root, c, field.key, field.value, ctx);
   }
   const bool have_ts = best < nts;
   PadTo(timestamp_node_, slot);
@@ -1112,7 +1153,7 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
 
 void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
   Ctx& ctx = *path_;  // reused: no allocation per record
-  ctx.segs.clear();
+  ctx.Clear();
   Node* root = root_.get();
   const int64_t slot = root->length;
   size_t best = options_.timestamp_fields.size();
@@ -1162,7 +1203,7 @@ void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
       if (dot == std::string_view::npos) break;
       start = dot + 1;
     }
-    ctx.segs.clear();
+    ctx.Clear();
     for (std::string_view seg : segs) ctx.Push(seg);
     Node* parent = root;
     int64_t parent_slot = slot;

@@ -110,6 +110,7 @@ class RecordBuilder {
   void EndRow(std::string_view source, int64_t line);
   void AppendJson(BuilderNode* node, simdjson::dom::element v, Ctx& ctx);
   void AppendJsonObject(BuilderNode* node, simdjson::dom::object obj, Ctx& ctx);
+  void AppendField(BuilderNode* parent, BuilderNode* c, std::string_view key, simdjson::dom::element value, Ctx& ctx);
   void AppendScalar(BuilderNode* node, const FieldValue& v, Ctx& ctx);
   bool AppendTimestampValue(BuilderNode* node, simdjson::dom::element v);
   void AddRest(const Ctx& ctx, std::string_view json_value);
