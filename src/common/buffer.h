@@ -74,7 +74,7 @@ class Buffer {
     CopyBytes(data_ + size_, static_cast<const uint8_t*>(p), n);
     size_ += n;
   }
-  void Append(std::string_view s) { Append(s.data(), s.size()); }
+  [[gnu::always_inline]] void Append(std::string_view s) { Append(s.data(), s.size()); }
   // memcpy, with the short copies that dominate row-by-row appends (keys,
   // ids, labels) done inline by two overlapping loads instead of a call.
   // (GCC's bounds warnings see the n > 16 branch from callers whose n is

@@ -687,7 +687,7 @@ struct RecordBuilder::Ctx {
   };
   // A stack pushed and popped once per value: kept to a bounds check and a
   // store inline (the growth is out of line and rare: depth is bounded).
-  std::vector<Seg> storage = std::vector<Seg>(16);
+  std::vector<Seg> storage;  // empty until the first push: a Ctx costs nothing to make
   size_t depth = 0;
   [[gnu::always_inline]] void Push(std::string_view k) {
     if (depth == storage.size()) [[unlikely]] Grow();
@@ -699,7 +699,7 @@ struct RecordBuilder::Ctx {
   }
   void Pop() { --depth; }
   void Clear() { depth = 0; }
-  [[gnu::noinline]] void Grow() { storage.resize(storage.size() * 2); }
+  [[gnu::noinline]] void Grow() { storage.resize(storage.empty() ? 16 : storage.size() * 2); }
   std::string Pointer() const {
     std::string p;
     for (size_t k = 0; k < depth; ++k) {
