@@ -482,16 +482,17 @@ TimestampContext TimestampContext::Now() {
 
 namespace {
 
-// The form most events carry, "YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z", read without
-// the dispatch of ReadAny (same result; anything else returns false).
 // Two digits at s[i] into *out (inline: four per timestamp on the hot path).
 [[gnu::always_inline]] inline bool TwoDigits(const char* s, size_t i, int* out) {
   const unsigned a = static_cast<unsigned char>(s[i]) - '0', b = static_cast<unsigned char>(s[i + 1]) - '0';
   *out = static_cast<int>(a * 10 + b);
-  return (a | b) <= 9;
+  return a <= 9 && b <= 9;
 }
 
-bool ReadRfc3339Utc(std::string_view s, int64_t* micros) {
+}  // namespace
+
+// Read without the dispatch of ReadAny (same result; anything else returns false).
+bool ParseRfc3339Utc(std::string_view s, int64_t* micros) {
   const size_t n = s.size();
   const char* p = s.data();
   if (n < 20 || n > 27 || p[n - 1] != 'Z' || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
@@ -521,10 +522,8 @@ bool ReadRfc3339Utc(std::string_view s, int64_t* micros) {
   return true;
 }
 
-}  // namespace
-
 std::optional<int64_t> ParseTimestampText(std::string_view s) {
-  if (int64_t micros = 0; ReadRfc3339Utc(s, &micros)) return micros;
+  if (int64_t micros = 0; ParseRfc3339Utc(s, &micros)) return micros;
   Civil c;
   TimestampForm form = TimestampForm::kIso8601;
   const size_t len = ReadAny(s, TimestampContext{}, &c, &form);
