@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/bytes_equal.h"
 #include "common/json_format.h"
 #include "common/time.h"
 #include "ingest/timestamp_parse.h"
@@ -45,34 +46,6 @@ std::string LowerAscii(std::string_view s) {
   return out;
 }
 
-// Key equality for the short keys of records, inline (no libc call): two
-// overlapping loads cover any length from 4 to 16 bytes.
-[[gnu::always_inline]] inline bool SameKey(std::string_view a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  if (n >= 8) {
-    uint64_t x, y;
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      std::memcpy(&x, p + i, 8);
-      std::memcpy(&y, q + i, 8);
-      if (x != y) return false;
-    }
-    std::memcpy(&x, p + n - 8, 8);
-    std::memcpy(&y, q + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {
-    uint32_t x0, y0, x1, y1;
-    std::memcpy(&x0, p, 4);
-    std::memcpy(&y0, q, 4);
-    std::memcpy(&x1, p + n - 4, 4);
-    std::memcpy(&y1, q + n - 4, 4);
-    return x0 == y0 && x1 == y1;
-  }
-  return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
-}
 
 }  // namespace
 
@@ -782,7 +755,7 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
   const size_t h = parent->hint < kids.size() ? parent->hint : 0;
   if (h < kids.size()) {
     BuilderNode* next = kids[h].get();
-    if (!next->system && SameKey(next->key, key)) {
+    if (!next->system && SameBytes(next->key, key)) {
       parent->hint = static_cast<uint32_t>(h + 1);
       return next;
     }
@@ -805,7 +778,7 @@ BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view ke
   for (size_t d = 1; d <= ahead; ++d) {
     size_t i = h + d;
     if (i >= nk) i -= nk;
-    if (i < nk && SameKey(kids[i]->key, key)) {
+    if (i < nk && SameBytes(kids[i]->key, key)) {
       parent->hint = static_cast<uint32_t>(i + 1);
       return kids[i].get();
     }
@@ -1110,13 +1083,13 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
   for (auto field : obj) {
     std::string_view key = field.key;
     for (size_t k = 0; k < best; ++k) {
-      if (SameKey(key, options_.timestamp_fields[k])) {
+      if (SameBytes(key, options_.timestamp_fields[k])) {
         best = k;
         ts_value = field.value;
         break;
       }
     }
-    if (SameKey(key, "timestamp")) {
+    if (SameBytes(key, "timestamp")) {
       // The top candidate is the source for sure; stored as the timestamp column
       // (the field lookup's hint moves past it, as if it had been looked up).
       if (best == 0 && nts > 0 && options_.timestamp_fields[0] == "timestamp" && ts_column) {

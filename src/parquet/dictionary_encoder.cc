@@ -10,6 +10,8 @@
 
 #include <cstring>
 
+#include "common/bytes_equal.h"
+
 namespace lakewatch::parquet {
 
 namespace {
@@ -119,7 +121,7 @@ void DictionaryEncoder::PutBytes(const uint8_t* chars, const int64_t* offsets, i
     size_t len = static_cast<size_t>(offsets[i + 1] - offsets[i]);
     // Runs of one value (a source file, a level, a model name) skip hashing.
     if (i > begin && len == static_cast<size_t>(offsets[i] - offsets[i - 1]) &&
-        (len == 0 || std::memcmp(v - len, v, len) == 0)) {
+        BytesEqual(v - len, v, len)) {
       indices[i - begin] = indices[i - begin - 1];
       continue;
     }
@@ -132,10 +134,7 @@ void DictionaryEncoder::PutBytes(const uint8_t* chars, const int64_t* offsets, i
       uint32_t e = static_cast<uint32_t>(slot - 1);
       if (hashes_[e] == h) {
         int64_t b = e == 0 ? 0 : ends_[e - 1];
-        // len == 0 first: with only empty values so far both pointers may be
-        // null, and memcmp(nullptr, ..., 0) is undefined behaviour.
-        if (static_cast<size_t>(ends_[e] - b) == len &&
-            (len == 0 || std::memcmp(values_.data() + b, v, len) == 0)) {
+        if (static_cast<size_t>(ends_[e] - b) == len && BytesEqual(values_.data() + b, v, len)) {
           found = e;
           break;
         }
