@@ -33,7 +33,12 @@ void Column::MaterializeValidity() {
 }
 
 void Column::CompactValidity() {
-  if (!validity.empty() && null_count() == 0) validity = Buffer();
+  // No null = no zero byte: memchr scans the bytes many at a time.
+  if (validity.empty()) return;
+  if (type->id() == TypeId::kNull ? length == 0
+                                  : std::memchr(validity.data(), 0, static_cast<size_t>(length)) == nullptr) {
+    validity = Buffer();
+  }
 }
 
 void Column::AppendNull() {

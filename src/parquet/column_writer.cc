@@ -86,9 +86,17 @@ void ColumnWriter::DecideDictionary() {
   if (dict_.size() * 2 > chunk_values_ + page_count_values_ && dict_.size() > 64) {
     dict_state_ = DictState::kOff;
     dict_.Clear();
+    NextPageStamp();
     page_indices_.Clear();
   } else {
     dict_state_ = DictState::kOn;
+  }
+}
+
+void ColumnWriter::NextPageStamp() {
+  if (++page_stamp_ == 0) {  // wrapped: no entry may look seen by the next page
+    std::fill(page_seen_.begin(), page_seen_.end(), 0);
+    page_stamp_ = 1;
   }
 }
 
@@ -137,9 +145,12 @@ Status ColumnWriter::Write(const LeafData& batch) {
     const size_t phys_before = page_values_.size();
     const int64_t offsets_before = static_cast<int64_t>(page_offsets_.size() / sizeof(int64_t)) - 1;
     AppendPhysical(values, vi, vi + nv);
-    page_stats_.Update(values, vi, vi + nv);
+    const bool dict_on = dict_state_ != DictState::kOff && nv > 0;
+    const bool string_bounds_from_dict =
+        dict_on && width_ == 0 && (values.type->id() == TypeId::kString || values.type->id() == TypeId::kBinary);
+    if (!string_bounds_from_dict) page_stats_.Update(values, vi, vi + nv);
     page_stats_.AddNulls(seg - nv);
-    if (dict_state_ != DictState::kOff && nv > 0) {
+    if (dict_on) {
       size_t ib = page_indices_.size();
       page_indices_.Resize(ib + nv * sizeof(uint32_t));
       uint32_t* idx = reinterpret_cast<uint32_t*>(page_indices_.data() + ib);
@@ -148,6 +159,18 @@ Status ColumnWriter::Write(const LeafData& batch) {
                        offsets_before + nv, idx);
       } else {
         dict_.PutFixed(page_values_.data() + phys_before, nv, idx);
+      }
+      if (string_bounds_from_dict) {
+        // The same bounds as over every value, from each distinct value once.
+        page_seen_.resize(static_cast<size_t>(dict_.size()), 0);
+        page_distinct_.clear();
+        for (int64_t k = 0; k < nv; ++k) {
+          if (page_seen_[idx[k]] != page_stamp_) {
+            page_seen_[idx[k]] = page_stamp_;
+            page_distinct_.push_back(dict_.BytesEntry(idx[k]));
+          }
+        }
+        page_stats_.UpdateStrings(page_distinct_.data(), static_cast<int64_t>(page_distinct_.size()));
       }
     }
     vi += nv;
@@ -256,6 +279,7 @@ Status ColumnWriter::FlushPage() {
   }
   stats_.Merge(page_stats_);
   page_stats_.Reset();
+  NextPageStamp();
   chunk_entries_ += page_entries_;
   chunk_values_ += page_count_values_;
   chunk_rows_ += page_rows_;
@@ -339,6 +363,7 @@ Status ColumnWriter::FinishChunk(ColumnChunkOutput* out) {
   // reset for the next row group
   pages_.Clear();
   dict_.Clear();
+  NextPageStamp();  // entry numbers start over
   dict_used_ = false;
   dict_state_ = (!options_.dictionary || leaf_.physical_type == Type::kBoolean) ? DictState::kOff
                                                                                 : DictState::kTrying;

@@ -107,6 +107,12 @@ class ColumnWriter {
   DictState dict_state_ = DictState::kTrying;
   bool dict_used_ = false;  // some page of this chunk is dictionary-encoded
   DictionaryEncoder dict_;
+  // String pages with a dictionary: their bounds come from the distinct
+  // entries the page uses (page_seen_[e] == page_stamp_), not every value.
+  std::vector<uint32_t> page_seen_;
+  uint32_t page_stamp_ = 1;
+  std::vector<std::string_view> page_distinct_;
+  void NextPageStamp();
   Buffer pages_;            // encoded data pages
   int64_t chunk_entries_ = 0;
   int64_t chunk_values_ = 0;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "common/buffer.h"
@@ -30,6 +31,11 @@ class DictionaryEncoder {
                 uint32_t* indices);
 
   int64_t size() const { return num_entries_; }
+  // Byte arrays: entry e (< size()).
+  std::string_view BytesEntry(uint32_t e) const {
+    const int64_t b = e == 0 ? 0 : ends_[e - 1];
+    return {reinterpret_cast<const char*>(values_.data()) + b, static_cast<size_t>(ends_[e] - b)};
+  }
   // Bytes of the PLAIN-encoded dictionary page body.
   size_t plain_bytes() const { return plain_bytes_; }
   // Appends the PLAIN-encoded dictionary values to *out.

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -500,6 +501,90 @@ TEST(PageIndexWriter, LocationsBoundsAndNullCountsDescribeEveryPage) {
     rg_first_row += num_rows;
   }
   EXPECT_GT(column_indexes, 0);
+}
+
+// Dictionary-encoded string pages take their bounds from the distinct
+// entries each page uses: they must still be exactly the least and greatest
+// value of the page (and of the chunk), across pages, row groups and the
+// dictionary's fallback to PLAIN.
+TEST(PageIndexWriter, DictionaryStringBoundsAreExactPerPageAndChunk) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Rng rng(seed);
+    Schema schema;
+    schema.fields = {F("s", DataType::String())};
+    WriterOptions options;
+    options.row_group_rows = Uniform(rng, 400, 1500);
+    options.page_max_entries = Uniform(rng, 20, 200);
+    options.dictionary = true;
+    options.dictionary_bytes_limit = seed % 2 == 0 ? 300 : (int64_t{1} << 20);  // even seeds fall back to PLAIN
+    options.compression = Codec::kUncompressed;
+    // A few dozen categories (some sharing 8-byte prefixes), runs, nulls.
+    std::vector<std::string> cats;
+    for (int i = 0; i < 40; ++i) {
+      cats.push_back(i % 3 == 0 ? "category_" + std::to_string(i) : std::string(1 + i % 5, static_cast<char>('a' + i)));
+    }
+    const int64_t rows = 4000;
+    auto col = Column::Make(DataType::String());
+    std::vector<std::optional<std::string>> truth;
+    for (int64_t r = 0; r < rows; ++r) {
+      if (Chance(rng, 0.05)) {
+        col->AppendNull();
+        truth.push_back(std::nullopt);
+        continue;
+      }
+      const std::string& v = !truth.empty() && truth.back() && Chance(rng, 0.3) ? *truth.back()
+                                                                                 : cats[Uniform(rng, 0, 39)];
+      col->AppendString(v);
+      truth.push_back(v);
+    }
+    const RecordBatch batch{schema, {col}, rows};
+    const std::string bytes = WriteBytes(schema, batch, options, 97);
+    auto reader = OpenBytes(bytes);
+    ASSERT_NE(reader, nullptr);
+    const LeafDescriptor& leaf = reader->schema().leaves()[0];
+    int64_t first = 0;
+    for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+      const int64_t num_rows = reader->metadata().row_groups[rg].num_rows;
+      auto exact = [&](int64_t b, int64_t e, std::string* lo, std::string* hi) {
+        bool any = false;
+        for (int64_t r = b; r < e; ++r) {
+          const auto& v = truth[static_cast<size_t>(first + r)];
+          if (!v) continue;
+          if (!any || *v < *lo) *lo = *v;
+          if (!any || *v > *hi) *hi = *v;
+          any = true;
+        }
+        return any;
+      };
+      std::string lo, hi;
+      ColumnStats chunk = DecodeColumnStats(leaf, *reader->metadata().row_groups[rg].columns[0].meta_data, true);
+      ASSERT_EQ(chunk.has_bounds, exact(0, num_rows, &lo, &hi));
+      if (chunk.has_bounds) {
+        EXPECT_EQ(chunk.min.str, lo) << "row group " << rg;
+        EXPECT_EQ(chunk.max.str, hi) << "row group " << rg;
+      }
+      auto oi = reader->ReadOffsetIndex(rg, 0);
+      ASSERT_TRUE(oi.ok()) << oi.status().ToString();
+      auto ci = reader->ReadColumnIndex(rg, 0, *oi);
+      ASSERT_TRUE(ci.ok()) << ci.status().ToString();
+      ASSERT_GT(oi->page_locations.size(), 1u);
+      for (size_t p = 0; p < oi->page_locations.size(); ++p) {
+        const RowRange pr = PageRows(*oi, p, num_rows);
+        if (!exact(pr.begin, pr.end, &lo, &hi)) {
+          EXPECT_TRUE(ci->null_pages[p]) << "row group " << rg << " page " << p;
+          continue;
+        }
+        ColumnStats bounds;
+        DecodeBounds(leaf, ci->min_values[p], ci->max_values[p], &bounds);
+        ASSERT_TRUE(bounds.has_bounds);
+        EXPECT_EQ(bounds.min.str, lo) << "row group " << rg << " page " << p;
+        EXPECT_EQ(bounds.max.str, hi) << "row group " << rg << " page " << p;
+      }
+      first += num_rows;
+    }
+    EXPECT_EQ(first, rows);
+  }
 }
 
 TEST(PageIndexWriter, PagesOfRepeatedColumnsStartAtRecords) {

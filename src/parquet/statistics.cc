@@ -218,6 +218,54 @@ void MinMax(const T* v, int64_t begin, int64_t end, T* lo, T* hi) {
 
 }  // namespace
 
+namespace {
+
+// The byte-wise least and greatest of get(begin) .. get(end - 1) (begin < end).
+// Compared by their first 8 bytes as a big-endian number first (a shorter
+// string's missing bytes as 0): a difference there decides the byte-wise
+// order, equality leaves it to the whole strings. (Built in registers: a
+// short copy into a stack word and a 64-bit reload of it would stall on store
+// forwarding.)
+template <typename Get>
+void StringBounds(Get get, int64_t begin, int64_t end, std::string_view* lo, std::string_view* hi) {
+  auto prefix = [](std::string_view v) -> uint64_t {
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    const size_t n = v.size();
+    if (n >= 8) {
+      uint64_t k;
+      std::memcpy(&k, p, 8);
+      return __builtin_bswap64(k);
+    }
+    if (n >= 4) {  // two overlapping 4-byte loads
+      uint32_t h, l;
+      std::memcpy(&h, p, 4);
+      std::memcpy(&l, p + n - 4, 4);
+      return (uint64_t{__builtin_bswap32(h)} << 32) | (uint64_t{__builtin_bswap32(l)} << (64 - 8 * n));
+    }
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; ++i) k |= uint64_t{p[i]} << (56 - 8 * i);
+    return k;
+  };
+  std::string_view a = get(begin), b = a;
+  uint64_t ka = prefix(a), kb = ka;
+  for (int64_t i = begin + 1; i < end; ++i) {
+    std::string_view x = get(i);
+    const uint64_t kx = prefix(x);
+    if (kx < ka || (kx == ka && x < a)) {
+      a = x;
+      ka = kx;
+    }
+    if (kx > kb || (kx == kb && x > b)) {
+      b = x;
+      kb = kx;
+    }
+  }
+  *lo = a;
+  *hi = b;
+}
+
+}  // namespace
+
 void StatsCollector::Update(const Column& values, int64_t begin, int64_t end) {
   if (begin >= end) return;
   Scalar lo, hi;
@@ -259,49 +307,18 @@ void StatsCollector::Update(const Column& values, int64_t begin, int64_t end) {
     }
     case TypeId::kString:
     case TypeId::kBinary: {
-      // Compared by their first 8 bytes as a big-endian number first (a
-      // shorter string's missing bytes as 0): a difference there decides the
-      // byte-wise order, equality leaves it to the whole strings.
-      // (Built in registers: a short copy into a stack word and a 64-bit
-      // reload of it would stall on store forwarding.)
-      auto prefix = [](std::string_view v) -> uint64_t {
-        const auto* p = reinterpret_cast<const unsigned char*>(v.data());
-        const size_t n = v.size();
-        if (n >= 8) {
-          uint64_t k;
-          std::memcpy(&k, p, 8);
-          return __builtin_bswap64(k);
-        }
-        if (n >= 4) {  // two overlapping 4-byte loads
-          uint32_t hi, lo;
-          std::memcpy(&hi, p, 4);
-          std::memcpy(&lo, p + n - 4, 4);
-          return (uint64_t{__builtin_bswap32(hi)} << 32) | (uint64_t{__builtin_bswap32(lo)} << (64 - 8 * n));
-        }
-        uint64_t k = 0;
-        for (size_t i = 0; i < n; ++i) k |= uint64_t{p[i]} << (56 - 8 * i);
-        return k;
-      };
-      std::string_view a = values.GetString(begin), b = a;
-      uint64_t ka = prefix(a), kb = ka;
-      for (int64_t i = begin + 1; i < end; ++i) {
-        std::string_view x = values.GetString(i);
-        const uint64_t kx = prefix(x);
-        if (kx < ka || (kx == ka && x < a)) {
-          a = x;
-          ka = kx;
-        }
-        if (kx > kb || (kx == kb && x > b)) {
-          b = x;
-          kb = kx;
-        }
-      }
+      std::string_view a, b;
+      StringBounds([&](int64_t i) { return values.GetString(i); }, begin, end, &a, &b);
       lo.str = std::string(a);
       hi.str = std::string(b);
       break;
     }
     default: return;
   }
+  Add(std::move(lo), std::move(hi));
+}
+
+void StatsCollector::Add(Scalar lo, Scalar hi) {
   if (!has_) {
     min_ = std::move(lo);
     max_ = std::move(hi);
@@ -311,6 +328,18 @@ void StatsCollector::Update(const Column& values, int64_t begin, int64_t end) {
   bool ok;
   if (CompareScalars(lo, min_, &ok) < 0) min_ = std::move(lo);
   if (CompareScalars(hi, max_, &ok) > 0) max_ = std::move(hi);
+}
+
+void StatsCollector::UpdateStrings(const std::string_view* values, int64_t n) {
+  if (n <= 0) return;
+  std::string_view a, b;
+  StringBounds([&](int64_t i) { return values[i]; }, 0, n, &a, &b);
+  Scalar lo, hi;
+  lo.type = hi.type = leaf_->type;
+  lo.valid = hi.valid = true;
+  lo.str = std::string(a);
+  hi.str = std::string(b);
+  Add(std::move(lo), std::move(hi));
 }
 
 void StatsCollector::Merge(const StatsCollector& other) {

@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/column.h"
@@ -70,6 +71,9 @@ class StatsCollector {
   explicit StatsCollector(const LeafDescriptor& leaf) : leaf_(&leaf) {}
   // Updates with the dense (non-null) values `values[begin, end)`.
   void Update(const Column& values, int64_t begin, int64_t end);
+  // Updates a string or binary leaf with `values[0, n)` (the same bounds as
+  // Update over any list holding the same distinct values).
+  void UpdateStrings(const std::string_view* values, int64_t n);
   void AddNulls(int64_t n) { null_count_ += n; }
   // Adds everything `other` (of the same leaf) has seen.
   void Merge(const StatsCollector& other);
@@ -85,6 +89,7 @@ class StatsCollector {
   int64_t null_count() const { return null_count_; }
 
  private:
+  void Add(Scalar lo, Scalar hi);  // widens the bounds to include [lo, hi]
   const LeafDescriptor* leaf_;
   bool has_ = false;
   bool has_nan_ = false;
