@@ -83,34 +83,47 @@ void DictionaryEncoder::Grow() {
   mask_ = mask;
 }
 
+template <int kWidth>
 uint32_t DictionaryEncoder::InsertFixed(const uint8_t* v, uint64_t h) {
+  // kWidth > 0: the width known at compile time (4 and 8, the numbers); 0: width_.
+  const int width = kWidth > 0 ? kWidth : width_;
   uint64_t pos = h & mask_;
   const uint8_t* base = values_.data();
   while (true) {
     int32_t slot = table_[pos];
     if (slot == 0) break;
     uint32_t e = static_cast<uint32_t>(slot - 1);
-    if (hashes_[e] == h && SameRecord(base + static_cast<size_t>(e) * width_, v, width_)) return e;
+    if (hashes_[e] == h && SameRecord(base + static_cast<size_t>(e) * width, v, width)) return e;
     pos = (pos + 1) & mask_;
   }
   uint32_t e = static_cast<uint32_t>(num_entries_++);
   table_[pos] = static_cast<int32_t>(e + 1);
   hashes_.push_back(h);
-  values_.Append(v, width_);
-  plain_bytes_ += width_;
+  values_.Append(v, width);
+  plain_bytes_ += width;
   if (static_cast<uint64_t>(num_entries_) * 2 > table_.size()) Grow();
   return e;
 }
 
-void DictionaryEncoder::PutFixed(const uint8_t* values, int64_t n, uint32_t* indices) {
+template <int kWidth>
+void DictionaryEncoder::PutFixedAs(const uint8_t* values, int64_t n, uint32_t* indices) {
+  const int width = kWidth > 0 ? kWidth : width_;
   for (int64_t i = 0; i < n; ++i) {
-    const uint8_t* v = values + i * width_;
+    const uint8_t* v = values + i * width;
     // Runs of one value (a date, a status) skip the hash table.
-    if (i > 0 && SameRecord(v - width_, v, width_)) {
+    if (i > 0 && SameRecord(v - width, v, width)) {
       indices[i] = indices[i - 1];
       continue;
     }
-    indices[i] = InsertFixed(v, HashFixed(v, width_));
+    indices[i] = InsertFixed<kWidth>(v, HashFixed(v, width));
+  }
+}
+
+void DictionaryEncoder::PutFixed(const uint8_t* values, int64_t n, uint32_t* indices) {
+  switch (width_) {
+    case 8: return PutFixedAs<8>(values, n, indices);
+    case 4: return PutFixedAs<4>(values, n, indices);
+    default: return PutFixedAs<0>(values, n, indices);
   }
 }
 

@@ -44,7 +44,8 @@ class DictionaryEncoder {
 
  private:
   void Grow();
-  uint32_t InsertFixed(const uint8_t* v, uint64_t h);
+  template <int kWidth> uint32_t InsertFixed(const uint8_t* v, uint64_t h);
+  template <int kWidth> void PutFixedAs(const uint8_t* values, int64_t n, uint32_t* indices);
 
   int width_;
   int64_t num_entries_ = 0;
