@@ -501,10 +501,10 @@ bool ParseRfc3339Utc(std::string_view s, int64_t* micros) {
   }
   Civil c;
   int y1 = 0, y2 = 0;
-  const bool digits = TwoDigits(p, 0, &y1) & TwoDigits(p, 2, &y2) & TwoDigits(p, 5, &c.month) &
-                      TwoDigits(p, 8, &c.day) & TwoDigits(p, 11, &c.hour) & TwoDigits(p, 14, &c.minute) &
-                      TwoDigits(p, 17, &c.second);
-  if (!digits) return false;
+  if (!TwoDigits(p, 0, &y1) || !TwoDigits(p, 2, &y2) || !TwoDigits(p, 5, &c.month) || !TwoDigits(p, 8, &c.day) ||
+      !TwoDigits(p, 11, &c.hour) || !TwoDigits(p, 14, &c.minute) || !TwoDigits(p, 17, &c.second)) {
+    return false;
+  }
   c.year = y1 * 100 + y2;
   if (n > 20) {  // ".f" to ".ffffff"
     if (p[19] != '.' || n < 22) return false;
