@@ -156,33 +156,48 @@ bool FlatShreddable(const FieldPlan& node) {
   return false;
 }
 
-// Structs and leaves without repetition, a column at a time: `level` holds
-// each row's definition level so far and `alive` whether every ancestor is
-// present (both are this node's copies).
-Status ShredFlat(const FieldPlan& node, const ColumnPtr& column, std::vector<int16_t> level,
-                 std::vector<uint8_t> alive, std::vector<LeafData>* leaves) {
+// Structs and leaves without repetition, a column at a time. `alive` says
+// whether every ancestor of a row is present, `level` the definition level
+// at which a row that is not alive ended; both null while no row has ended
+// (the common case: no arrays are made or copied for it).
+Status ShredFlat(const FieldPlan& node, const ColumnPtr& column, const std::vector<int16_t>* level,
+                 const std::vector<uint8_t>* alive, std::vector<LeafData>* leaves) {
   const Column& col = *column;
   const int64_t n = col.length;
-  if (!col.validity.empty()) {
+  std::vector<int16_t> own_level;
+  std::vector<uint8_t> own_alive;
+  if (!col.validity.empty() && std::memchr(col.validity.data(), 0, static_cast<size_t>(n)) != nullptr) {
+    // Rows end here: this node's copies, with them marked.
+    own_level = level != nullptr ? *level : std::vector<int16_t>(static_cast<size_t>(n), 0);
+    own_alive = alive != nullptr ? *alive : std::vector<uint8_t>(static_cast<size_t>(n), 1);
     const uint8_t* v = col.validity.data();
     for (int64_t i = 0; i < n; ++i) {
-      if (alive[i] && !v[i]) {
+      if (own_alive[i] && !v[i]) {
         if (!node.field.nullable) return NullInRequired(node);
-        level[i] = static_cast<int16_t>(node.def_present - 1);
-        alive[i] = 0;
+        own_level[i] = static_cast<int16_t>(node.def_present - 1);
+        own_alive[i] = 0;
       }
     }
+    level = &own_level;
+    alive = &own_alive;
   }
-  for (int64_t i = 0; i < n; ++i) {
-    if (alive[i]) level[i] = node.def_present;
-  }
+  // A row's definition level at this node: def_present if alive, else where it ended.
+  auto level_of = [&](int64_t i) {
+    return alive == nullptr || (*alive)[i] ? static_cast<int16_t>(node.def_present) : (*level)[i];
+  };
   if (node.kind == FieldPlan::Kind::kLeaf) {
     LeafData& l = (*leaves)[node.leaf];
     // Every value present: the common case for a struct's fields.
-    const bool all = n == 0 || std::memchr(alive.data(), 0, static_cast<size_t>(n)) == nullptr;
+    const bool all =
+        alive == nullptr || n == 0 || std::memchr(alive->data(), 0, static_cast<size_t>(n)) == nullptr;
     if (all && ShareAllDefined(column, &l)) return Status::OK();
-    if (l.max_def > 0) l.def_levels.Append(level.data(), static_cast<size_t>(n) * sizeof(int16_t));
-    AppendCompacted(col, all ? nullptr : alive.data(), l.values.get());
+    if (l.max_def > 0) {
+      const size_t base = l.def_levels.size();
+      l.def_levels.Resize(base + static_cast<size_t>(n) * sizeof(int16_t));
+      int16_t* d = reinterpret_cast<int16_t*>(l.def_levels.data() + base);
+      for (int64_t i = 0; i < n; ++i) d[i] = level_of(i);
+    }
+    AppendCompacted(col, all ? nullptr : alive->data(), l.values.get());
     l.num_entries += n;
     return Status::OK();
   }
@@ -199,8 +214,8 @@ Status ShredFlat(const FieldPlan& node, const ColumnPtr& column, std::vector<int
     };
     const int16_t elem_null = static_cast<int16_t>(el.def_present - 1);
     for (int64_t i = 0; i < n; ++i) {
-      if (!alive[i]) {
-        push(0, level[i]);
+      if (alive != nullptr && !(*alive)[i]) {
+        push(0, (*level)[i]);
         continue;
       }
       const int64_t b = col.ListBegin(i), e = col.ListEnd(i);
@@ -254,8 +269,7 @@ Status ShredColumn(const FieldPlan& plan, const ColumnPtr& column, std::vector<L
     return Status::OK();
   }
   if (plan.kind != FieldPlan::Kind::kMap && FlatShreddable(plan)) {
-    return ShredFlat(plan, column, std::vector<int16_t>(static_cast<size_t>(col.length), 0),
-                     std::vector<uint8_t>(static_cast<size_t>(col.length), 1), leaves);
+    return ShredFlat(plan, column, nullptr, nullptr, leaves);
   }
   for (int64_t i = 0; i < col.length; ++i) LW_RETURN_IF_ERROR(ShredValue(plan, col, i, 0, leaves));
   return Status::OK();
