@@ -46,7 +46,6 @@ std::string LowerAscii(std::string_view s) {
   return out;
 }
 
-
 }  // namespace
 
 struct BuilderNode {
