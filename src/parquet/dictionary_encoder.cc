@@ -39,24 +39,6 @@ inline uint64_t HashFixed(const uint8_t* v, int width) {
   return XXH3_64bits(v, width);
 }
 
-// Bitwise equality of two records; 4- and 8-byte records (the common physical
-// types) compare without a call to memcmp.
-inline bool SameRecord(const uint8_t* a, const uint8_t* b, int width) {
-  if (width == 8) {
-    uint64_t x, y;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    return x == y;
-  }
-  if (width == 4) {
-    uint32_t x, y;
-    std::memcpy(&x, a, 4);
-    std::memcpy(&y, b, 4);
-    return x == y;
-  }
-  return std::memcmp(a, b, width) == 0;
-}
-
 }  // namespace
 
 DictionaryEncoder::DictionaryEncoder(int width) : width_(width) { Clear(); }
@@ -93,7 +75,7 @@ uint32_t DictionaryEncoder::InsertFixed(const uint8_t* v, uint64_t h) {
     int32_t slot = table_[pos];
     if (slot == 0) break;
     uint32_t e = static_cast<uint32_t>(slot - 1);
-    if (hashes_[e] == h && SameRecord(base + static_cast<size_t>(e) * width, v, width)) return e;
+    if (hashes_[e] == h && BytesEqual(base + static_cast<size_t>(e) * width, v, static_cast<size_t>(width))) return e;
     pos = (pos + 1) & mask_;
   }
   uint32_t e = static_cast<uint32_t>(num_entries_++);
@@ -111,7 +93,7 @@ void DictionaryEncoder::PutFixedAs(const uint8_t* values, int64_t n, uint32_t* i
   for (int64_t i = 0; i < n; ++i) {
     const uint8_t* v = values + i * width;
     // Runs of one value (a date, a status) skip the hash table.
-    if (i > 0 && SameRecord(v - width, v, width)) {
+    if (i > 0 && BytesEqual(v - width, v, static_cast<size_t>(width))) {
       indices[i] = indices[i - 1];
       continue;
     }

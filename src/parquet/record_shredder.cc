@@ -247,30 +247,8 @@ Status ShredFlat(const FieldPlan& node, const ColumnPtr& column, const std::vect
 
 Status ShredColumn(const FieldPlan& plan, const ColumnPtr& column, std::vector<LeafData>* leaves) {
   const Column& col = *column;
-  if (plan.kind == FieldPlan::Kind::kLeaf) {
-    // Flat fast path: definition levels from validity, values compacted.
-    LeafData& l = (*leaves)[plan.leaf];
-    const int64_t n = col.length;
-    if (!plan.field.nullable && col.null_count() > 0) return NullInRequired(plan);
-    if (col.validity.empty() && ShareAllDefined(column, &l)) return Status::OK();
-    if (l.max_def > 0) {
-      size_t base = l.def_levels.size();
-      l.def_levels.Resize(base + n * sizeof(int16_t));
-      int16_t* d = reinterpret_cast<int16_t*>(l.def_levels.data() + base);
-      if (col.validity.empty()) {
-        for (int64_t i = 0; i < n; ++i) d[i] = l.max_def;
-      } else {
-        const uint8_t* v = col.validity.data();
-        for (int64_t i = 0; i < n; ++i) d[i] = static_cast<int16_t>(v[i] ? l.max_def : l.max_def - 1);
-      }
-    }
-    AppendCompacted(col, col.validity.empty() ? nullptr : col.validity.data(), l.values.get());
-    l.num_entries += n;
-    return Status::OK();
-  }
-  if (plan.kind != FieldPlan::Kind::kMap && FlatShreddable(plan)) {
-    return ShredFlat(plan, column, nullptr, nullptr, leaves);
-  }
+  // Leaves, structs and lists of leaves a column at a time; the rest value by value.
+  if (FlatShreddable(plan)) return ShredFlat(plan, column, nullptr, nullptr, leaves);
   for (int64_t i = 0; i < col.length; ++i) LW_RETURN_IF_ERROR(ShredValue(plan, col, i, 0, leaves));
   return Status::OK();
 }
