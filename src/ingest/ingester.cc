@@ -44,7 +44,9 @@ namespace lakewatch::ingest {
 
 namespace {
 
-constexpr size_t kReadChunk = size_t{4} << 20;
+// Small enough that the bytes just read are still in the core's L2 cache
+// when the parser reads them (measured: 4 MB chunks were slower).
+constexpr size_t kReadChunk = size_t{256} << 10;
 constexpr size_t kRawKeepBytes = size_t{1} << 20;  // raw bytes kept for an oversized record
 
 double SecondsSince(std::chrono::steady_clock::time_point t0) {
@@ -1234,10 +1236,12 @@ Result<IngestSummary> Run::Go(const std::vector<std::string>& inputs) {
   } else {
     return snap.status();
   }
-  // With two or more threads one parses while the others encode: the
-  // background writer thread, helped by threads - 2 leaf-encoding threads.
+  // With two or more threads the workers parse while the background writer
+  // thread encodes, its leaves split over `threads` threads: while parsing
+  // goes on they share the cores with the workers; at the end of the input,
+  // when only encoding is left, they keep every core busy.
   parquet::WriterOptions wo;
-  wo.threads = std::max(1, options_.threads - 1);
+  wo.threads = std::max(1, options_.threads);
   wo.row_group_bytes = int64_t{64} << 20;
   wo.row_group_rows = int64_t{1} << 18;
   wo.page_bytes = int64_t{256} << 10;
