@@ -357,6 +357,36 @@ TEST_F(IngestTest, OtlpLogsGiveOneRowPerLogRecord) {
   EXPECT_FALSE(r0["template_id"].is_null());
 }
 
+// A JSON line is an OTLP request when its first key is resourceLogs; a record
+// that merely holds such a key among others keeps all its fields.
+TEST_F(IngestTest, OnlyARecordStartingWithResourceLogsIsAnOtlpRequest) {
+  const std::string logs =
+      R"([{"scopeLogs":[{"logRecords":[{"timeUnixNano":"1763632800000000000","body":{"stringValue":"a"}},)"
+      R"({"timeUnixNano":"1763632801000000000","body":{"stringValue":"b"}}]}]}])";
+  std::string f = Write("mixed.jsonl", "{\"resourceLogs\":" + logs + "}\n" +
+                                           "{\"id\":7,\"resourceLogs\":" + logs + "}\n");
+  IngestSummary s = Run({f}, Options());
+  EXPECT_EQ(s.rows, 3);  // two log records, and the ordinary record
+  EXPECT_EQ(s.quarantined, 0);
+  std::vector<std::string> rows = Rows("t");
+  ASSERT_EQ(rows.size(), 3u);
+  int with_id = 0, messages = 0;
+  simdjson::dom::parser p;
+  for (const std::string& row : rows) {
+    auto r = Parse(p, row);
+    int64_t id = 0;
+    if (r["id"].get_int64().get(id) == simdjson::SUCCESS) {
+      EXPECT_EQ(id, 7);
+      EXPECT_TRUE(r["resourceLogs"].is_array()) << row;  // kept, as a column of its own
+      ++with_id;
+    }
+    std::string_view m;
+    if (r["message"].get_string().get(m) == simdjson::SUCCESS && (m == "a" || m == "b")) ++messages;
+  }
+  EXPECT_EQ(with_id, 1);
+  EXPECT_EQ(messages, 2);
+}
+
 TEST_F(IngestTest, TextLogsGetTemplatesThatPersistAcrossRuns) {
   std::string a = Write("a.log",
                         "2025-11-24 16:00:00,001 INFO worker 7 started\n"

@@ -91,13 +91,13 @@ bool NanosField(element v, int64_t* micros) {
 }  // namespace
 
 bool IsOtlpLogs(element doc) {
-  // Called for every JSON record: a plain loop over the keys, no lookup.
+  // Called for every JSON record: only the first key is looked at (a request
+  // has no other field; a record that merely holds one among others is an
+  // ordinary record, none of whose fields is dropped).
   object o;
   if (doc.get_object().get(o) != simdjson::SUCCESS) return false;
-  for (auto kv : o) {
-    if (kv.key.size() == 12 && kv.key == "resourceLogs") return kv.value.is_array();
-  }
-  return false;
+  auto first = o.begin();
+  return first != o.end() && first.key() == "resourceLogs" && first.value().is_array();
 }
 
 int64_t OtlpLogsToRecords(element doc, int64_t line, int64_t offset, RecordSink* sink) {

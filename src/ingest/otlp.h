@@ -30,7 +30,8 @@
 
 namespace lakewatch::ingest {
 
-// Whether `doc` is an OTLP logs request: an object with a `resourceLogs` array.
+// Whether `doc` is an OTLP logs request: an object whose first key is
+// `resourceLogs`, an array (the request message has no other field).
 bool IsOtlpLogs(simdjson::dom::element doc);
 
 // Calls sink->OnRecord once per log record; every record gets `line` and

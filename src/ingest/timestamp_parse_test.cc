@@ -187,6 +187,46 @@ TEST(TimestampParseTest, Rfc3339UtcFastPathAgreesWithTheGeneralReader) {
   EXPECT_EQ(P("2023-02-29T12:00:00Z"), std::nullopt);
 }
 
+// Consecutive timestamps in one minute take the fast path's cached minute:
+// seconds, fractions and damage after it must read as the general reader has them.
+TEST(TimestampParseTest, Rfc3339UtcSameMinuteRunsAgreeWithTheGeneralReader) {
+  uint64_t state = 0xD1B54A32D192ED03ull;
+  auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  int taken = 0;
+  for (int run = 0; run < 2000; ++run) {
+    char minute[32];
+    std::snprintf(minute, sizeof(minute), "%04d-%02d-%02dT%02d:%02d", static_cast<int>(1900 + next(300)),
+                  static_cast<int>(1 + next(12)), static_cast<int>(1 + next(28)), static_cast<int>(next(24)),
+                  static_cast<int>(next(60)));
+    for (int k = 0; k < 20; ++k) {
+      std::string s = minute;
+      char sec[8];
+      std::snprintf(sec, sizeof(sec), ":%02d", static_cast<int>(next(64)));  // 60..63 are invalid
+      s += sec;
+      const int digits = static_cast<int>(next(9));  // 7 and 8 digits: not RFC 3339 fast-path form
+      if (digits > 0) s += next(10) == 0 ? ',' : '.';
+      for (int d = 0; d < digits; ++d) s += static_cast<char>('0' + next(10));
+      if (next(15) == 0) s[16 + next(s.size() - 16)] = "x:-. 0"[next(6)];  // damage after the minute
+      s += 'Z';
+      auto general = ParseTimestampPrefix(s, TimestampContext{});
+      std::optional<int64_t> want;
+      if (general.has_value() && general->length == s.size()) want = general->micros;
+      int64_t fast = 0;
+      if (ParseRfc3339Utc(s, &fast)) {
+        ASSERT_EQ(std::optional<int64_t>(fast), want) << s;
+        ++taken;
+      } else if (want.has_value()) {
+        // Only forms outside the fast path's may be left to the general reader.
+        ASSERT_TRUE(digits > 6 || s[19] == ',') << s;
+      }
+    }
+  }
+  EXPECT_GT(taken, 20000);
+}
+
 TEST(TimestampParseTest, EpochMagnitudes) {
   EXPECT_EQ(EpochToMicros(int64_t{1117838570}), 1117838570 * kUs);
   EXPECT_EQ(EpochToMicros(int64_t{0}), 0);
