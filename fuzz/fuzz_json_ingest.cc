@@ -9,6 +9,10 @@
 // on their own (the second also in parts of at most a few lines, with the
 // line numbers continuing), and when their schemas merge, both batches
 // conformed to the merged schema must be well formed and in its shape.
+// Builders that take lines by RecordBuilder::AddJsonText first (one pass over
+// the text, no DOM) must give the same batches as builders that take them
+// all through the DOM.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,6 +21,7 @@
 
 #include <simdjson.h>
 
+#include "common/json_format.h"
 #include "ingest/json_reader.h"
 #include "ingest/otlp.h"
 #include "ingest/record_builder.h"
@@ -48,6 +53,21 @@ struct Sink : JsonRecordSink, RecordSink {
     bad_lines.push_back(line);
   }
 };
+
+// Takes lines by their text where the builder can (as the pipeline does).
+struct TextSink : Sink {
+  bool OnJsonText(std::string_view text, int64_t line, int64_t) override {
+    if (MayBeOtlpLogsText(text) || !builder->AddJsonText(text, "fuzz", line)) return false;
+    lines.push_back(line);
+    return true;
+  }
+};
+
+std::string Render(const RecordBatch& b) {
+  std::string out;
+  AppendJsonBatch(b, &out);
+  return out;
+}
 
 void CheckBatch(const RecordBatch& b) {
   if (b.columns.size() != b.schema.fields.size()) std::abort();
@@ -86,6 +106,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string buf = Padded(input);
     reader.ParseLines(std::string_view(buf.data(), input.size()), true, &again);
     CheckBatch(builder.Flush());
+  }
+  // The text path against the DOM path, twice (the second time with a locked schema).
+  {
+    RecordBuilder by_text, by_dom;
+    TextSink ts;
+    ts.builder = &by_text;
+    Sink ds;
+    ds.builder = &by_dom;
+    std::string buf = Padded(input);
+    for (int round = 0; round < 2; ++round) {
+      ts.lines.clear();
+      ts.bad_lines.clear();
+      ds.lines.clear();
+      ds.bad_lines.clear();
+      JsonReader rt, rd;
+      rt.ParseLines(std::string_view(buf.data(), input.size()), true, &ts);
+      rd.ParseLines(std::string_view(buf.data(), input.size()), true, &ds);
+      if (Render(by_text.Flush()) != Render(by_dom.Flush())) std::abort();
+      std::sort(ts.lines.begin(), ts.lines.end());
+      if (ts.lines != ds.lines || ts.bad_lines != ds.bad_lines) std::abort();
+    }
   }
   // Two chunks: the same records at the same lines.
   {

@@ -258,4 +258,13 @@ void AppendJsonRow(const RecordBatch& batch, int64_t row, std::string* out) {
   out->push_back('}');
 }
 
+void AppendJsonBatch(const RecordBatch& batch, std::string* out) {
+  *out += batch.schema.AsStruct()->ToString();
+  *out += '\n';
+  for (int64_t r = 0; r < batch.num_rows; ++r) {
+    AppendJsonRow(batch, r, out);
+    *out += '\n';
+  }
+}
+
 }  // namespace lakewatch

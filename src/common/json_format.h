@@ -25,6 +25,9 @@ void AppendJsonValue(const Column& col, int64_t row, std::string* out);
 void AppendTextValue(const Column& col, int64_t row, std::string* out);
 // Appends one JSON object for row `row` of `batch` (no trailing newline).
 void AppendJsonRow(const RecordBatch& batch, int64_t row, std::string* out);
+// Appends the batch's schema on a line, then every row as a line of JSON:
+// what differential tests compare batches by.
+void AppendJsonBatch(const RecordBatch& batch, std::string* out);
 
 // Helpers shared with other renderers.
 void AppendDecimal(__int128 unscaled, int scale, std::string* out);

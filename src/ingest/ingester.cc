@@ -677,6 +677,12 @@ int64_t AddJsonRecord(RecordBuilder* builder, RecordSink* flat, simdjson::dom::e
   return 1;
 }
 
+// A JSON line into `builder` from its text, without a DOM, when the builder
+// can take it so (RecordBuilder::AddJsonText); never an OTLP request.
+bool AddJsonRecordText(RecordBuilder* builder, std::string_view text, std::string_view source, int64_t line) {
+  return !MayBeOtlpLogsText(text) && builder->AddJsonText(text, source, line);
+}
+
 // Log templates from several builders: one miner behind a lock.
 class LockedMinerSink : public TemplateSink {
  public:
@@ -737,6 +743,11 @@ class BlockWorker : public RecordSink, public JsonRecordSink {
     part_->bad.push_back({line, offset, std::string(raw), reason});
   }
   // JsonRecordSink
+  bool OnJsonText(std::string_view text, int64_t line, int64_t) override {
+    if (!AddJsonRecordText(&builder_, text, source_, line)) return false;
+    ++part_->rows;
+    return true;
+  }
   void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view) override {
     part_->rows += AddJsonRecord(&builder_, this, record, source_, line, offset);
   }
@@ -875,6 +886,11 @@ class Run : public RecordSink, public JsonRecordSink {
     Quarantine(line, offset, raw, reason);
   }
   // JsonRecordSink
+  bool OnJsonText(std::string_view text, int64_t line, int64_t) override {
+    if (!AddJsonRecordText(builder_.get(), text, source_name_, line)) return false;
+    ++source_->rows;
+    return true;
+  }
   void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view raw) override {
     source_->rows += AddJsonRecord(builder_.get(), this, record, source_name_, line, offset);
   }

@@ -139,7 +139,7 @@ size_t JsonReader::ParseLines(std::string_view data, bool eof, JsonRecordSink* s
       sink->OnBadRecord(line_, offset_, line.substr(0, size_t{1} << 20),
                         fmt::format("a line longer than {} bytes (max record size; the first MiB is kept)",
                                     options_.max_record_bytes));
-    } else if (!blank) {
+    } else if (!blank && !sink->OnJsonText(line, line_, offset_)) {
       simdjson::dom::element el;
       if (Parse(line, &el, &reason)) {
         sink->OnJson(el, line_, offset_, line);

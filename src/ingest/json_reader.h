@@ -11,6 +11,9 @@
 // Numbers: integers beyond the 64-bit range (valid JSON, which simdjson
 // refuses) are read as doubles, as DuckDB reads them.
 //
+// A sink may take a JSON line from its text before it is parsed
+// (OnJsonText; the pipeline's RecordBuilder::AddJsonText), which skips the DOM.
+//
 // Thread-safety: none; one reader per thread.
 #pragma once
 
@@ -26,6 +29,9 @@ namespace lakewatch::ingest {
 class JsonRecordSink {
  public:
   virtual ~JsonRecordSink() = default;
+  // A JSON line's text before it is parsed: true when the sink took it
+  // without a DOM (then OnJson is not called for it).
+  virtual bool OnJsonText(std::string_view text, int64_t line, int64_t offset) { return false; }
   virtual void OnJson(simdjson::dom::element record, int64_t line, int64_t offset, std::string_view raw) = 0;
   virtual void OnBadRecord(int64_t line, int64_t offset, std::string_view raw, const std::string& reason) = 0;
 };

@@ -100,6 +100,18 @@ bool IsOtlpLogs(element doc) {
   return first != o.end() && first.key() == "resourceLogs" && first.value().is_array();
 }
 
+bool MayBeOtlpLogsText(std::string_view text) {
+  size_t i = 0;
+  auto ws = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  };
+  ws();
+  if (i == text.size() || text[i] != '{') return false;
+  ++i;
+  ws();
+  return text.substr(i).starts_with("\"resourceLogs\"");
+}
+
 int64_t OtlpLogsToRecords(element doc, int64_t line, int64_t offset, RecordSink* sink) {
   Arena arena;
   FlatRecord rec;

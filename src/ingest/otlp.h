@@ -33,6 +33,10 @@ namespace lakewatch::ingest {
 // Whether `doc` is an OTLP logs request: an object whose first key is
 // `resourceLogs`, an array (the request message has no other field).
 bool IsOtlpLogs(simdjson::dom::element doc);
+// Whether the text of a JSON record may be one (its first key, as written,
+// is "resourceLogs"); false means IsOtlpLogs is false for sure when the
+// first key has no escapes.
+bool MayBeOtlpLogsText(std::string_view text);
 
 // Calls sink->OnRecord once per log record; every record gets `line` and
 // `offset` (the document's position) and `raw` = the log record's JSON text.

@@ -6,6 +6,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "common/bytes_equal.h"
 #include "common/json_format.h"
 #include "common/time.h"
@@ -69,6 +73,7 @@ struct BuilderNode {
   uint32_t hint = 0;                                   // struct: the child expected next
   std::vector<uint32_t> locked_order;                  // struct: children in table order
   int64_t open_stamp = -1;                             // flat records: row this struct is open for
+  int64_t text_stamp = -1;                             // AddJsonText: the record that saved its sizes
   // Buffer sizes of the last batch: the next one reserves them up front
   // (growing by reallocation copies and faults in fresh pages).
   size_t last_valid = 0, last_data = 0, last_offsets = 0, last_key_offsets = 0, last_key_bytes = 0;
@@ -745,7 +750,8 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
   AddSystemNodes();
 }
 
-[[gnu::always_inline]] inline BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level) {
+[[gnu::always_inline]] inline BuilderNode* RecordBuilder::Child(BuilderNode* parent, std::string_view key, bool top_level,
+                                                                bool create) {
   // Fast path (small enough to inline into the per-field loops): records
   // usually repeat their keys in the same order. System nodes are left to
   // the slow path, which renames a top-level key equal to theirs ("date").
@@ -759,10 +765,10 @@ void RecordBuilder::LockSchema(const Schema& table_schema) {
       return next;
     }
   }
-  return ChildLookup(parent, key, top_level);
+  return ChildLookup(parent, key, top_level, create);
 }
 
-BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view key, bool top_level) {
+BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view key, bool top_level, bool create) {
   if (top_level && IsReserved(key)) {
     scratch_.assign(key);
     scratch_ += '_';
@@ -787,6 +793,7 @@ BuilderNode* RecordBuilder::ChildLookup(BuilderNode* parent, std::string_view ke
     parent->hint = it->second + 1;
     return kids[it->second].get();
   }
+  if (!create) return nullptr;
   // A new key. Names Delta refuses without column mapping (" ,;{}()\n\t=")
   // get '_' for those characters; the empty name becomes "_empty". The key
   // as given stays in the index, so the next lookup is direct.
@@ -991,9 +998,8 @@ void RecordBuilder::AppendJson(BuilderNode* n, simdjson::dom::element v, Ctx& ct
   AddRest(ctx, simdjson::minify(v));
 }
 
-void RecordBuilder::AfterString(BuilderNode* parent, BuilderNode* node, std::string_view s) {
+void RecordBuilder::AfterString(BuilderNode* parent, BuilderNode* node, std::string_view s, int64_t slot) {
   if (templates_ == nullptr || node->kind != Kind::kString) return;
-  const int64_t slot = parent->length;
   std::string_view text;
   int64_t id = templates_->Match(s, &text);
   Ctx ctx;
@@ -1021,7 +1027,7 @@ void RecordBuilder::AfterString(BuilderNode* parent, BuilderNode* node, std::str
     AppendJson(c, value, ctx);
     ctx.Pop();
   }
-  if (c->template_source && type == simdjson::dom::element_type::STRING) AfterString(parent, c, DomString(value));
+  if (c->template_source && type == simdjson::dom::element_type::STRING) AfterString(parent, c, DomString(value), parent->length);
 }
 
 void RecordBuilder::AppendJsonObject(BuilderNode* n, simdjson::dom::object obj, Ctx& ctx) {
@@ -1123,6 +1129,459 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
   EndRow(source, line);
 }
 
+// ---- One pass over JSON text (AddJsonText) ----
+//
+// A recursive descent over the record's text that appends each value to its
+// node as soon as it is read, by AddJson's rules for the case where every
+// value fits its node's kind. Whatever else it meets (a new key, a value of
+// another kind, a value for _rest, an escape it does not read, text that is
+// not JSON) ends the pass: the nodes it appended to are cut back to the sizes
+// they had (saved when each was first touched) and AddJson takes the record.
+
+namespace {
+
+constexpr double kExactPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+inline bool IsDigit(char c) { return static_cast<unsigned>(c - '0') <= 9; }
+
+// The first byte in [p, end) that ends a plain run of a JSON string (the
+// quote, the backslash, or a control character, which a JSON string may not
+// hold raw), or `end`. Reads up to 15 bytes past `end` (the padding).
+[[gnu::always_inline]] inline const char* StringRunEnd(const char* p, const char* end) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control = _mm_set1_epi8(0x1F);
+  for (; p < end; p += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                      _mm_cmpeq_epi8(_mm_max_epu8(x, control), control));
+    if (const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop)); mask != 0) {
+      const char* q = p + __builtin_ctz(mask);
+      return q < end ? q : end;
+    }
+  }
+  return end;
+#else
+  while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) ++p;
+  return p;
+#endif
+}
+
+// A scalar read from text: a null, or what simdjson would have given as `v`.
+struct TextScalar {
+  Sc v{};
+  bool null = false;
+  bool escaped = false;  // a string unescaped into the pass's scratch (valid until the next string)
+};
+
+// A scalar into a node as AddJson appends it, unless that would change the
+// node's kind (a new or widening column) or not fit it (a value for _rest):
+// false then, with nothing appended. `render` is scratch space.
+[[gnu::always_inline]] inline bool AppendTextScalar(Node* n, const TextScalar& x, std::string* render) {
+  if (x.null) {
+    AppendNull(n);
+    return true;
+  }
+  const Sc& v = x.v;
+  switch (v.t) {
+    case Sc::kBool:
+      if (n->kind != Kind::kBool) break;
+      AppendFixed<uint8_t>(n, v.b ? 1 : 0);
+      return true;
+    case Sc::kInt:
+      if (n->kind == Kind::kInt64) {
+        AppendFixed<int64_t>(n, v.i);
+        return true;
+      }
+      if (n->kind != Kind::kDouble) break;
+      AppendFixed<double>(n, static_cast<double>(v.i));
+      return true;
+    case Sc::kDouble:
+      if (n->kind != Kind::kDouble) break;
+      AppendFixed<double>(n, v.d);
+      return true;
+    case Sc::kString:
+      if (n->kind != Kind::kString) break;
+      AppendStr(n, v.s);
+      return true;
+    default:
+      return false;
+  }
+  // Another kind: PutScalar converts it (a number into a string column, a
+  // string into a timestamp, ...) when that changes no kind: in a string or
+  // table-typed column, or in any column of the table's schema.
+  if (!(n->locked || n->kind == Kind::kString || n->kind == Kind::kOther)) return false;
+  return PutScalar(n, v, render);
+}
+
+}  // namespace
+
+struct RecordBuilder::TextPass {
+  const char* p = nullptr;
+  const char* end = nullptr;
+  int64_t stamp = 0;
+  struct Saved {
+    BuilderNode* node;
+    int64_t length;
+    size_t valid, data, offsets;
+  };
+  std::vector<Saved> saved;  // the nodes touched, as they were before: [0, num_saved)
+  size_t num_saved = 0;
+  struct Template {
+    BuilderNode* parent;
+    BuilderNode* node;
+    int64_t slot;
+  };
+  std::vector<Template> templates;  // message strings, matched once the record is in
+  std::string scratch;
+  std::string render;  // a scalar's text for a string column
+
+  char Peek() const { return p < end ? *p : '\0'; }
+  [[gnu::always_inline]] void SkipWs() {
+    // Most tokens follow one another directly: one test for that.
+    if (p < end && static_cast<unsigned char>(*p) > ' ') [[likely]] return;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) ++p;
+  }
+  bool Consume(char c) {
+    if (p < end && *p == c) {
+      ++p;
+      return true;
+    }
+    return false;
+  }
+  bool ConsumeWord(std::string_view w) {
+    if (static_cast<size_t>(end - p) < w.size() || std::memcmp(p, w.data(), w.size()) != 0) return false;
+    p += w.size();
+    return true;
+  }
+
+  // A string's contents, after its opening quote; false when the text ends
+  // first or it holds a raw control character or a \u escape.
+  [[gnu::always_inline]] bool ReadString(std::string_view* out, bool* escaped) {
+    const char* start = p;
+    p = StringRunEnd(p, end);
+    if (p < end && *p == '"') [[likely]] {
+      *out = std::string_view(start, static_cast<size_t>(p - start));
+      *escaped = false;
+      ++p;
+      return true;
+    }
+    return ReadEscapedString(start, out, escaped);
+  }
+  // ReadString's rest for a string with escapes (or no end).
+  bool ReadEscapedString(const char* start, std::string_view* out, bool* escaped) {
+    scratch.assign(start, p);
+    for (;;) {
+      if (end - p < 2 || *p != '\\') return false;  // the end, or a control character
+      switch (p[1]) {
+        case '"': scratch += '"'; break;
+        case '\\': scratch += '\\'; break;
+        case '/': scratch += '/'; break;
+        case 'b': scratch += '\b'; break;
+        case 'f': scratch += '\f'; break;
+        case 'n': scratch += '\n'; break;
+        case 'r': scratch += '\r'; break;
+        case 't': scratch += '\t'; break;
+        default: return false;  // \u, or not an escape
+      }
+      p += 2;
+      const char* run = p;
+      p = StringRunEnd(p, end);
+      scratch.append(run, p);
+      if (p < end && *p == '"') {
+        ++p;
+        *out = scratch;
+        *escaped = true;
+        return true;
+      }
+    }
+  }
+
+  // A number as simdjson reads it: an integer literal is an int64, any other
+  // a double (correctly rounded: exactly when the digits and the power of ten
+  // are exact doubles, else by from_chars). False for what simdjson would not
+  // give as int64 or double (19 digits or more, out of range) or not JSON.
+  bool ReadNumber(Sc* out) {
+    const char* start = p;
+    const bool neg = Consume('-');
+    if (p == end || !IsDigit(*p)) return false;
+    uint64_t m = 0;
+    int digits = 0;  // significant digits in m
+    bool exact = true;  // m holds every digit
+    if (*p == '0') {
+      ++p;
+      if (p < end && IsDigit(*p)) return false;  // a leading zero
+    } else {
+      while (p < end && IsDigit(*p)) {
+        if (digits == 18) return false;  // as long as int64's range, or longer: AddJson decides
+        m = m * 10 + static_cast<uint64_t>(*p - '0');
+        ++digits;
+        ++p;
+      }
+    }
+    int64_t exp10 = 0;
+    bool is_double = false;
+    if (p < end && *p == '.') {
+      is_double = true;
+      ++p;
+      if (p == end || !IsDigit(*p)) return false;
+      while (p < end && IsDigit(*p)) {
+        if (digits < 19) {
+          m = m * 10 + static_cast<uint64_t>(*p - '0');
+          digits += m != 0 ? 1 : 0;
+          --exp10;
+        } else {
+          exact = false;
+        }
+        ++p;
+      }
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+      is_double = true;
+      ++p;
+      const bool eneg = p < end && *p == '-';
+      if (p < end && (*p == '-' || *p == '+')) ++p;
+      if (p == end || !IsDigit(*p)) return false;
+      int64_t e = 0;
+      while (p < end && IsDigit(*p)) {
+        if (e < 100000) e = e * 10 + (*p - '0');
+        ++p;
+      }
+      exp10 += eneg ? -e : e;
+    }
+    if (!is_double) {
+      out->t = Sc::kInt;
+      out->i = neg ? -static_cast<int64_t>(m) : static_cast<int64_t>(m);
+      return true;
+    }
+    out->t = Sc::kDouble;
+    if (exact && m <= (uint64_t{1} << 53) && exp10 >= -22 && exp10 <= 22) {
+      double d = static_cast<double>(m);
+      d = exp10 < 0 ? d / kExactPow10[-exp10] : d * kExactPow10[exp10];
+      out->d = neg ? -d : d;
+      return true;
+    }
+    auto r = std::from_chars(start, p, out->d);
+    return r.ec == std::errc() && r.ptr == p;
+  }
+
+  // A string, number, true, false or null; false for anything else.
+  bool ReadScalar(TextScalar* out) {
+    out->null = false;
+    out->escaped = false;
+    out->v.s = {};
+    switch (Peek()) {
+      case '"':
+        ++p;
+        out->v.t = Sc::kString;
+        return ReadString(&out->v.s, &out->escaped);
+      case 't':
+        out->v.t = Sc::kBool;
+        out->v.b = true;
+        return ConsumeWord("true");
+      case 'f':
+        out->v.t = Sc::kBool;
+        out->v.b = false;
+        return ConsumeWord("false");
+      case 'n':
+        out->null = true;
+        return ConsumeWord("null");
+      default:
+        return ReadNumber(&out->v);
+    }
+  }
+
+  // After a member of an object or array: true at a comma (skipped) or at
+  // `close` (consumed, *done set); false otherwise.
+  bool AfterMember(char close, bool* done) {
+    SkipWs();
+    if (Consume(close)) {
+      *done = true;
+      return true;
+    }
+    if (!Consume(',')) return false;
+    SkipWs();
+    return true;
+  }
+
+  // `"key"` and the colon after it; false for a key with escapes (AddJson
+  // reads those) or anything but a key.
+  bool ReadKey(std::string_view* key) {
+    bool escaped = false;
+    if (!Consume('"') || !ReadString(key, &escaped) || escaped) return false;
+    SkipWs();
+    if (!Consume(':')) return false;
+    SkipWs();
+    return true;
+  }
+};
+
+[[gnu::always_inline]] inline void RecordBuilder::Touch(TextPass& t, BuilderNode* n) {
+  if (n->text_stamp == t.stamp) return;
+  n->text_stamp = t.stamp;
+  if (t.num_saved == t.saved.size()) [[unlikely]] t.saved.resize(t.saved.size() * 2 + 64);
+  t.saved[t.num_saved++] = {n, n->length, n->valid.size(), n->data.size(), n->offsets.size()};
+}
+
+// The node of field `key` of struct `parent`, touched and padded to row
+// `slot`; nullptr for a key it has no node for, or a duplicate.
+[[gnu::always_inline]] inline BuilderNode* RecordBuilder::TextField(TextPass& t, BuilderNode* parent,
+                                                                   std::string_view key, bool top_level, int64_t slot) {
+  Node* c = Child(parent, key, top_level, /*create=*/false);
+  if (c == nullptr || c->length > slot) return nullptr;
+  Touch(t, c);
+  PadTo(c, slot);
+  return c;
+}
+
+// The value at the cursor into `n` (touched, and padded to its row when a
+// struct field of `parent`; parent is null for a list element).
+bool RecordBuilder::TextValue(TextPass& t, BuilderNode* parent, BuilderNode* n) {
+  const char c = t.Peek();
+  if (c == '{') {
+    if (n->kind != Kind::kStruct) return false;
+    ++t.p;
+    return TextObject(t, n);
+  }
+  if (c == '[') {
+    if (n->kind != Kind::kList) return false;
+    ++t.p;
+    Node* elem = n->children[0].get();
+    Touch(t, elem);
+    t.SkipWs();
+    for (bool done = t.Consume(']'); !done;) {
+      if (!TextValue(t, nullptr, elem) || !t.AfterMember(']', &done)) return false;
+    }
+    n->offsets.AppendValue<int64_t>(elem->length);
+    FinishRow(n);
+    return true;
+  }
+  TextScalar v;
+  if (!t.ReadScalar(&v) || !AppendTextScalar(n, v, &t.render)) return false;
+  if (n->template_source && parent != nullptr && !v.null && v.v.t == Sc::kString) {
+    t.templates.push_back({parent, n, parent->length});
+  }
+  return true;
+}
+
+// The fields of an object (after its '{') into struct node `n`.
+bool RecordBuilder::TextObject(TextPass& t, BuilderNode* n) {
+  const int64_t slot = n->length;
+  t.SkipWs();
+  for (bool done = t.Consume('}'); !done;) {
+    std::string_view key;
+    if (!t.ReadKey(&key)) return false;
+    Node* c = TextField(t, n, key, false, slot);
+    if (c == nullptr || !TextValue(t, n, c) || !t.AfterMember('}', &done)) return false;
+  }
+  FinishRow(n);
+  return true;
+}
+
+// The record's fields (after its '{') with AddJson's top-level rules: the
+// timestamp source, reserved names.
+bool RecordBuilder::TextRecord(TextPass& t) {
+  Node* root = root_.get();
+  const int64_t slot = root->length;
+  const auto& tf = options_.timestamp_fields;
+  const size_t nts = tf.size();
+  const bool ts_first = nts > 0 && tf[0] == "timestamp";
+  const bool ts_column = timestamp_node_->kind == Kind::kTimestamp;
+  size_t best = nts;
+  TextScalar ts_value;
+  t.SkipWs();
+  for (bool done = t.Consume('}'); !done;) {
+    std::string_view key;
+    if (!t.ReadKey(&key)) return false;
+    bool source = false;  // this field is the best timestamp source so far
+    for (size_t k = 0; k < best; ++k) {
+      if (SameBytes(key, tf[k])) {
+        best = k;
+        source = true;
+        break;
+      }
+    }
+    std::string_view name = key;
+    bool stored = true;
+    if (SameBytes(key, "timestamp")) {
+      if (best == 0 && ts_first && ts_column) {
+        stored = false;  // the timestamp column itself, set below
+        const size_t h = root->hint < root->children.size() ? root->hint : 0;
+        if (h < root->children.size() && root->children[h].get() == timestamp_node_) {
+          root->hint = static_cast<uint32_t>(h + 1);
+        }
+      } else if (!ts_first) {
+        name = "timestamp_";  // not a source
+      }
+    }
+    if (source || !stored) {
+      // A scalar the timestamp may come from (an object or array there: AddJson).
+      TextScalar v;
+      if (!t.ReadScalar(&v) || v.escaped) return false;
+      if (source) ts_value = v;
+      if (stored) {
+        Node* c = TextField(t, root, name, true, slot);
+        if (c == nullptr || !AppendTextScalar(c, v, &t.render)) return false;
+        if (c->template_source && !v.null && v.v.t == Sc::kString) t.templates.push_back({root, c, slot});
+      }
+    } else {
+      Node* c = TextField(t, root, name, true, slot);
+      if (c == nullptr || !TextValue(t, root, c)) return false;
+    }
+    if (!t.AfterMember('}', &done)) return false;
+  }
+  t.SkipWs();
+  if (t.p != t.end) return false;  // more than one value
+  Touch(t, timestamp_node_);
+  PadTo(timestamp_node_, slot);
+  if (ts_column && timestamp_node_->length == slot) {
+    int64_t micros = 0;
+    if (best == nts) {
+      AppendNull(timestamp_node_);
+    } else if (!ts_value.null && TimestampOf(ts_value.v, &micros)) {
+      AppendFixed<int64_t>(timestamp_node_, micros);
+    } else if (tf[best] == "timestamp") {
+      return false;  // AddJson keeps the value in _rest
+    } else {
+      AppendNull(timestamp_node_);
+    }
+  }
+  return true;
+}
+
+bool RecordBuilder::AddJsonText(std::string_view text, std::string_view source, int64_t line) {
+  if (text_ == nullptr) text_ = std::make_unique<TextPass>();
+  TextPass& t = *text_;
+  t.p = text.data();
+  t.end = text.data() + text.size();
+  t.SkipWs();
+  if (!t.Consume('{') || !simdjson::validate_utf8(text.data(), text.size())) return false;
+  ++t.stamp;
+  t.num_saved = 0;
+  t.templates.clear();
+  if (!TextRecord(t)) {
+    for (size_t i = 0; i < t.num_saved; ++i) {
+      const TextPass::Saved& s = t.saved[i];
+      s.node->length = s.length;
+      s.node->valid.Resize(s.valid);
+      s.node->data.Resize(s.data);
+      s.node->offsets.Resize(s.offsets);
+    }
+    return false;
+  }
+  for (const TextPass::Template& m : t.templates) {
+    // The message is the string last appended to its node.
+    const int64_t* off = m.node->offsets.data_as<int64_t>();
+    const int64_t k = m.node->length - 1;
+    std::string_view s(reinterpret_cast<const char*>(m.node->data.data()) + off[k], static_cast<size_t>(off[k + 1] - off[k]));
+    AfterString(m.parent, m.node, s, m.slot);
+  }
+  EndRow(source, line);
+  return true;
+}
+
 void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
   Ctx& ctx = *path_;  // reused: no allocation per record
   ctx.Clear();
@@ -1202,7 +1661,7 @@ void RecordBuilder::AddFlat(const FlatRecord& record, std::string_view source) {
       } else {
         PadTo(c, parent_slot);
         AppendScalar(c, f.value, ctx);
-        if (c->template_source && f.value.kind == FieldValue::Kind::kString) AfterString(parent, c, f.value.s);
+        if (c->template_source && f.value.kind == FieldValue::Kind::kString) AfterString(parent, c, f.value.s, parent->length);
       }
     }
     if (!ok) {

@@ -92,6 +92,15 @@ class RecordBuilder {
   // One JSON record. A top-level value that is not an object is stored as a
   // field named `_value`. REQUIRES: depth <= max_depth (checked by the reader).
   void AddJson(simdjson::dom::element record, std::string_view source, int64_t line);
+  // One JSON record from its text (one line of JSON lines) in a single pass,
+  // without a DOM, when it is an object whose every field goes to an existing
+  // column of the value's own kind (the steady state of a log): the same rows
+  // AddJson would give. Returns false, with nothing added, for anything else
+  // (a new field or type, a value for _rest, a \u escape, invalid JSON or
+  // UTF-8, ...): the caller parses the record and calls AddJson. REQUIRES:
+  // simdjson::SIMDJSON_PADDING readable bytes after `text` (as JsonReader's
+  // input has).
+  bool AddJsonText(std::string_view text, std::string_view source, int64_t line);
   // One flat record; dotted names nest ("model.version").
   void AddFlat(const FlatRecord& record, std::string_view source);
 
@@ -114,9 +123,20 @@ class RecordBuilder {
   void AppendScalar(BuilderNode* node, const FieldValue& v, Ctx& ctx);
   bool AppendTimestampValue(BuilderNode* node, simdjson::dom::element v);
   void AddRest(const Ctx& ctx, std::string_view json_value);
-  BuilderNode* Child(BuilderNode* parent, std::string_view key, bool top_level);
-  BuilderNode* ChildLookup(BuilderNode* parent, std::string_view key, bool top_level);  // Child's slow path
-  void AfterString(BuilderNode* parent, BuilderNode* node, std::string_view s);
+  BuilderNode* Child(BuilderNode* parent, std::string_view key, bool top_level, bool create = true);
+  // Child's slow path; nullptr for a key that has no node when !create.
+  BuilderNode* ChildLookup(BuilderNode* parent, std::string_view key, bool top_level, bool create);
+  // The template of string `s` just appended to `node` (a message field) in
+  // row `slot` of `parent`.
+  void AfterString(BuilderNode* parent, BuilderNode* node, std::string_view s, int64_t slot);
+
+  // AddJsonText's pass (record_builder.cc, "One pass over JSON text").
+  struct TextPass;
+  bool TextValue(TextPass& t, BuilderNode* parent, BuilderNode* node);
+  bool TextObject(TextPass& t, BuilderNode* node);
+  bool TextRecord(TextPass& t);
+  BuilderNode* TextField(TextPass& t, BuilderNode* parent, std::string_view key, bool top_level, int64_t slot);
+  void Touch(TextPass& t, BuilderNode* node);
 
   BuilderOptions options_;
   std::unique_ptr<Ctx> path_;  // the path of the record being added (reused across records)
@@ -137,6 +157,7 @@ class RecordBuilder {
   Buffer rest_validity_, rest_offsets_, rest_bytes_;
   std::string rest_;  // the current row's _rest object, "" when empty
   std::string scratch_;
+  std::unique_ptr<TextPass> text_;  // AddJsonText's state (reused across records)
 };
 
 // Whether `key` reads as a field name rather than data (see the type rules).
