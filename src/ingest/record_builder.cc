@@ -74,6 +74,7 @@ struct BuilderNode {
   std::vector<uint32_t> locked_order;                  // struct: children in table order
   int64_t open_stamp = -1;                             // flat records: row this struct is open for
   int64_t text_stamp = -1;                             // AddJsonText: the record that saved its sizes
+  int8_t plain_key = -1;  // AddJsonText: 1 when `key` is written in JSON as is (no escapes); -1 unknown
   // Buffer sizes of the last batch: the next one reserves them up front
   // (growing by reallocation copies and faults in fresh pages).
   size_t last_valid = 0, last_data = 0, last_offsets = 0, last_key_offsets = 0, last_key_bytes = 0;
@@ -1428,12 +1429,46 @@ struct RecordBuilder::TextPass {
 // The node of field `key` of struct `parent`, touched and padded to row
 // `slot`; nullptr for a key it has no node for, or a duplicate.
 [[gnu::always_inline]] inline BuilderNode* RecordBuilder::TextField(TextPass& t, BuilderNode* parent,
-                                                                   std::string_view key, bool top_level, int64_t slot) {
-  Node* c = Child(parent, key, top_level, /*create=*/false);
+                                                                   std::string_view key, bool top_level, int64_t slot,
+                                                                   BuilderNode* known) {
+  Node* c = known != nullptr ? known : Child(parent, key, top_level, /*create=*/false);
   if (c == nullptr || c->length > slot) return nullptr;
   Touch(t, c);
   PadTo(c, slot);
   return c;
+}
+
+// `"key"` and its colon at the cursor. When the key is that of the child
+// Child() expects next (the parent's hint), it is compared in place, without
+// a scan for its end, and *known is that child (else nullptr).
+[[gnu::always_inline]] inline bool RecordBuilder::TextKey(TextPass& t, BuilderNode* parent, std::string_view* key,
+                                                          BuilderNode** known) {
+  *known = nullptr;
+  auto& kids = parent->children;
+  const size_t h = parent->hint < kids.size() ? parent->hint : 0;
+  if (h < kids.size() && t.p < t.end && *t.p == '"') {
+    Node* next = kids[h].get();
+    const std::string& k = next->key;
+    if (next->plain_key < 0) {
+      next->plain_key = 1;
+      for (char ch : k) {
+        if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) next->plain_key = 0;
+      }
+    }
+    const char* q = t.p + 1;
+    if (!next->system && next->plain_key == 1 && static_cast<size_t>(t.end - q) > k.size() && q[k.size()] == '"' &&
+        BytesEqual(q, k.data(), k.size())) {
+      *key = std::string_view(q, k.size());
+      *known = next;
+      parent->hint = static_cast<uint32_t>(h + 1);
+      t.p = q + k.size() + 1;
+      t.SkipWs();
+      if (!t.Consume(':')) return false;
+      t.SkipWs();
+      return true;
+    }
+  }
+  return t.ReadKey(key);
 }
 
 // The value at the cursor into `n` (touched, and padded to its row when a
@@ -1472,8 +1507,9 @@ bool RecordBuilder::TextObject(TextPass& t, BuilderNode* n) {
   t.SkipWs();
   for (bool done = t.Consume('}'); !done;) {
     std::string_view key;
-    if (!t.ReadKey(&key)) return false;
-    Node* c = TextField(t, n, key, false, slot);
+    Node* known = nullptr;
+    if (!TextKey(t, n, &key, &known)) return false;
+    Node* c = TextField(t, n, key, false, slot, known);
     if (c == nullptr || !TextValue(t, n, c) || !t.AfterMember('}', &done)) return false;
   }
   FinishRow(n);
@@ -1494,7 +1530,8 @@ bool RecordBuilder::TextRecord(TextPass& t) {
   t.SkipWs();
   for (bool done = t.Consume('}'); !done;) {
     std::string_view key;
-    if (!t.ReadKey(&key)) return false;
+    Node* known = nullptr;
+    if (!TextKey(t, root, &key, &known)) return false;
     bool source = false;  // this field is the best timestamp source so far
     for (size_t k = 0; k < best; ++k) {
       if (SameBytes(key, tf[k])) {
@@ -1514,6 +1551,7 @@ bool RecordBuilder::TextRecord(TextPass& t) {
         }
       } else if (!ts_first) {
         name = "timestamp_";  // not a source
+        known = nullptr;
       }
     }
     if (source || !stored) {
@@ -1522,12 +1560,12 @@ bool RecordBuilder::TextRecord(TextPass& t) {
       if (!t.ReadScalar(&v) || v.escaped) return false;
       if (source) ts_value = v;
       if (stored) {
-        Node* c = TextField(t, root, name, true, slot);
+        Node* c = TextField(t, root, name, true, slot, known);
         if (c == nullptr || !AppendTextScalar(c, v, &t.render)) return false;
         if (c->template_source && !v.null && v.v.t == Sc::kString) t.templates.push_back({root, c, slot});
       }
     } else {
-      Node* c = TextField(t, root, name, true, slot);
+      Node* c = TextField(t, root, name, true, slot, known);
       if (c == nullptr || !TextValue(t, root, c)) return false;
     }
     if (!t.AfterMember('}', &done)) return false;

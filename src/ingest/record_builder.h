@@ -135,7 +135,9 @@ class RecordBuilder {
   bool TextValue(TextPass& t, BuilderNode* parent, BuilderNode* node);
   bool TextObject(TextPass& t, BuilderNode* node);
   bool TextRecord(TextPass& t);
-  BuilderNode* TextField(TextPass& t, BuilderNode* parent, std::string_view key, bool top_level, int64_t slot);
+  bool TextKey(TextPass& t, BuilderNode* parent, std::string_view* key, BuilderNode** known);
+  BuilderNode* TextField(TextPass& t, BuilderNode* parent, std::string_view key, bool top_level, int64_t slot,
+                         BuilderNode* known);
   void Touch(TextPass& t, BuilderNode* node);
 
   BuilderOptions options_;
