@@ -96,6 +96,67 @@ void Column::AppendFrom(const Column& src, int64_t row) {
   }
 }
 
+namespace {
+
+// Appends offsets[0..n) + base to *out (the offsets of rows appended elsewhere).
+void AppendShiftedOffsets(const int64_t* offsets, int64_t n, int64_t base, Buffer* out) {
+  const size_t at = out->size();
+  out->Resize(at + static_cast<size_t>(n) * sizeof(int64_t));
+  int64_t* dst = reinterpret_cast<int64_t*>(out->data() + at);
+  for (int64_t i = 0; i < n; ++i) dst[i] = offsets[i] + base;
+}
+
+}  // namespace
+
+void Column::AppendRange(const Column& src, int64_t begin, int64_t end) {
+  const int64_t n = end - begin;
+  if (n <= 0) return;
+  if (type->id() == TypeId::kNull) {
+    for (int64_t r = begin; r < end; ++r) AppendNull();
+    return;
+  }
+  // Validity first (MaterializeValidity sizes it by the rows before these).
+  const bool src_nulls = !src.validity.empty() &&
+                         std::memchr(src.validity.data() + begin, 0, static_cast<size_t>(n)) != nullptr;
+  if (src_nulls || !validity.empty()) {  // (empty validity also means "no rows yet")
+    MaterializeValidity();
+    const size_t at = validity.size();
+    validity.Resize(at + static_cast<size_t>(n));
+    if (src.validity.empty()) {
+      std::memset(validity.data() + at, 1, static_cast<size_t>(n));
+    } else {
+      std::memcpy(validity.data() + at, src.validity.data() + begin, static_cast<size_t>(n));
+    }
+  }
+  switch (type->id()) {
+    case TypeId::kString:
+    case TypeId::kBinary: {
+      const int64_t* o = src.offset_values();
+      const int64_t base = static_cast<int64_t>(data.size()) - o[begin];
+      data.Append(src.data.data() + o[begin], static_cast<size_t>(o[end] - o[begin]));
+      AppendShiftedOffsets(o + begin + 1, n, base, &offsets);
+      break;
+    }
+    case TypeId::kList:
+    case TypeId::kMap: {
+      const int64_t* o = src.offset_values();
+      const int64_t base = children[0]->length - o[begin];
+      for (size_t c = 0; c < children.size(); ++c) children[c]->AppendRange(*src.children[c], o[begin], o[end]);
+      AppendShiftedOffsets(o + begin + 1, n, base, &offsets);
+      break;
+    }
+    case TypeId::kStruct:
+      for (size_t c = 0; c < children.size(); ++c) children[c]->AppendRange(*src.children[c], begin, end);
+      break;
+    default: {
+      const size_t w = type->byte_width();
+      data.Append(src.data.data() + w * static_cast<size_t>(begin), w * static_cast<size_t>(n));
+      break;
+    }
+  }
+  length += n;
+}
+
 bool Column::RowEquals(int64_t i, const Column& o, int64_t j) const {
   bool a = IsValid(i), b = o.IsValid(j);
   if (!a || !b) return a == b;
@@ -149,8 +210,7 @@ RecordBatch RecordBatch::Slice(int64_t begin, int64_t end) const {
   part.num_rows = end - begin;
   for (const ColumnPtr& c : columns) {
     auto sc = Column::Make(c->type);
-    sc->Reserve(end - begin);
-    for (int64_t r = begin; r < end; ++r) sc->AppendFrom(*c, r);
+    sc->AppendRange(*c, begin, end);
     part.columns.push_back(std::move(sc));
   }
   return part;

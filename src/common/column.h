@@ -84,6 +84,9 @@ class Column {
   void FinishStructRow() { MarkValid(); }
   // Appends row `row` of `src` (same type) to this column, deeply.
   void AppendFrom(const Column& src, int64_t row);
+  // Appends rows [begin, end) of `src` (same type), deeply, a buffer at a
+  // time. (The child slots of null struct rows are copied as they are.)
+  void AppendRange(const Column& src, int64_t begin, int64_t end);
 
   // Materializes validity (all 1) if empty; used before writing nulls in bulk.
   void MaterializeValidity();

@@ -103,6 +103,97 @@ TEST(ColumnTest, BuildsNestedWithNulls) {
   EXPECT_FALSE(copy.RowEquals(0, col, 2));
 }
 
+// AppendRange (a buffer at a time) against AppendFrom (a row at a time), on
+// random nested columns with nulls at every level, and ranges of every kind
+// (empty, one row, the whole column, appended after rows already there).
+TEST(ColumnTest, AppendRangeEqualsRowByRowAppends) {
+  auto type = DataType::Struct({{"i", DataType::Int64(), true, {}},
+                                {"s", DataType::String(), true, {}},
+                                {"tags", DataType::List(DataType::String()), true, {}},
+                                {"m", DataType::Map(DataType::String(), DataType::Double()), true, {}},
+                                {"inner", DataType::Struct({{"l", DataType::List(DataType::Int64()), true, {}},
+                                                            {"b", DataType::Boolean(), true, {}}}),
+                                 true, {}}});
+  uint64_t state = 7;
+  auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  Column col(type);
+  for (int r = 0; r < 400; ++r) {
+    if (next(7) == 0) {
+      col.AppendNull();
+      continue;
+    }
+    auto& c = col.children;
+    if (next(4) == 0) c[0]->AppendNull(); else c[0]->Append<int64_t>(static_cast<int64_t>(next(1000)));
+    if (next(4) == 0) c[1]->AppendNull(); else c[1]->AppendString(std::string(next(9), 'a' + static_cast<char>(next(26))));
+    if (next(5) == 0) {
+      c[2]->AppendNull();
+    } else {
+      for (uint64_t k = next(4); k > 0; --k) {
+        if (next(5) == 0) c[2]->children[0]->AppendNull(); else c[2]->children[0]->AppendString("t" + std::to_string(k));
+      }
+      c[2]->FinishListRow();
+    }
+    if (next(5) == 0) {
+      c[3]->AppendNull();
+    } else {
+      for (uint64_t k = next(3); k > 0; --k) {
+        c[3]->children[0]->AppendString("k" + std::to_string(k));
+        if (next(4) == 0) c[3]->children[1]->AppendNull(); else c[3]->children[1]->Append<double>(0.5 * static_cast<double>(k));
+      }
+      c[3]->FinishListRow();
+    }
+    if (next(5) == 0) {
+      c[4]->AppendNull();
+    } else {
+      Column& in = *c[4];
+      if (next(4) == 0) {
+        in.children[0]->AppendNull();
+      } else {
+        for (uint64_t k = next(3); k > 0; --k) in.children[0]->children[0]->Append<int64_t>(static_cast<int64_t>(k));
+        in.children[0]->FinishListRow();
+      }
+      if (next(4) == 0) in.children[1]->AppendNull(); else in.children[1]->Append<uint8_t>(static_cast<uint8_t>(next(2)));
+      in.FinishStructRow();
+    }
+    col.FinishStructRow();
+  }
+  for (int trial = 0; trial < 200; ++trial) {
+    const int64_t pre = static_cast<int64_t>(next(5));  // rows already in the destination
+    int64_t b = static_cast<int64_t>(next(401)), e = static_cast<int64_t>(next(401));
+    if (trial == 0) b = 0, e = 400;
+    if (b > e) std::swap(b, e);
+    Column bulk(type), rows(type);
+    for (int64_t i = 0; i < pre; ++i) {
+      bulk.AppendFrom(col, i);
+      rows.AppendFrom(col, i);
+    }
+    bulk.AppendRange(col, b, e);
+    for (int64_t i = b; i < e; ++i) rows.AppendFrom(col, i);
+    ASSERT_EQ(bulk.length, rows.length);
+    for (int64_t i = 0; i < bulk.length; ++i) {
+      std::string x, y;
+      AppendJsonValue(bulk, i, &x);
+      AppendJsonValue(rows, i, &y);
+      ASSERT_EQ(x, y) << "rows [" << b << ", " << e << ") after " << pre << ", row " << i;
+    }
+    ASSERT_EQ(bulk.null_count(), rows.null_count());
+    for (size_t c = 0; c < bulk.children.size(); ++c) ASSERT_EQ(bulk.children[c]->length, bulk.length);
+  }
+  // Slice is AppendRange per column.
+  RecordBatch batch;
+  batch.schema.fields = type->fields();
+  batch.columns = col.children;
+  batch.num_rows = col.length;
+  RecordBatch part = batch.Slice(100, 250);
+  ASSERT_EQ(part.num_rows, 150);
+  for (size_t c = 0; c < part.columns.size(); ++c) {
+    for (int64_t i = 0; i < 150; ++i) ASSERT_TRUE(part.columns[c]->RowEquals(i, *batch.columns[c], 100 + i));
+  }
+}
+
 TEST(JsonFormatTest, ScalarConventions) {
   std::string s;
   AppendDecimal(-12345, 2, &s);
