@@ -153,8 +153,33 @@ void AppendNull(Node* n) {
   ++n->length;
 }
 
-void PadTo(Node* n, int64_t len) {
-  while (n->length < len) AppendNull(n);
+// Appends `count` nulls at once (AppendNull's effect, a buffer at a time).
+void AppendNulls(Node* n, int64_t count) {
+  const size_t k = static_cast<size_t>(count);
+  n->valid.ResizeZeroed(n->valid.size() + k);
+  auto repeat_offset = [&](int64_t value) {
+    const size_t at = n->offsets.size();
+    n->offsets.Resize(at + k * sizeof(int64_t));
+    std::fill_n(reinterpret_cast<int64_t*>(n->offsets.data() + at), k, value);
+  };
+  switch (n->kind) {
+    case Kind::kNone: case Kind::kStruct: break;
+    case Kind::kString: repeat_offset(static_cast<int64_t>(n->data.size())); break;
+    case Kind::kList: repeat_offset(n->children[0]->length); break;
+    case Kind::kMap: repeat_offset(n->keys); break;
+    default:
+      if (int w = FixedWidth(*n); w > 0) n->data.ResizeZeroed(n->data.size() + k * static_cast<size_t>(w));
+  }
+  n->length += count;
+}
+
+[[gnu::always_inline]] inline void PadTo(Node* n, int64_t len) {
+  if (n->length == len) return;
+  if (n->length + 1 == len) {
+    AppendNull(n);
+  } else if (n->length < len) {
+    AppendNulls(n, len - n->length);
+  }
 }
 
 template <typename T> [[gnu::always_inline]] inline void AppendFixed(Node* n, T v) {
