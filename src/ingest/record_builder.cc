@@ -1329,7 +1329,7 @@ struct RecordBuilder::TextPass {
   // a double (correctly rounded: exactly when the digits and the power of ten
   // are exact doubles, else by from_chars). False for what simdjson would not
   // give as int64 or double (19 digits or more, out of range) or not JSON.
-  bool ReadNumber(Sc* out) {
+  [[gnu::always_inline]] bool ReadNumber(Sc* out) {
     const char* start = p;
     const bool neg = Consume('-');
     if (p == end || !IsDigit(*p)) return false;
@@ -1500,6 +1500,37 @@ struct RecordBuilder::TextPass {
 // struct field of `parent`; parent is null for a list element).
 bool RecordBuilder::TextValue(TextPass& t, BuilderNode* parent, BuilderNode* n) {
   const char c = t.Peek();
+  // The value the node's kind expects, read straight into it (the common case).
+  switch (n->kind) {
+    case Kind::kString:
+      if (c == '"') {
+        ++t.p;
+        std::string_view s;
+        bool escaped = false;
+        if (!t.ReadString(&s, &escaped)) return false;
+        AppendStr(n, s);
+        if (n->template_source && parent != nullptr) t.templates.push_back({parent, n, parent->length});
+        return true;
+      }
+      break;
+    case Kind::kDouble:
+    case Kind::kInt64:
+      if (c == '-' || IsDigit(c)) {
+        TextScalar v;
+        if (!t.ReadNumber(&v.v)) return false;
+        if (v.v.t == Sc::kInt && n->kind == Kind::kInt64) {
+          AppendFixed<int64_t>(n, v.v.i);
+        } else if (n->kind == Kind::kDouble) {
+          AppendFixed<double>(n, v.v.t == Sc::kInt ? static_cast<double>(v.v.i) : v.v.d);
+        } else {
+          return AppendTextScalar(n, v, &t.render);  // a double in a bigint column
+        }
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
   if (c == '{') {
     if (n->kind != Kind::kStruct) return false;
     ++t.p;
