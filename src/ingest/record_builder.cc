@@ -53,28 +53,30 @@ std::string LowerAscii(std::string_view s) {
 }  // namespace
 
 struct BuilderNode {
-  std::string name;  // the column name
-  std::string key;   // the key it was first seen as (differs when the name was sanitized)
+  // Read or written for every value (the per-field paths): together, first.
   Kind kind = Kind::kNone;
   bool locked = false;
   bool system = false;            // _rest, _source, _line, date: placed after user columns
   bool template_source = false;   // message / error.message
-  TypePtr other_type;             // kOther: the table's type
-  int depth = 0;                  // 0 = root
+  int8_t plain_key = -1;  // AddJsonText: 1 when `key` is written in JSON as is (no escapes); -1 unknown
+  uint32_t hint = 0;      // struct: the child expected next
   int64_t length = 0;
   Buffer valid;    // one byte per slot
   Buffer data;     // bool: u8; int64/timestamp/other-int: int64; double/other-float: double; string: bytes
   Buffer offsets;  // int64 [length + 1]: string, list, map
+  std::string key;  // the key it was first seen as (differs when the name was sanitized)
+  std::vector<std::unique_ptr<BuilderNode>> children;  // struct fields; list: [element]; map: [value]
+  int64_t text_stamp = -1;  // AddJsonText: the record that saved its sizes
+  // The rest.
+  std::string name;  // the column name
+  TypePtr other_type;             // kOther: the table's type
+  int depth = 0;                  // 0 = root
   Buffer key_offsets, key_bytes;  // map keys: int64 [keys + 1] and their bytes
   int64_t keys = 0;
-  std::vector<std::unique_ptr<BuilderNode>> children;  // struct fields; list: [element]; map: [value]
   std::unordered_map<std::string, uint32_t> index;      // struct: name -> child
   std::unordered_set<std::string> lower_names;         // struct: children's names in lower case
-  uint32_t hint = 0;                                   // struct: the child expected next
   std::vector<uint32_t> locked_order;                  // struct: children in table order
   int64_t open_stamp = -1;                             // flat records: row this struct is open for
-  int64_t text_stamp = -1;                             // AddJsonText: the record that saved its sizes
-  int8_t plain_key = -1;  // AddJsonText: 1 when `key` is written in JSON as is (no escapes); -1 unknown
   // Buffer sizes of the last batch: the next one reserves them up front
   // (growing by reallocation copies and faults in fresh pages).
   size_t last_valid = 0, last_data = 0, last_offsets = 0, last_key_offsets = 0, last_key_bytes = 0;
