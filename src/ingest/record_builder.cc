@@ -1175,24 +1175,39 @@ inline bool IsDigit(char c) { return static_cast<unsigned>(c - '0') <= 9; }
 
 // The first byte in [p, end) that ends a plain run of a JSON string (the
 // quote, the backslash, or a control character, which a JSON string may not
-// hold raw), or `end`. Reads up to 15 bytes past `end` (the padding).
-[[gnu::always_inline]] inline const char* StringRunEnd(const char* p, const char* end) {
+// hold raw), or `end`; *non_ascii tells whether the run holds a byte above
+// 0x7F (then it needs UTF-8 validation). Reads up to 15 bytes past `end`
+// (the padding).
+[[gnu::always_inline]] inline const char* StringRunEnd(const char* p, const char* end, bool* non_ascii) {
 #ifdef __SSE2__
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i control = _mm_set1_epi8(0x1F);
+  unsigned high = 0;
   for (; p < end; p += 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
                                       _mm_cmpeq_epi8(_mm_max_epu8(x, control), control));
+    const unsigned bytes_high = static_cast<unsigned>(_mm_movemask_epi8(x));
     if (const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop)); mask != 0) {
-      const char* q = p + __builtin_ctz(mask);
-      return q < end ? q : end;
+      const unsigned at = static_cast<unsigned>(__builtin_ctz(mask));
+      const char* q = p + at;
+      if (q > end) q = end;
+      high |= bytes_high & ((1u << static_cast<unsigned>(q - p)) - 1);
+      *non_ascii = high != 0;
+      return q;
     }
+    high |= bytes_high & (p + 16 <= end ? 0xFFFFu : (1u << static_cast<unsigned>(end - p)) - 1);
   }
+  *non_ascii = high != 0;
   return end;
 #else
-  while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) ++p;
+  bool high = false;
+  while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) {
+    high |= static_cast<unsigned char>(*p) > 0x7F;
+    ++p;
+  }
+  *non_ascii = high;
   return p;
 #endif
 }
@@ -1289,7 +1304,10 @@ struct RecordBuilder::TextPass {
   // first or it holds a raw control character or a \u escape.
   [[gnu::always_inline]] bool ReadString(std::string_view* out, bool* escaped) {
     const char* start = p;
-    p = StringRunEnd(p, end);
+    bool non_ascii = false;
+    p = StringRunEnd(p, end, &non_ascii);
+    // UTF-8 is checked here, run by run: outside strings only ASCII is JSON.
+    if (non_ascii && !simdjson::validate_utf8(start, static_cast<size_t>(p - start))) return false;
     if (p < end && *p == '"') [[likely]] {
       *out = std::string_view(start, static_cast<size_t>(p - start));
       *escaped = false;
@@ -1316,7 +1334,9 @@ struct RecordBuilder::TextPass {
       }
       p += 2;
       const char* run = p;
-      p = StringRunEnd(p, end);
+      bool non_ascii = false;
+      p = StringRunEnd(p, end, &non_ascii);
+      if (non_ascii && !simdjson::validate_utf8(run, static_cast<size_t>(p - run))) return false;
       scratch.append(run, p);
       if (p < end && *p == '"') {
         ++p;
@@ -1653,7 +1673,7 @@ bool RecordBuilder::AddJsonText(std::string_view text, std::string_view source, 
   t.p = text.data();
   t.end = text.data() + text.size();
   t.SkipWs();
-  if (!t.Consume('{') || !simdjson::validate_utf8(text.data(), text.size())) return false;
+  if (!t.Consume('{')) return false;
   ++t.stamp;
   t.num_saved = 0;
   t.templates.clear();

@@ -321,5 +321,38 @@ TEST(RecordBuilderTextTest, SteadyStateRecordsAllTakeTheTextPath) {
   }
 }
 
+// The text path checks UTF-8 in every string (key or value), wherever the
+// bytes fall in its 16-byte steps; anything else non-ASCII is not JSON.
+TEST(RecordBuilderTextTest, InvalidUtf8IsNeverTaken) {
+  RecordBuilder b;
+  simdjson::dom::parser parser;
+  const std::string first = R"({"k":"x","v":"y"})";
+  const std::string padded_first = Padded(first);
+  simdjson::dom::element el;
+  ASSERT_EQ(parser.parse(padded_first.data(), first.size(), false).get(el), simdjson::SUCCESS);
+  b.AddJson(el, "src", 1);  // the columns exist: what follows may take the text path
+  const std::string bad[] = {"\xff", "\xc3\x28", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf", "\xe2\x82"};
+  int taken = 0;
+  for (size_t pad = 0; pad < 20; ++pad) {
+    for (const std::string& b8 : bad) {
+      for (int where = 0; where < 3; ++where) {
+        std::string filler(pad, 'a');
+        std::string line = where == 0   ? "{\"k\":\"" + filler + b8 + "\",\"v\":\"y\"}"
+                           : where == 1 ? "{\"k\":\"x\",\"v\":\"" + filler + "\\n" + b8 + "\"}"
+                                        : "{\"k\":\"x\",\"v\":\"y\"," + filler.substr(0, 1) + b8 + "}";
+        const std::string padded = Padded(line);
+        ASSERT_NE(parser.parse(padded.data(), line.size(), false).get(el), simdjson::SUCCESS) << line;
+        EXPECT_FALSE(b.AddJsonText(std::string_view(padded.data(), line.size()), "src", 2)) << line;
+      }
+      // Valid multi-byte characters at the same places are taken.
+      std::string good = "{\"k\":\"" + std::string(pad, 'a') + "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\",\"v\":\"y\"}";
+      const std::string padded = Padded(good);
+      if (b.AddJsonText(std::string_view(padded.data(), good.size()), "src", 3)) ++taken;
+    }
+  }
+  EXPECT_EQ(taken, 20 * 6);
+  EXPECT_EQ(b.num_rows(), 1 + taken);
+}
+
 }  // namespace
 }  // namespace lakewatch::ingest
