@@ -175,6 +175,19 @@ void AppendNulls(Node* n, int64_t count) {
   n->length += count;
 }
 
+// Drops the slots from `len` on (the text path's undo; only slots were
+// appended since, so every buffer's size follows from the length).
+void CutTo(Node* n, int64_t len) {
+  n->length = len;
+  n->valid.Resize(static_cast<size_t>(len));
+  if (HasOffsets(n->kind)) {
+    n->offsets.Resize(static_cast<size_t>(len + 1) * sizeof(int64_t));
+    if (n->kind == Kind::kString) n->data.Resize(static_cast<size_t>(LastOffset(n->offsets)));
+  } else if (int w = FixedWidth(*n); w > 0) {
+    n->data.Resize(static_cast<size_t>(len) * static_cast<size_t>(w));
+  }
+}
+
 [[gnu::always_inline]] inline void PadTo(Node* n, int64_t len) {
   if (n->length == len) return;
   if (n->length + 1 == len) {
@@ -1265,10 +1278,9 @@ struct RecordBuilder::TextPass {
   const char* p = nullptr;
   const char* end = nullptr;
   int64_t stamp = 0;
-  struct Saved {
+  struct Saved {  // a node's length before the record (its buffers follow from it)
     BuilderNode* node;
     int64_t length;
-    size_t valid, data, offsets;
   };
   std::vector<Saved> saved;  // the nodes touched, as they were before: [0, num_saved)
   size_t num_saved = 0;
@@ -1470,7 +1482,7 @@ struct RecordBuilder::TextPass {
   if (n->text_stamp == t.stamp) return;
   n->text_stamp = t.stamp;
   if (t.num_saved == t.saved.size()) [[unlikely]] t.saved.resize(t.saved.size() * 2 + 64);
-  t.saved[t.num_saved++] = {n, n->length, n->valid.size(), n->data.size(), n->offsets.size()};
+  t.saved[t.num_saved++] = {n, n->length};
 }
 
 // The node of field `key` of struct `parent`, touched and padded to row
@@ -1678,13 +1690,7 @@ bool RecordBuilder::AddJsonText(std::string_view text, std::string_view source, 
   t.num_saved = 0;
   t.templates.clear();
   if (!TextRecord(t)) {
-    for (size_t i = 0; i < t.num_saved; ++i) {
-      const TextPass::Saved& s = t.saved[i];
-      s.node->length = s.length;
-      s.node->valid.Resize(s.valid);
-      s.node->data.Resize(s.data);
-      s.node->offsets.Resize(s.offsets);
-    }
+    for (size_t i = 0; i < t.num_saved; ++i) CutTo(t.saved[i].node, t.saved[i].length);
     return false;
   }
   for (const TextPass::Template& m : t.templates) {
