@@ -249,11 +249,17 @@ std::string Padded(const std::string& line) {
 }
 
 TEST(RecordBuilderTextTest, TheTextPathGivesTheRowsOfTheDomPath) {
-  for (uint64_t seed : {1u, 2u, 3u}) {
+  // The default timestamp sources, then others (`timestamp` no source: it
+  // becomes `timestamp_`), then none at all.
+  const std::vector<std::vector<std::string>> sources = {
+      BuilderOptions{}.timestamp_fields, {"ts", "time"}, {}};
+  for (uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
     SCOPED_TRACE(seed);
     LineMaker maker(seed);
     CountingTemplates ta, tb;
-    RecordBuilder text, dom;
+    BuilderOptions options;
+    options.timestamp_fields = sources[seed <= 3 ? 0 : seed - 3];
+    RecordBuilder text(options), dom(options);
     text.SetTemplateSink(&ta);
     dom.SetTemplateSink(&tb);
     simdjson::dom::parser parser;
