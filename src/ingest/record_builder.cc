@@ -188,6 +188,13 @@ void CutTo(Node* n, int64_t len) {
   }
 }
 
+// Moves the parent's hint (the child Child() expects next) past `child` when
+// it expects that one: for a field taken without a lookup.
+void HintPast(Node* parent, const Node* child) {
+  const size_t h = parent->hint < parent->children.size() ? parent->hint : 0;
+  if (h < parent->children.size() && parent->children[h].get() == child) parent->hint = static_cast<uint32_t>(h + 1);
+}
+
 [[gnu::always_inline]] inline void PadTo(Node* n, int64_t len) {
   if (n->length == len) return;
   if (n->length + 1 == len) {
@@ -1139,10 +1146,7 @@ void RecordBuilder::AddJson(simdjson::dom::element record, std::string_view sour
       // The top candidate is the source for sure; stored as the timestamp column
       // (the field lookup's hint moves past it, as if it had been looked up).
       if (best == 0 && nts > 0 && options_.timestamp_fields[0] == "timestamp" && ts_column) {
-        const size_t h = root->hint < root->children.size() ? root->hint : 0;
-        if (h < root->children.size() && root->children[h].get() == timestamp_node_) {
-          root->hint = static_cast<uint32_t>(h + 1);
-        }
+        HintPast(root, timestamp_node_);
         continue;
       }
       if (nts == 0 || options_.timestamp_fields[0] != "timestamp") key = "timestamp_";  // not a source
@@ -1232,44 +1236,19 @@ struct TextScalar {
   bool escaped = false;  // a string unescaped into the pass's scratch (valid until the next string)
 };
 
-// A scalar into a node as AddJson appends it, unless that would change the
-// node's kind (a new or widening column) or not fit it (a value for _rest):
-// false then, with nothing appended. `render` is scratch space.
+// A scalar into a node as AddJson appends it (PutScalar), unless that would
+// change the node's kind (type a new column, widen one not yet in the table's
+// schema; a value for _rest appends nothing either): false then.
 [[gnu::always_inline]] inline bool AppendTextScalar(Node* n, const TextScalar& x, std::string* render) {
   if (x.null) {
     AppendNull(n);
     return true;
   }
-  const Sc& v = x.v;
-  switch (v.t) {
-    case Sc::kBool:
-      if (n->kind != Kind::kBool) break;
-      AppendFixed<uint8_t>(n, v.b ? 1 : 0);
-      return true;
-    case Sc::kInt:
-      if (n->kind == Kind::kInt64) {
-        AppendFixed<int64_t>(n, v.i);
-        return true;
-      }
-      if (n->kind != Kind::kDouble) break;
-      AppendFixed<double>(n, static_cast<double>(v.i));
-      return true;
-    case Sc::kDouble:
-      if (n->kind != Kind::kDouble) break;
-      AppendFixed<double>(n, v.d);
-      return true;
-    case Sc::kString:
-      if (n->kind != Kind::kString) break;
-      AppendStr(n, v.s);
-      return true;
-    default:
-      return false;
-  }
-  // Another kind: PutScalar converts it (a number into a string column, a
-  // string into a timestamp, ...) when that changes no kind: in a string or
-  // table-typed column, or in any column of the table's schema.
-  if (!(n->locked || n->kind == Kind::kString || n->kind == Kind::kOther)) return false;
-  return PutScalar(n, v, render);
+  const Sc::T t = x.v.t;
+  const bool own_kind = (n->kind == Kind::kBool && t == Sc::kBool) || (n->kind == Kind::kInt64 && t == Sc::kInt) ||
+                        (n->kind == Kind::kDouble && (t == Sc::kInt || t == Sc::kDouble));
+  if (!(own_kind || n->locked || n->kind == Kind::kString || n->kind == Kind::kOther)) return false;
+  return PutScalar(n, x.v, render);
 }
 
 }  // namespace
@@ -1635,10 +1614,7 @@ bool RecordBuilder::TextRecord(TextPass& t) {
     if (SameBytes(key, "timestamp")) {
       if (best == 0 && ts_first && ts_column) {
         stored = false;  // the timestamp column itself, set below
-        const size_t h = root->hint < root->children.size() ? root->hint : 0;
-        if (h < root->children.size() && root->children[h].get() == timestamp_node_) {
-          root->hint = static_cast<uint32_t>(h + 1);
-        }
+        HintPast(root, timestamp_node_);
       } else if (!ts_first) {
         name = "timestamp_";  // not a source
         known = nullptr;

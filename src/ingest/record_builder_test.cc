@@ -242,12 +242,6 @@ class LineMaker {
   Rng rng_;
 };
 
-std::string Padded(const std::string& line) {
-  std::string s = line;
-  s.append(simdjson::SIMDJSON_PADDING, '\0');
-  return s;
-}
-
 TEST(RecordBuilderTextTest, TheTextPathGivesTheRowsOfTheDomPath) {
   // The default timestamp sources, then others (`timestamp` no source: it
   // becomes `timestamp_`), then none at all.
@@ -266,10 +260,10 @@ TEST(RecordBuilderTextTest, TheTextPathGivesTheRowsOfTheDomPath) {
     int64_t taken = 0, records = 0;
     for (int i = 0; i < 6000; ++i) {
       const std::string line = maker.Line();
-      const std::string padded = Padded(line);
+      const simdjson::padded_string padded(line);
       simdjson::dom::element el;
-      const bool valid = parser.parse(padded.data(), line.size(), false).get(el) == simdjson::SUCCESS;
-      if (text.AddJsonText(std::string_view(padded.data(), line.size()), "src", i + 1)) {
+      const bool valid = parser.parse(padded).get(el) == simdjson::SUCCESS;
+      if (text.AddJsonText(padded, "src", i + 1)) {
         ASSERT_TRUE(valid) << "the text path took what simdjson refuses: " << line;
         ++taken;
       } else if (valid) {
@@ -308,11 +302,10 @@ TEST(RecordBuilderTextTest, SteadyStateRecordsAllTakeTheTextPath) {
   for (int round = 0; round < 3; ++round) {
     int taken = 0;
     for (int i = 0; i < 3; ++i) {
-      const std::string padded = Padded(lines[i]);
-      const std::string_view text_view(padded.data(), lines[i].size());
+      const simdjson::padded_string padded(lines[i]);
       simdjson::dom::element el;
-      ASSERT_EQ(parser.parse(padded.data(), lines[i].size(), false).get(el), simdjson::SUCCESS);
-      if (text.AddJsonText(text_view, "src", i + 1)) {
+      ASSERT_EQ(parser.parse(padded).get(el), simdjson::SUCCESS);
+      if (text.AddJsonText(padded, "src", i + 1)) {
         ++taken;
       } else {
         text.AddJson(el, "src", i + 1);
@@ -333,9 +326,9 @@ TEST(RecordBuilderTextTest, InvalidUtf8IsNeverTaken) {
   RecordBuilder b;
   simdjson::dom::parser parser;
   const std::string first = R"({"k":"x","v":"y"})";
-  const std::string padded_first = Padded(first);
+  const simdjson::padded_string padded_first(first);
   simdjson::dom::element el;
-  ASSERT_EQ(parser.parse(padded_first.data(), first.size(), false).get(el), simdjson::SUCCESS);
+  ASSERT_EQ(parser.parse(padded_first).get(el), simdjson::SUCCESS);
   b.AddJson(el, "src", 1);  // the columns exist: what follows may take the text path
   const std::string bad[] = {"\xff", "\xc3\x28", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf", "\xe2\x82"};
   int taken = 0;
@@ -346,14 +339,14 @@ TEST(RecordBuilderTextTest, InvalidUtf8IsNeverTaken) {
         std::string line = where == 0   ? "{\"k\":\"" + filler + b8 + "\",\"v\":\"y\"}"
                            : where == 1 ? "{\"k\":\"x\",\"v\":\"" + filler + "\\n" + b8 + "\"}"
                                         : "{\"k\":\"x\",\"v\":\"y\"," + filler.substr(0, 1) + b8 + "}";
-        const std::string padded = Padded(line);
-        ASSERT_NE(parser.parse(padded.data(), line.size(), false).get(el), simdjson::SUCCESS) << line;
-        EXPECT_FALSE(b.AddJsonText(std::string_view(padded.data(), line.size()), "src", 2)) << line;
+        const simdjson::padded_string padded(line);
+        ASSERT_NE(parser.parse(padded).get(el), simdjson::SUCCESS) << line;
+        EXPECT_FALSE(b.AddJsonText(padded, "src", 2)) << line;
       }
       // Valid multi-byte characters at the same places are taken.
       std::string good = "{\"k\":\"" + std::string(pad, 'a') + "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\",\"v\":\"y\"}";
-      const std::string padded = Padded(good);
-      if (b.AddJsonText(std::string_view(padded.data(), good.size()), "src", 3)) ++taken;
+      const simdjson::padded_string padded(good);
+      if (b.AddJsonText(padded, "src", 3)) ++taken;
     }
   }
   EXPECT_EQ(taken, 20 * 6);

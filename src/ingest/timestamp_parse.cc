@@ -524,29 +524,26 @@ bool ParseRfc3339Utc(std::string_view s, int64_t* micros) {
   const size_t n = s.size();
   const char* p = s.data();
   if (n < 20 || n > 27 || p[n - 1] != 'Z' || p[16] != ':') return false;
-  MinuteCache& cache = minute_cache;
+  int second = 0;
   int64_t frac_us = 0;
-  if (cache.valid && std::memcmp(p, cache.minute, sizeof cache.minute) == 0) {
-    int second = 0;
-    if (!TwoDigits(p, 17, &second) || second > 59 || !Rfc3339Fraction(p, n, &frac_us)) return false;
-    *micros = cache.micros + second * kMicrosPerSecond + frac_us;
-    return true;
+  if (!TwoDigits(p, 17, &second) || second > 59 || !Rfc3339Fraction(p, n, &frac_us)) return false;
+  MinuteCache& cache = minute_cache;
+  if (!cache.valid || std::memcmp(p, cache.minute, sizeof cache.minute) != 0) {
+    // Another minute: read and check it, then keep it.
+    if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':') return false;
+    Civil c;
+    int y1 = 0, y2 = 0;
+    if (!TwoDigits(p, 0, &y1) || !TwoDigits(p, 2, &y2) || !TwoDigits(p, 5, &c.month) || !TwoDigits(p, 8, &c.day) ||
+        !TwoDigits(p, 11, &c.hour) || !TwoDigits(p, 14, &c.minute)) {
+      return false;
+    }
+    c.year = y1 * 100 + y2;
+    if (!Valid(c)) return false;
+    std::memcpy(cache.minute, p, sizeof cache.minute);
+    cache.micros = ToMicros(c);
+    cache.valid = true;
   }
-  if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':') return false;
-  Civil c;
-  int y1 = 0, y2 = 0;
-  if (!TwoDigits(p, 0, &y1) || !TwoDigits(p, 2, &y2) || !TwoDigits(p, 5, &c.month) || !TwoDigits(p, 8, &c.day) ||
-      !TwoDigits(p, 11, &c.hour) || !TwoDigits(p, 14, &c.minute) || !TwoDigits(p, 17, &c.second) ||
-      !Rfc3339Fraction(p, n, &frac_us)) {
-    return false;
-  }
-  c.year = y1 * 100 + y2;
-  if (!Valid(c)) return false;
-  const int64_t minute_start = ToMicros(c) - c.second * kMicrosPerSecond;
-  std::memcpy(cache.minute, p, sizeof cache.minute);
-  cache.micros = minute_start;
-  cache.valid = true;
-  *micros = minute_start + c.second * kMicrosPerSecond + frac_us;
+  *micros = cache.micros + second * kMicrosPerSecond + frac_us;
   return true;
 }
 
